@@ -1,0 +1,123 @@
+//! The `logsift` binary: parses arguments, runs the scan, writes the
+//! report, and owns the exit code. Glue only; the work is in the crates.
+
+mod args;
+mod config;
+
+use std::{
+    fs::File,
+    io::{self, BufWriter},
+    process::ExitCode,
+};
+
+use clap::Parser;
+use logsift_engine::Scanner;
+use logsift_report::{Report, ReportBuilder};
+
+use crate::{
+    args::{Cli, Command},
+    config::ScanConfig,
+};
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Nothing at or above `--fail-on`, and everything was read.
+    Clean = 0,
+    /// A finding at or above `--fail-on`.
+    Findings = 1,
+    /// A usage error, or something could not be read.
+    Error = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Scan(args) => match ScanConfig::from_args(args) {
+            Ok(config) => scan(&config),
+            Err(e) => {
+                eprintln!("logsift: {e}");
+                Outcome::Error
+            }
+        },
+    };
+    ExitCode::from(outcome as u8)
+}
+
+fn scan(config: &ScanConfig) -> Outcome {
+    let pool = match rayon_pool(config.threads) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("logsift: cannot start threads ({e})");
+            return Outcome::Error;
+        }
+    };
+    let matcher = config.pack.compile();
+    let scanner = Scanner::new(&matcher, config.engine.clone());
+    let order = config.inputs.iter().map(|i| i.display()).collect();
+    let mut builder = ReportBuilder::new(&config.pack, order);
+    pool.install(|| scanner.scan(&config.inputs, &mut builder));
+    let report = builder.finish();
+
+    for input in &report.inputs {
+        for e in &input.errors {
+            eprintln!("logsift: {}: {}", e.message, e.path);
+        }
+    }
+    if let Err(e) = write_report(&report, config) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            return Outcome::Clean;
+        }
+        let target = config
+            .output
+            .as_ref()
+            .map_or("standard output".to_string(), |p| {
+                p.display().to_string()
+            });
+        eprintln!("logsift: cannot write report ({e}): {target}");
+        return Outcome::Error;
+    }
+    outcome(&report, config)
+}
+
+fn outcome(report: &Report, config: &ScanConfig) -> Outcome {
+    if report.has_errors() {
+        return Outcome::Error;
+    }
+    match (config.fail_on, report.worst_severity()) {
+        (Some(min), Some(worst)) if worst >= min => Outcome::Findings,
+        _ => Outcome::Clean,
+    }
+}
+
+fn write_report(report: &Report, config: &ScanConfig) -> io::Result<()> {
+    match &config.output {
+        Some(path) => {
+            let file = BufWriter::new(File::create(path)?);
+            logsift_report::json::write(report, file)
+        }
+        None => {
+            let stdout = io::stdout();
+            let lock = BufWriter::new(stdout.lock());
+            logsift_report::json::write(report, lock)
+        }
+    }
+}
+
+fn rayon_pool(
+    threads: usize,
+) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_are_documented_values() {
+        assert_eq!(Outcome::Clean as u8, 0);
+        assert_eq!(Outcome::Findings as u8, 1);
+        assert_eq!(Outcome::Error as u8, 2);
+    }
+}

@@ -1,0 +1,284 @@
+//! Bundle recognition, virtual paths, nested members, and the committed
+//! demo bundle the README runs.
+
+use std::collections::BTreeMap;
+
+use logsift_fixtures::{
+    BundleSpec, Entry, Planted, bundle_entries, gzip, tar_gz,
+    utf16le_with_bom, write_bundle, zip,
+};
+use serde_json::Value;
+
+use crate::{eqnice, harness::*};
+
+const TLS: &str = "Nov 21 11:50:02 ip-10-0-1-2 kubelet[3012]: E1121 11:50:02.000000    3012 x.go:1] \
+                   net/http: TLS handshake timeout\n";
+const CNI: &str = "Nov 21 11:50:07.123456 ip-10-0-1-2 kubelet[3012]: E1121 11:50:07.123400    3012 \
+                   kubelet.go:2373] \"Container runtime network not ready\" \
+                   networkReady=\"NetworkReady=false reason:NetworkPluginNotReady message:Network \
+                   plugin returns error: cni plugin not initialized\"\n";
+
+/// (signature, path, count, first, last) expected from planted lines.
+fn expected(
+    planted: &[Planted],
+    prefix: &str,
+) -> Vec<(String, String, u64, u64, u64)> {
+    let mut groups: BTreeMap<(String, String), Vec<u64>> = BTreeMap::new();
+    for p in planted {
+        groups
+            .entry((p.signature.to_string(), format!("{prefix}{}", p.path)))
+            .or_default()
+            .push(p.line);
+    }
+    let mut out: Vec<_> = groups
+        .into_iter()
+        .map(|((sig, path), lines)| {
+            let first = *lines.iter().min().unwrap_or(&0);
+            let last = *lines.iter().max().unwrap_or(&0);
+            (sig, path, lines.len() as u64, first, last)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn sorted(report: &Value) -> Vec<(String, String, u64, u64, u64)> {
+    let mut f = findings(report);
+    f.sort();
+    f
+}
+
+#[test]
+fn demo_bundle_is_recognised_and_every_planted_line_found() {
+    let spec = BundleSpec::demo();
+    let name = spec.file_name();
+    let path = root().join("fixtures/demo").join(&name);
+    assert!(
+        path.exists(),
+        "committed demo bundle {name}: run `cargo run -p logsift-fixtures`"
+    );
+    let dir = Dir::new();
+    let out = run_in(dir.path(), &["scan", path.to_str().unwrap()], None);
+    assert_eq!(out.code, 1, "findings fail the run: {}", out.stderr);
+    let report = out.report();
+    let input = &report["inputs"][0];
+    assert_eq!(input["kind"], "tar.gz");
+    assert_eq!(input["bundle"]["producer"], "eks-log-collector");
+    assert_eq!(input["bundle"]["instance_id"], spec.instance_id.as_str());
+    assert_eq!(input["bundle"]["collected_at"], "2026-11-21T12:00:00Z");
+    assert_eq!(input["bundle"]["collector_version"], "0.7.9");
+    assert!(input["errors"].as_array().unwrap().is_empty());
+
+    let (_, planted) = bundle_entries(&spec);
+    let prefix = format!("{}!", path.to_str().unwrap());
+    eqnice!(expected(&planted, &prefix), sorted(&report));
+    let sigs: Vec<String> =
+        findings(&report).into_iter().map(|f| f.0).collect();
+    for id in [
+        "network-plugin-not-ready",
+        "tls-handshake-timeout",
+        "too-many-requests",
+        "node-name-empty",
+    ] {
+        assert!(sigs.iter().any(|s| s == id), "demo bundle lacks {id}");
+    }
+    // A finding inside a rotated, gzip-compressed member of the tar.
+    assert!(
+        findings(&report)
+            .iter()
+            .any(|f| f.1.contains("aws-routed-eni/ipamd-")
+                && f.1.ends_with(".log.gz")),
+        "no finding in a rotated ipamd .gz member"
+    );
+    // Sources come from the layout.
+    for f in report["findings"].as_array().unwrap() {
+        let p = f["path"].as_str().unwrap();
+        if p.ends_with("!kubelet/kubelet.log") {
+            assert_eq!(f["source"], "kubelet");
+        }
+        if p.ends_with("!var_log/messages") {
+            assert_eq!(f["source"], "messages");
+        }
+    }
+}
+
+#[test]
+fn generated_bundle_matches_the_committed_one() {
+    let spec = BundleSpec::demo();
+    let mut fresh = Vec::new();
+    write_bundle(&spec, &mut fresh).unwrap();
+    let committed =
+        std::fs::read(root().join("fixtures/demo").join(spec.file_name()))
+            .unwrap();
+    assert!(
+        fresh == committed,
+        "fixtures/demo is stale: run `cargo run -p logsift-fixtures`"
+    );
+}
+
+#[test]
+fn extracted_folder_and_repacked_wrapper_are_recognised() {
+    let spec = BundleSpec::demo();
+    let (entries, planted) = bundle_entries(&spec);
+    let stem = spec.file_name().trim_end_matches(".tar.gz").to_string();
+    let dir = Dir::new();
+    for e in &entries {
+        dir.write(&format!("{stem}/{}", e.path), &e.data);
+    }
+    let wrapped: Vec<Entry> = entries
+        .iter()
+        .map(|e| Entry {
+            path: format!("{stem}/{}", e.path),
+            data: e.data.clone(),
+        })
+        .collect();
+    dir.write("upload.tar.gz", tar_gz(&wrapped));
+
+    let out =
+        run(&dir, &["scan", "--fail-on", "never", &stem, "upload.tar.gz"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.report();
+    for input in report["inputs"].as_array().unwrap() {
+        assert_eq!(
+            input["bundle"]["producer"], "eks-log-collector",
+            "{input}"
+        );
+        assert_eq!(input["bundle"]["instance_id"], spec.instance_id.as_str());
+        assert_eq!(input["bundle"]["collector_version"], "0.7.9");
+    }
+    let by_input = |name: &str| -> Vec<_> {
+        let mut v: Vec<_> = findings(&report)
+            .into_iter()
+            .filter(|f| f.1.starts_with(name))
+            .collect();
+        v.sort();
+        v
+    };
+    eqnice!(
+        expected(&planted, &format!("{stem}/")),
+        by_input(&format!("{stem}/"))
+    );
+    eqnice!(
+        expected(&planted, &format!("upload.tar.gz!{stem}/")),
+        by_input("upload.tar.gz!")
+    );
+}
+
+#[test]
+fn node_diagnostic_bundle_with_nested_logdog() {
+    let logdog = tar_gz(&[
+        Entry {
+            path: "bottlerocket-logs/journalctl.log".into(),
+            data: CNI.into(),
+        },
+        Entry {
+            path: "bottlerocket-logs/dmesg".into(),
+            data: b"[  1.0] ok\n".to_vec(),
+        },
+    ]);
+    let nma = tar_gz(&[
+        Entry { path: "kubelet/kubelet.log".into(), data: TLS.into() },
+        Entry {
+            path: "bottlerocket/logdog/bottlerocket-logs.tar.gz".into(),
+            data: logdog,
+        },
+        Entry {
+            path: "system/instance-id.txt".into(),
+            data: b"i-0123456789abcdef0\n".to_vec(),
+        },
+    ]);
+    let dir = Dir::new();
+    dir.write("node-1-logs.tar.gz", nma);
+    let out = run(&dir, &["scan", "--fail-on", "never", "node-1-logs.tar.gz"]);
+    let report = out.report();
+    let input = &report["inputs"][0];
+    assert_eq!(input["bundle"]["producer"], "eks-node-diagnostic");
+    assert_eq!(input["bundle"]["instance_id"], "i-0123456789abcdef0");
+    let got: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["source"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    eqnice!(
+        vec![
+            (
+                "node-1-logs.tar.gz!bottlerocket/logdog/bottlerocket-logs.tar.gz!bottlerocket-logs/journalctl.log"
+                    .to_string(),
+                "journal".to_string()
+            ),
+            ("node-1-logs.tar.gz!kubelet/kubelet.log".to_string(), "kubelet".to_string()),
+        ],
+        got
+    );
+}
+
+#[test]
+fn bottlerocket_logdog_bundle() {
+    let dir = Dir::new();
+    dir.write(
+        "bottlerocket-logs.tar.gz",
+        tar_gz(&[Entry {
+            path: "bottlerocket-logs/journalctl.log".into(),
+            data: CNI.into(),
+        }]),
+    );
+    let report =
+        run(&dir, &["scan", "--fail-on", "never", "bottlerocket-logs.tar.gz"])
+            .report();
+    assert_eq!(
+        report["inputs"][0]["bundle"]["producer"],
+        "bottlerocket-logdog"
+    );
+    assert_eq!(report["findings"][0]["signature"], "network-plugin-not-ready");
+}
+
+#[test]
+fn windows_collector_zip() {
+    let name = "eks_i-0b318f704c74b6ab2_20200101T0620179658Z.zip";
+    let zipped = zip(&[
+        Entry {
+            path: "system\\sysinfo".into(),
+            data: utf16le_with_bom("Host Name: EC2AMAZ\r\n"),
+        },
+        Entry {
+            path: "system\\eks\\bootstrap.log".into(),
+            data: utf16le_with_bom(&TLS.replace('\n', "\r\n")),
+        },
+        Entry {
+            path: "system\\events\\System.evtx".into(),
+            data: b"ElfFile\0....".to_vec(),
+        },
+        Entry {
+            path: "system\\kubelet\\kubelet.log.gz".into(),
+            data: gzip(TLS.as_bytes()),
+        },
+    ]);
+    let dir = Dir::new();
+    dir.write(name, zipped);
+    let report = run(&dir, &["scan", "--fail-on", "never", name]).report();
+    let input = &report["inputs"][0];
+    assert_eq!(input["kind"], "zip");
+    assert_eq!(input["bundle"]["producer"], "eks-log-collector-windows");
+    assert_eq!(input["bundle"]["instance_id"], "i-0b318f704c74b6ab2");
+    assert_eq!(input["bundle"]["collected_at"], "2020-01-01T06:20:17Z");
+    assert_eq!(
+        input["skipped"][0]["path"],
+        format!("{name}!system/events/System.evtx")
+    );
+    let paths: Vec<String> =
+        findings(&report).into_iter().map(|f| f.1).collect();
+    eqnice!(
+        vec![
+            format!("{name}!system/eks/bootstrap.log"),
+            format!("{name}!system/kubelet/kubelet.log.gz")
+        ],
+        paths
+    );
+    assert_eq!(report["findings"][0]["evidence"][0]["text"], TLS.trim_end());
+}

@@ -1,0 +1,150 @@
+//! A small harness: a temp folder per test, a command pointing at the built
+//! binary, and the report parsed and checked against the JSON Schema.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    sync::OnceLock,
+};
+
+use serde_json::Value;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A temporary folder, removed when dropped.
+pub struct Dir {
+    tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir { tmp: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Writes `data` at `rel` (creating folders) and returns the full path.
+    pub fn write(&self, rel: &str, data: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.tmp.path().join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, data).expect("write");
+        p
+    }
+}
+
+/// What a run of the binary gave.
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// The report on stdout, validated against the schema.
+    pub fn report(&self) -> Value {
+        let v: Value =
+            serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+                panic!(
+                    "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                    self.stdout, self.stderr
+                )
+            });
+        validate(&v);
+        v
+    }
+}
+
+/// Runs `logsift ARGS` in `cwd` with optional stdin.
+pub fn run_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_logsift"));
+    cmd.args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    let mut child = cmd.spawn().expect("spawn logsift");
+    if let Some(data) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        let data = data.to_vec();
+        // Written from a thread so a large input cannot deadlock against
+        // a full stdout pipe.
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&data);
+        });
+    }
+    let out = child.wait_with_output().expect("wait logsift");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `logsift ARGS` in `dir`.
+pub fn run(dir: &Dir, args: &[&str]) -> Output {
+    run_in(dir.path(), args, None)
+}
+
+/// Validates a report against `schema/report.schema.json`.
+pub fn validate(report: &Value) {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let v = VALIDATOR.get_or_init(|| {
+        let text =
+            std::fs::read_to_string(root().join("schema/report.schema.json"))
+                .expect("schema file");
+        let schema: Value =
+            serde_json::from_str(&text).expect("schema is JSON");
+        jsonschema::validator_for(&schema).expect("schema compiles")
+    });
+    let errors: Vec<String> = v
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match the schema:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// The findings as comparable tuples: (signature, path, count, first, last).
+pub fn findings(report: &Value) -> Vec<(String, String, u64, u64, u64)> {
+    report["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            (
+                f["signature"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["count"].as_u64().unwrap_or_default(),
+                f["first_line"].as_u64().unwrap_or_default(),
+                f["last_line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Prints both sides in delimited blocks when they differ.
+#[macro_export]
+macro_rules! eqnice {
+    ($expected:expr, $got:expr) => {{
+        let expected = &$expected;
+        let got = &$got;
+        if expected != got {
+            panic!(
+                "\n==== expected ====\n{:#?}\n==== got ====\n{:#?}\n==========\n",
+                expected, got
+            );
+        }
+    }};
+}

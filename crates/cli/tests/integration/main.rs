@@ -1,0 +1,18 @@
+//! logsift's integration tests: one binary, run against the built `logsift`.
+//!
+//! Each module says what belongs in it. Every JSON report a test produces
+//! is validated against `schema/report.schema.json` by the harness.
+
+// The harness: temp folders, running the binary, schema validation.
+mod harness;
+
+// One corpus in every container format gives the same findings.
+mod containers;
+// Same input, same bytes: thread counts and repeated runs.
+mod determinism;
+// Exit codes, stderr messages, broken and missing input.
+mod errors;
+// Bundle recognition and the committed demo bundle.
+mod bundles;
+// Loading signature packs from the command line.
+mod packs;

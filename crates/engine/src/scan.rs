@@ -1,0 +1,339 @@
+//! Streaming one text file through the matcher, in large buffers.
+//!
+//! The buffer holds many lines; the matcher's literal search runs over all
+//! of it at once, and line boundaries and numbers are worked out only
+//! around hits. A line longer than the buffer grows it up to a limit; past
+//! that, the line is searched in fragments that overlap by the longest
+//! literal, so nothing is missed and memory stays bounded.
+
+use std::{collections::BTreeMap, io::Read};
+
+use logsift_signatures::{Matcher, SourceKind};
+use memchr::{memchr, memchr_iter, memrchr};
+
+use crate::{Evidence, FileFinding};
+
+/// Limits of one scan.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ScanLimits {
+    /// Bytes read before searching.
+    pub(crate) chunk: usize,
+    /// The most bytes of one line held at once.
+    pub(crate) max_line: usize,
+    /// Evidence lines kept per finding.
+    pub(crate) max_evidence: usize,
+    /// Bytes of one evidence line kept.
+    pub(crate) max_evidence_bytes: usize,
+}
+
+/// Per-signature tallies for one file.
+#[derive(Debug)]
+struct Tally {
+    count: u64,
+    first_line: u64,
+    last_line: u64,
+    head: Vec<Evidence>,
+    tail: Option<Evidence>,
+}
+
+/// What one file's scan has found so far; kept when the scan fails, so a
+/// truncated file still reports what it held.
+#[derive(Debug, Default)]
+pub(crate) struct FileTally {
+    by_signature: BTreeMap<usize, Tally>,
+    pub(crate) bytes: u64,
+    /// The first bytes of the file, for metadata files.
+    pub(crate) head: Vec<u8>,
+}
+
+impl FileTally {
+    fn record(
+        &mut self,
+        sig: usize,
+        line: u64,
+        text: &[u8],
+        limits: &ScanLimits,
+    ) {
+        let t = self.by_signature.entry(sig).or_insert(Tally {
+            count: 0,
+            first_line: line,
+            last_line: line,
+            head: Vec::new(),
+            tail: None,
+        });
+        // A long line searched in fragments may hit twice.
+        if t.count > 0 && t.last_line == line {
+            return;
+        }
+        t.count += 1;
+        t.last_line = line;
+        let head_cap = match limits.max_evidence {
+            0 | 1 => limits.max_evidence,
+            n => n - 1,
+        };
+        if t.head.len() < head_cap {
+            t.head.push(evidence(line, text, limits.max_evidence_bytes));
+        } else if limits.max_evidence >= 2 {
+            t.tail = Some(evidence(line, text, limits.max_evidence_bytes));
+        }
+    }
+
+    /// The findings, one per signature, in signature order.
+    pub(crate) fn into_findings(
+        self,
+        path: &str,
+        source: SourceKind,
+    ) -> Vec<FileFinding> {
+        self.by_signature
+            .into_iter()
+            .map(|(signature, t)| {
+                let mut evidence = t.head;
+                evidence.extend(t.tail);
+                FileFinding {
+                    signature,
+                    path: path.to_string(),
+                    source,
+                    count: t.count,
+                    first_line: t.first_line,
+                    last_line: t.last_line,
+                    evidence,
+                }
+            })
+            .collect()
+    }
+}
+
+fn evidence(line: u64, text: &[u8], max: usize) -> Evidence {
+    let truncated = text.len() > max;
+    let text = if truncated { &text[..max] } else { text };
+    let mut text = String::from_utf8_lossy(text).into_owned();
+    if truncated {
+        // The cut may have split a character into a replacement char.
+        text = text.trim_end_matches('\u{fffd}').to_string();
+    }
+    Evidence { line, text, truncated }
+}
+
+/// Scans `reader` to its end, recording into `tally`. On a read error the
+/// tally keeps everything found before it.
+pub(crate) fn scan_text(
+    matcher: &Matcher,
+    kind: SourceKind,
+    reader: &mut dyn Read,
+    limits: &ScanLimits,
+    tally: &mut FileTally,
+) -> std::io::Result<()> {
+    let mut s =
+        LineScanner { matcher, kind, limits, line: 1, hits: Vec::new() };
+    let mut buf = vec![0u8; limits.chunk.max(64)];
+    let mut len = 0;
+    let overlap = matcher.longest_literal().saturating_sub(1);
+    loop {
+        let eof = fill(reader, &mut buf, &mut len, &mut tally.bytes)?;
+        if tally.head.is_empty() && len > 0 {
+            tally.head = buf[..len.min(256)].to_vec();
+        }
+        if eof {
+            s.search(&buf[..len], tally);
+            return Ok(());
+        }
+        match memrchr(b'\n', &buf[..len]) {
+            Some(nl) => {
+                s.search(&buf[..=nl], tally);
+                buf.copy_within(nl + 1..len, 0);
+                len -= nl + 1;
+            }
+            None if buf.len() < limits.max_line => {
+                let grown = (buf.len() * 2).min(limits.max_line);
+                buf.resize(grown, 0);
+            }
+            None => {
+                // A line longer than we hold: search what we have, keep
+                // the tail so a literal cut in two is still found.
+                s.search(&buf[..len], tally);
+                let keep = overlap.min(len);
+                buf.copy_within(len - keep..len, 0);
+                len = keep;
+            }
+        }
+    }
+}
+
+/// Reads until `buf` is full or the stream ends; returns whether it ended.
+fn fill(
+    reader: &mut dyn Read,
+    buf: &mut [u8],
+    len: &mut usize,
+    total: &mut u64,
+) -> std::io::Result<bool> {
+    while *len < buf.len() {
+        match reader.read(&mut buf[*len..]) {
+            Ok(0) => return Ok(true),
+            Ok(n) => {
+                *len += n;
+                *total += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(false)
+}
+
+struct LineScanner<'a> {
+    matcher: &'a Matcher,
+    kind: SourceKind,
+    limits: &'a ScanLimits,
+    /// The number of the line `region[0]` belongs to.
+    line: u64,
+    hits: Vec<usize>,
+}
+
+impl LineScanner<'_> {
+    /// Searches `region`, which starts at a line start (or inside a long
+    /// line) and ends at a line end, the stream's end, or inside a long
+    /// line; line numbers carry over from one region to the next.
+    fn search(&mut self, region: &[u8], tally: &mut FileTally) {
+        let mut pos = 0;
+        let mut counted = 0;
+        while pos < region.len() {
+            let Some(hit) = self.matcher.next_candidate(region, pos) else {
+                break;
+            };
+            let start =
+                memrchr(b'\n', &region[pos..hit]).map_or(pos, |i| pos + i + 1);
+            let end = memchr(b'\n', &region[hit..])
+                .map_or(region.len(), |i| hit + i);
+            self.line +=
+                memchr_iter(b'\n', &region[counted..start]).count() as u64;
+            counted = start;
+            let mut text = &region[start..end];
+            if let Some(t) = text.strip_suffix(b"\r") {
+                text = t;
+            }
+            self.matcher.match_line(text, self.kind, &mut self.hits);
+            for &sig in &self.hits {
+                tally.record(sig, self.line, text, self.limits);
+            }
+            pos = end + 1;
+        }
+        self.line += memchr_iter(b'\n', &region[counted..]).count() as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use logsift_signatures::Pack;
+
+    const LIMITS: ScanLimits = ScanLimits {
+        chunk: 64,
+        max_line: 256,
+        max_evidence: 3,
+        max_evidence_bytes: 100,
+    };
+
+    fn scan(text: &[u8], limits: &ScanLimits) -> Vec<(String, u64, u64, u64)> {
+        let pack = Pack::embedded().unwrap();
+        let m = pack.compile();
+        let mut tally = FileTally::default();
+        scan_text(&m, SourceKind::Unknown, &mut &text[..], limits, &mut tally)
+            .unwrap();
+        assert_eq!(tally.bytes, text.len() as u64);
+        tally
+            .into_findings("f", SourceKind::Unknown)
+            .into_iter()
+            .map(|f| {
+                (
+                    pack.signatures()[f.signature].id.clone(),
+                    f.count,
+                    f.first_line,
+                    f.last_line,
+                )
+            })
+            .collect()
+    }
+
+    fn tls(n: usize) -> String {
+        format!("line {n} net/http: TLS handshake timeout\n")
+    }
+
+    #[test]
+    fn counts_lines_across_chunks() {
+        let mut text = String::new();
+        for i in 1..=50 {
+            if i % 10 == 3 {
+                text.push_str(&tls(i));
+            } else {
+                text.push_str(&format!("line {i} all is well here\n"));
+            }
+        }
+        let got = scan(text.as_bytes(), &LIMITS);
+        assert_eq!(got, [("tls-handshake-timeout".into(), 5, 3, 43)]);
+        let big = ScanLimits { chunk: 1 << 20, ..LIMITS };
+        assert_eq!(scan(text.as_bytes(), &big), got);
+    }
+
+    #[test]
+    fn last_line_without_newline_and_crlf() {
+        let text = "ok\r\nok\r\nnet/http: TLS handshake timeout";
+        assert_eq!(
+            scan(text.as_bytes(), &LIMITS),
+            [("tls-handshake-timeout".into(), 1, 3, 3)]
+        );
+    }
+
+    #[test]
+    fn long_line_straddling_a_split_is_found_once() {
+        // The literal straddles the 256-byte limit at which the line splits.
+        let mut line = "x".repeat(250);
+        line.push_str(" TLS handshake timeout ");
+        line.push_str(&"y".repeat(600));
+        line.push_str(" TLS handshake timeout again\nnext\n");
+        line.push_str(&tls(3));
+        let got = scan(line.as_bytes(), &LIMITS);
+        assert_eq!(got, [("tls-handshake-timeout".into(), 2, 1, 3)]);
+    }
+
+    #[test]
+    fn evidence_keeps_first_and_last() {
+        let text: String = (1..=10).map(tls).collect();
+        let pack = Pack::embedded().unwrap();
+        let m = pack.compile();
+        let mut tally = FileTally::default();
+        scan_text(
+            &m,
+            SourceKind::Unknown,
+            &mut text.as_bytes(),
+            &LIMITS,
+            &mut tally,
+        )
+        .unwrap();
+        let f = &tally.into_findings("f", SourceKind::Unknown)[0];
+        let lines: Vec<u64> = f.evidence.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [1, 2, 10]);
+        assert_eq!(
+            f.evidence[2].text,
+            "line 10 net/http: TLS handshake timeout"
+        );
+    }
+
+    #[test]
+    fn evidence_is_truncated_and_says_so() {
+        let text = format!("{} TLS handshake timeout\n", "é".repeat(80));
+        let pack = Pack::embedded().unwrap();
+        let m = pack.compile();
+        let mut tally = FileTally::default();
+        scan_text(
+            &m,
+            SourceKind::Unknown,
+            &mut text.as_bytes(),
+            &LIMITS,
+            &mut tally,
+        )
+        .unwrap();
+        let e = &tally.into_findings("f", SourceKind::Unknown)[0].evidence[0];
+        assert!(e.truncated);
+        assert!(e.text.len() <= 100 && !e.text.ends_with('\u{fffd}'));
+    }
+}

@@ -1,0 +1,613 @@
+//! Walking an input: folders, archives and compressed streams, recursively,
+//! all streamed; nothing is ever written to disk.
+//!
+//! Each stream is sniffed from its first bytes and dispatched: gzip is
+//! decoded in place, tar and zip members are walked, UTF-16 is decoded,
+//! text is scanned, anything else is listed as skipped with the reason.
+//! Errors are recorded against the virtual path of what failed, and the
+//! walk goes on wherever the stream still allows it.
+
+use std::{
+    cell::RefCell,
+    fs::File,
+    io::{self, Cursor, Read, Seek},
+    path::Path,
+    rc::Rc,
+};
+
+use encoding_rs_io::DecodeReaderBytesBuilder;
+use flate2::read::MultiGzDecoder;
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::{
+    FileFinding, Input, InputKind, InputReport, ScanError, Scanner, Skipped,
+    bundle::BundleClues,
+    scan::{FileTally, ScanLimits, scan_text},
+    sniff::{Format, HEAD_LEN, sniff},
+    source::{bundle_relative, classify, normalize},
+};
+
+/// What one part of an input yielded; parts of a folder are scanned in
+/// parallel and merged.
+#[derive(Default)]
+struct Part {
+    files: u64,
+    bytes: u64,
+    skipped: Vec<Skipped>,
+    errors: Vec<ScanError>,
+    findings: Vec<FileFinding>,
+    clues: BundleClues,
+}
+
+impl Part {
+    fn skip(&mut self, path: &str, reason: impl Into<String>) {
+        self.skipped
+            .push(Skipped { path: path.to_string(), reason: reason.into() });
+    }
+
+    fn error(&mut self, path: &str, message: impl Into<String>) {
+        self.errors.push(ScanError {
+            path: path.to_string(),
+            message: message.into(),
+        });
+    }
+
+    fn has_error(&self, path: &str) -> bool {
+        self.errors.iter().any(|e| e.path == path)
+    }
+
+    fn merge(&mut self, other: Part) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.skipped.extend(other.skipped);
+        self.errors.extend(other.errors);
+        self.findings.extend(other.findings);
+        self.clues.merge(other.clues);
+    }
+}
+
+/// Where a stream lives.
+struct Node {
+    /// The virtual path reported for it.
+    vpath: String,
+    /// Its path as stored in the innermost archive or folder, for telling
+    /// what produced it.
+    raw: String,
+}
+
+pub(crate) fn scan_input(scanner: &Scanner<'_>, input: &Input) -> InputReport {
+    let display = input.display();
+    let (kind, mut part) = match input {
+        Input::Stdin => {
+            let mut part =
+                Part { clues: BundleClues::from_name(""), ..Part::default() };
+            let node = Node { vpath: display.clone(), raw: String::new() };
+            let stdin = io::stdin();
+            let mut lock = stdin.lock();
+            let kind = Walker { s: scanner }
+                .stream(&mut part, &node, &mut lock, 0, false);
+            (kind, part)
+        }
+        Input::Path(path) => scan_path(scanner, path, &display),
+    };
+    part.skipped.sort();
+    part.errors.sort();
+    part.findings
+        .sort_by(|a, b| (&a.path, a.signature).cmp(&(&b.path, b.signature)));
+    InputReport {
+        path: display,
+        kind,
+        bundle: part.clues.conclude(),
+        files_scanned: part.files,
+        bytes_scanned: part.bytes,
+        skipped: part.skipped,
+        errors: part.errors,
+        findings: part.findings,
+    }
+}
+
+fn scan_path(
+    scanner: &Scanner<'_>,
+    path: &Path,
+    display: &str,
+) -> (InputKind, Part) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut part =
+        Part { clues: BundleClues::from_name(&name), ..Part::default() };
+    let w = Walker { s: scanner };
+    match std::fs::metadata(path) {
+        Err(e) => {
+            part.error(display, format!("cannot open ({})", io_message(&e)));
+            (InputKind::File, part)
+        }
+        Ok(meta) if meta.is_dir() => {
+            w.dir(&mut part, path, display);
+            (InputKind::Directory, part)
+        }
+        Ok(_) => {
+            let node = Node { vpath: display.to_string(), raw: name };
+            let kind = w.file(&mut part, path, &node);
+            (kind, part)
+        }
+    }
+}
+
+struct Walker<'s, 'm> {
+    s: &'s Scanner<'m>,
+}
+
+impl Walker<'_, '_> {
+    fn limits(&self) -> ScanLimits {
+        let c = &self.s.config;
+        ScanLimits {
+            chunk: c.chunk_size,
+            max_line: c.max_line_bytes.max(c.chunk_size),
+            max_evidence: c.max_evidence,
+            max_evidence_bytes: c.max_evidence_bytes,
+        }
+    }
+
+    /// A folder: listed in order, its files scanned in parallel. Links are
+    /// never followed, so a scan cannot leave the folder or loop.
+    fn dir(&self, part: &mut Part, root: &Path, display: &str) {
+        let mut files = Vec::new();
+        for entry in WalkDir::new(root).follow_links(false).sort_by_file_name()
+        {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let at = e.path().map_or_else(
+                        || display.to_string(),
+                        |p| join_dir(display, root, p),
+                    );
+                    let why =
+                        e.io_error().map_or_else(|| e.to_string(), io_message);
+                    part.error(
+                        &at,
+                        format!("cannot read folder entry ({why})"),
+                    );
+                    continue;
+                }
+            };
+            let ft = entry.file_type();
+            if ft.is_dir() {
+                continue;
+            }
+            let vpath = join_dir(display, root, entry.path());
+            let rel =
+                vpath[display.len()..].trim_start_matches('/').to_string();
+            if ft.is_file() {
+                files.push((entry.into_path(), vpath, rel));
+            } else if ft.is_symlink() {
+                part.skip(&vpath, "symbolic link (not followed)");
+            } else {
+                part.skip(&vpath, "special file (FIFO, socket or device)");
+            }
+        }
+        let parts: Vec<Part> = files
+            .par_iter()
+            .map(|(path, vpath, rel)| {
+                let mut p = Part::default();
+                // Folders have no `./` prefix; present them as the Linux
+                // collector's tar would, so both lay out the same.
+                p.clues.member(&format!("./{rel}"));
+                let node = Node { vpath: vpath.clone(), raw: rel.clone() };
+                self.file(&mut p, path, &node);
+                p
+            })
+            .collect();
+        for p in parts {
+            part.merge(p);
+        }
+    }
+
+    /// A file on disk: zips are read at random through their central
+    /// directory, everything else as a stream.
+    fn file(&self, part: &mut Part, path: &Path, node: &Node) -> InputKind {
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                part.error(
+                    &node.vpath,
+                    format!("cannot open ({})", io_message(&e)),
+                );
+                return InputKind::File;
+            }
+        };
+        let mut magic = [0u8; 4];
+        let n = read_up_to(&mut file, &mut magic).unwrap_or(0);
+        if sniff(&magic[..n]) == Format::Zip && file.rewind().is_ok() {
+            self.zip(part, node, file, 1);
+            return InputKind::Zip;
+        }
+        let mut stream = Cursor::new(magic[..n].to_vec()).chain(file);
+        self.stream(part, node, &mut stream, 0, false)
+    }
+
+    /// Sniffs a stream and dispatches it. `depth` counts the archives and
+    /// compressed layers already entered; `in_gzip` says the stream is the
+    /// content of a gzip layer (a tar inside it counts with it, once).
+    fn stream(
+        &self,
+        part: &mut Part,
+        node: &Node,
+        reader: &mut dyn Read,
+        depth: u32,
+        in_gzip: bool,
+    ) -> InputKind {
+        let mut head = Vec::with_capacity(HEAD_LEN);
+        if let Err(e) = reader.take(HEAD_LEN as u64).read_to_end(&mut head) {
+            part.error(
+                &node.vpath,
+                format!("cannot read ({})", io_message(&e)),
+            );
+            return InputKind::File;
+        }
+        let format = sniff(&head);
+        let mut reader = Cursor::new(head).chain(reader);
+        let max = self.s.config.max_depth;
+        let level = match format {
+            Format::Tar if in_gzip => depth,
+            Format::Gzip | Format::Tar | Format::Zip => depth + 1,
+            _ => depth,
+        };
+        if level > max {
+            part.skip(
+                &node.vpath,
+                format!(
+                    "archive nested more than {max} deep (see --max-depth)"
+                ),
+            );
+            return InputKind::Binary;
+        }
+        match format {
+            Format::Gzip => {
+                let mut gz = MultiGzDecoder::new(reader);
+                match self.stream(part, node, &mut gz, level, true) {
+                    InputKind::Tar => InputKind::TarGz,
+                    _ => InputKind::Gzip,
+                }
+            }
+            Format::Tar => {
+                self.tar(part, node, &mut reader, level);
+                InputKind::Tar
+            }
+            Format::Zip => {
+                let limit = self.s.config.max_zip_in_memory;
+                let mut bytes = Vec::new();
+                match reader.take(limit + 1).read_to_end(&mut bytes) {
+                    Err(e) => {
+                        part.error(&node.vpath, format!("cannot read ({})", io_message(&e)));
+                    }
+                    Ok(_) if bytes.len() as u64 > limit => part.skip(
+                        &node.vpath,
+                        format!(
+                            "zip archive inside a stream is larger than {} MiB; \
+                             scan it as a file",
+                            limit >> 20
+                        ),
+                    ),
+                    Ok(_) => self.zip(part, node, Cursor::new(bytes), level),
+                }
+                InputKind::Zip
+            }
+            Format::Utf16 { big_endian } => {
+                let encoding = if big_endian {
+                    encoding_rs::UTF_16BE
+                } else {
+                    encoding_rs::UTF_16LE
+                };
+                let mut decoded = DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding))
+                    .bom_override(true)
+                    .build(reader);
+                self.text(part, node, &mut decoded);
+                InputKind::File
+            }
+            Format::Text => {
+                self.text(part, node, &mut reader);
+                InputKind::File
+            }
+            Format::Unreadable(reason) => {
+                part.skip(&node.vpath, reason);
+                InputKind::Binary
+            }
+        }
+    }
+
+    fn text(&self, part: &mut Part, node: &Node, reader: &mut dyn Read) {
+        let rel = bundle_relative(&node.raw);
+        let kind = classify(&rel);
+        let mut tally = FileTally::default();
+        let result = scan_text(
+            self.s.matcher,
+            kind,
+            reader,
+            &self.limits(),
+            &mut tally,
+        );
+        part.files += 1;
+        part.bytes += tally.bytes;
+        if rel == "system/instance-id.txt" {
+            let head = String::from_utf8_lossy(&tally.head);
+            part.clues.instance_id_file(head.lines().next().unwrap_or(""));
+        }
+        part.findings.extend(tally.into_findings(&node.vpath, kind));
+        if let Err(e) = result {
+            part.error(
+                &node.vpath,
+                format!("cannot read ({})", io_message(&e)),
+            );
+        }
+    }
+
+    /// A tar stream, member by member. A broken stream ends the walk; the
+    /// members before the break keep their findings.
+    fn tar(
+        &self,
+        part: &mut Part,
+        node: &Node,
+        reader: &mut dyn Read,
+        depth: u32,
+    ) {
+        let broken = Rc::new(RefCell::new(None));
+        let latch = Latch { inner: reader, broken: Rc::clone(&broken) };
+        let mut archive = tar::Archive::new(latch);
+        let entries = match archive.entries() {
+            Ok(e) => e,
+            Err(e) => {
+                part.error(
+                    &node.vpath,
+                    format!("cannot read tar archive ({})", io_message(&e)),
+                );
+                return;
+            }
+        };
+        let top = depth <= 1;
+        let mut last = None;
+        for entry in entries {
+            let mut entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let after =
+                        last.as_ref().map_or(String::new(), |m: &String| {
+                            format!(" after member {m}")
+                        });
+                    let why = broken
+                        .borrow()
+                        .clone()
+                        .unwrap_or_else(|| io_message(&e));
+                    let msg = format!("corrupt tar archive{after} ({why})");
+                    part.error(&node.vpath, msg);
+                    return;
+                }
+            };
+            let raw =
+                String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            let name = normalize(&raw);
+            if name.is_empty() {
+                continue;
+            }
+            let vpath = format!("{}!{}", node.vpath, name);
+            last = Some(name);
+            if top {
+                part.clues.member(&raw);
+            }
+            use tar::EntryType as T;
+            match entry.header().entry_type() {
+                T::Regular | T::Continuous | T::GNUSparse => {}
+                T::Directory => continue,
+                T::Symlink | T::Link => {
+                    let target = entry
+                        .link_name_bytes()
+                        .map(|t| String::from_utf8_lossy(&t).into_owned())
+                        .unwrap_or_default();
+                    part.skip(
+                        &vpath,
+                        format!("link to {target} (not followed)"),
+                    );
+                    continue;
+                }
+                T::Char | T::Block | T::Fifo => {
+                    part.skip(&vpath, "special file (FIFO or device)");
+                    continue;
+                }
+                other => {
+                    part.skip(
+                        &vpath,
+                        format!(
+                            "unsupported tar entry type {:?}",
+                            other.as_byte() as char
+                        ),
+                    );
+                    continue;
+                }
+            }
+            let size = entry.size();
+            let mut counting = Counting { inner: &mut entry, read: 0 };
+            let member = Node { vpath: vpath.clone(), raw };
+            self.stream(part, &member, &mut counting, depth, false);
+            // Read what the member's scan left (a skipped binary, say), so
+            // a stream that ends early is noticed here and not missed.
+            let drained = io::copy(&mut counting, &mut io::sink());
+            let read = counting.read;
+            let outer = broken.borrow().clone();
+            if let Some(why) = outer {
+                // The member's own error, if any, was this same break
+                // seen from inside; say what really happened once.
+                part.errors.retain(|e| e.path != vpath);
+                part.error(
+                    &vpath,
+                    format!(
+                        "archive is corrupt or truncated inside this member \
+                         ({why})"
+                    ),
+                );
+                return;
+            }
+            if let Err(e) = drained {
+                if !part.has_error(&vpath) {
+                    part.error(
+                        &vpath,
+                        format!("cannot read ({})", io_message(&e)),
+                    );
+                }
+                return;
+            }
+            if read < size {
+                if !part.has_error(&vpath) {
+                    part.error(
+                        &vpath,
+                        format!("archive is truncated inside this member ({read} of {size} bytes)"),
+                    );
+                }
+                return;
+            }
+        }
+        // tar stops at its end-of-archive blocks; reading on to the end
+        // checks a gzip trailer and finds a stream cut after the last
+        // member.
+        let mut rest = archive.into_inner();
+        if let Err(e) = io::copy(&mut rest, &mut io::sink()) {
+            part.error(
+                &node.vpath,
+                format!(
+                    "archive is corrupt or truncated after its last member \
+                     ({})",
+                    io_message(&e)
+                ),
+            );
+        }
+    }
+
+    /// A zip archive, read through its central directory. A bad member is
+    /// reported and the walk moves on to the next.
+    fn zip<R: Read + Seek>(
+        &self,
+        part: &mut Part,
+        node: &Node,
+        reader: R,
+        depth: u32,
+    ) {
+        let mut archive = match zip::ZipArchive::new(reader) {
+            Ok(a) => a,
+            Err(e) => {
+                part.error(
+                    &node.vpath,
+                    format!("cannot read zip archive ({e})"),
+                );
+                return;
+            }
+        };
+        let top = depth <= 1;
+        for i in 0..archive.len() {
+            let fallback = format!("#{i}");
+            let raw = archive
+                .name_for_index(i)
+                .and_then(Result::ok)
+                .map_or(fallback, |n| n.into_owned());
+            let vpath = format!("{}!{}", node.vpath, normalize(&raw));
+            let mut file = match archive.by_index(i) {
+                Ok(f) => f,
+                Err(e) => {
+                    part.error(
+                        &vpath,
+                        format!("cannot read zip member ({e})"),
+                    );
+                    continue;
+                }
+            };
+            let raw = String::from_utf8_lossy(file.name_raw()).into_owned();
+            if top {
+                part.clues.member(&raw);
+            }
+            if file.is_dir() {
+                continue;
+            }
+            if file.is_symlink() {
+                part.skip(&vpath, "symbolic link (not followed)");
+                continue;
+            }
+            let member = Node { vpath, raw };
+            self.stream(part, &member, &mut file, depth, false);
+        }
+    }
+}
+
+/// The virtual path of a file below a scanned folder.
+fn join_dir(display: &str, root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if rel.is_empty() {
+        display.to_string()
+    } else {
+        format!("{display}/{}", rel.join("/"))
+    }
+}
+
+fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// An error's own words, lowercase, for messages like `cannot read (...)`.
+fn io_message(e: &io::Error) -> String {
+    let s = e.to_string();
+    // Drop the "(os error N)" suffix: the words say it already.
+    let s = match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    };
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => "unknown error".to_string(),
+    }
+}
+
+/// Remembers the first error of the stream under an archive, so a failing
+/// member can tell a broken archive from a broken member.
+struct Latch<'r> {
+    inner: &'r mut dyn Read,
+    broken: Rc<RefCell<Option<String>>>,
+}
+
+impl Read for Latch<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let r = self.inner.read(buf);
+        if let Err(e) = &r
+            && e.kind() != io::ErrorKind::Interrupted
+        {
+            self.broken.borrow_mut().get_or_insert_with(|| io_message(e));
+        }
+        r
+    }
+}
+
+struct Counting<'r, R> {
+    inner: &'r mut R,
+    read: u64,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}

@@ -1,0 +1,157 @@
+//! The report: a contract. Fields may be added, never renamed or removed;
+//! `schema/report.schema.json` at the workspace root describes it.
+
+use serde::Serialize;
+
+/// The version of the report's shape; bumped only on a breaking change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A whole scan's report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// See [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The tool that wrote it.
+    pub tool: Tool,
+    /// The signature set used.
+    pub signatures: SignatureSet,
+    /// One entry per input, in the order given.
+    pub inputs: Vec<InputEntry>,
+    /// Findings, sorted by severity (worst first), input, path, line.
+    pub findings: Vec<Finding>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+/// The tool that wrote a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Tool {
+    /// Always `logsift`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// The signature set a report was made with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignatureSet {
+    /// How many signatures.
+    pub count: usize,
+    /// `sha256:<hex>` of their content.
+    pub digest: String,
+}
+
+/// One scanned input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InputEntry {
+    /// As named by the user; `-` for stdin.
+    pub path: String,
+    /// `directory`, `file`, `gzip`, `tar`, `tar.gz`, `zip` or `binary`.
+    pub kind: String,
+    /// What is known of the bundle.
+    pub bundle: Bundle,
+    /// Text files scanned.
+    pub files_scanned: u64,
+    /// Bytes of text scanned, after decompression and decoding.
+    pub bytes_scanned: u64,
+    /// Files not scanned, and why.
+    pub skipped: Vec<Skipped>,
+    /// What could not be read.
+    pub errors: Vec<ErrorEntry>,
+}
+
+/// What is known of a bundle; null where unknown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Bundle {
+    /// The collector that made it.
+    pub producer: Option<String>,
+    /// The EC2 instance id.
+    pub instance_id: Option<String>,
+    /// When it was collected (RFC 3339, UTC).
+    pub collected_at: Option<String>,
+    /// The collector's version.
+    pub collector_version: Option<String>,
+}
+
+/// A file that was not scanned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// Its virtual path.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Something that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ErrorEntry {
+    /// Its virtual path.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Every hit of one signature in one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The signature's id.
+    pub signature: String,
+    /// The signature's title.
+    pub title: String,
+    /// `critical`, `error`, `warning` or `info`.
+    pub severity: String,
+    /// The input's path, as in `inputs`.
+    pub input: String,
+    /// The file's virtual path.
+    pub path: String,
+    /// What produced the file.
+    pub source: String,
+    /// How many lines matched.
+    pub count: u64,
+    /// The first matching line (1-based).
+    pub first_line: u64,
+    /// The last matching line.
+    pub last_line: u64,
+    /// A few matching lines: the first ones and the last one.
+    pub evidence: Vec<EvidenceLine>,
+    /// How to fix it.
+    pub fix: String,
+    /// Links to the official fix.
+    pub links: Vec<String>,
+}
+
+/// A matching line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EvidenceLine {
+    /// Its number.
+    pub line: u64,
+    /// Its text, possibly cut.
+    pub text: String,
+    /// Present and true when `text` was cut.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+/// Totals of a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// How many findings.
+    pub findings: usize,
+    /// How many findings of each severity.
+    pub by_severity: BySeverity,
+    /// How many errors across all inputs.
+    pub errors: usize,
+}
+
+/// Counts per severity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BySeverity {
+    /// Critical findings.
+    pub critical: usize,
+    /// Error findings.
+    pub error: usize,
+    /// Warning findings.
+    pub warning: usize,
+    /// Info findings.
+    pub info: usize,
+}

@@ -1,0 +1,280 @@
+//! The signature model: what a known failure looks like and how to fix it.
+
+use std::{fmt, str::FromStr};
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is. Ordered: `Info < Warning < Error < Critical`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing, not a failure by itself.
+    Info,
+    /// Degraded, or a failure that usually recovers.
+    Warning,
+    /// A failure that needs action.
+    Error,
+    /// The node or cluster cannot work until this is fixed.
+    Critical,
+}
+
+impl Severity {
+    /// Every severity, from the least to the most severe.
+    pub const ALL: [Severity; 4] = [
+        Severity::Info,
+        Severity::Warning,
+        Severity::Error,
+        Severity::Critical,
+    ];
+
+    /// The lowercase name used in signature files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
+            format!(
+                "unknown severity {s:?} (expected critical, error, warning \
+                 or info)"
+            )
+        })
+    }
+}
+
+macro_rules! source_kinds {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, )*) => {
+        /// What produced a file: the daemon or tool whose log it is.
+        ///
+        /// Signatures name the kinds they apply to; the engine classifies
+        /// every scanned file into one kind.
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash,
+            Serialize, Deserialize,
+        )]
+        pub enum SourceKind {
+            $( $(#[$doc])* #[serde(rename = $name)] $variant, )*
+        }
+
+        impl SourceKind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [SourceKind] =
+                &[$(SourceKind::$variant,)*];
+
+            /// The kebab-case name used in signature files and reports.
+            pub fn as_str(self) -> &'static str {
+                match self { $(SourceKind::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+source_kinds! {
+    /// The kubelet's journal (`kubelet/kubelet.log`).
+    Kubelet = "kubelet",
+    /// kube-proxy's log.
+    KubeProxy = "kube-proxy",
+    /// containerd's journal or log.
+    Containerd = "containerd",
+    /// dockerd's journal or log.
+    Docker = "docker",
+    /// The VPC CNI's ipamd log (`aws-routed-eni/ipamd*.log`).
+    Ipamd = "ipamd",
+    /// The VPC CNI plugin and its siblings (`plugin.log`, egress, policy).
+    CniPlugin = "cni-plugin",
+    /// A whole-system journal (Bottlerocket `journalctl.log`).
+    Journal = "journal",
+    /// rsyslog's `/var/log/messages` or `syslog`.
+    Messages = "messages",
+    /// The kernel ring buffer.
+    Dmesg = "dmesg",
+    /// cloud-init and user-data output (bootstrap.sh runs there).
+    CloudInit = "cloud-init",
+    /// AL2023 nodeadm's journal.
+    Nodeadm = "nodeadm",
+    /// A pod's container log (CRI or docker json-file).
+    Container = "container",
+    /// Windows event log exported as CSV.
+    WindowsEvents = "windows-events",
+    /// Terraform output or `TF_LOG`.
+    Terraform = "terraform",
+    /// Ansible output.
+    Ansible = "ansible",
+    /// konvoy's own output.
+    Konvoy = "konvoy",
+    /// Output of a command run by the collector (`ps`, `iptables`, ...).
+    CommandOutput = "command-output",
+    /// A configuration file copied by the collector.
+    Config = "config",
+    /// Nothing says what produced it.
+    Unknown = "unknown",
+}
+
+impl SourceKind {
+    /// The kinds whose lines also appear inside a file of this kind.
+    ///
+    /// The system journal and syslog carry the lines of every systemd
+    /// unit, and a container log carries what the CNI daemons print, so a
+    /// signature for the kubelet must also look in `var_log/messages`.
+    pub fn embeds(self) -> &'static [SourceKind] {
+        use SourceKind::*;
+        match self {
+            Journal | Messages => &[
+                Kubelet, KubeProxy, Containerd, Docker, Dmesg, CloudInit,
+                Nodeadm,
+            ],
+            Container => &[Ipamd, CniPlugin, KubeProxy],
+            _ => &[],
+        }
+    }
+
+    /// Whether a signature scoped to `wanted` applies to a file of this
+    /// kind. A file of unknown kind gets every signature.
+    pub fn admits(self, wanted: SourceKind) -> bool {
+        self == SourceKind::Unknown
+            || self == wanted
+            || self.embeds().contains(&wanted)
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SourceKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SourceKind::ALL.iter().copied().find(|k| k.as_str() == s).ok_or_else(
+            || {
+                let names: Vec<&str> =
+                    SourceKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!(
+                    "unknown source kind {s:?} (expected one of {})",
+                    names.join(", ")
+                )
+            },
+        )
+    }
+}
+
+/// Lines a signature must match, and near misses it must not.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Examples {
+    /// Lines that must produce a finding.
+    #[serde(rename = "match")]
+    pub matches: Vec<String>,
+    /// Lines that must not.
+    pub no_match: Vec<String>,
+}
+
+/// Where a signature was defined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The pack file, as named when it was loaded.
+    pub file: String,
+    /// 1-based line of the signature's `[[signature]]` header.
+    pub line: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// One known failure: how to find it and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Signature {
+    /// Permanent id, kebab-case, unique across all loaded packs.
+    pub id: String,
+    /// One line saying what failed.
+    pub title: String,
+    /// How bad it is.
+    pub severity: Severity,
+    /// A family such as `networking`, `auth` or `node-join`.
+    pub category: String,
+    /// The kinds of file it applies to; empty means every kind.
+    pub sources: Vec<SourceKind>,
+    /// What it means, in a sentence or two.
+    pub summary: String,
+    /// Literals; a line containing any of them is a candidate.
+    pub patterns: Vec<String>,
+    /// Confirms a candidate line when present.
+    pub regex: Option<String>,
+    /// Literals that veto a candidate line.
+    pub exclude: Vec<String>,
+    /// Steps that fix it.
+    pub fix: String,
+    /// https links to the exact section of the official docs.
+    pub links: Vec<String>,
+    /// Test lines.
+    pub examples: Examples,
+    /// Where it was defined; not part of its identity.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Signature {
+    /// Whether this signature applies to a file of `kind`.
+    pub fn applies_to(&self, kind: SourceKind) -> bool {
+        self.sources.is_empty() || self.sources.iter().any(|&s| kind.admits(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_orders_and_parses() {
+        assert!(Severity::Critical > Severity::Error);
+        assert!(Severity::Warning > Severity::Info);
+        for s in Severity::ALL {
+            assert_eq!(s.as_str().parse::<Severity>(), Ok(s));
+        }
+        assert!("fatal".parse::<Severity>().is_err());
+    }
+
+    #[test]
+    fn source_kind_names_round_trip() {
+        for &k in SourceKind::ALL {
+            assert_eq!(k.as_str().parse::<SourceKind>(), Ok(k));
+        }
+    }
+
+    #[test]
+    fn messages_admit_kubelet_but_kubelet_does_not_admit_ipamd() {
+        assert!(SourceKind::Messages.admits(SourceKind::Kubelet));
+        assert!(SourceKind::Unknown.admits(SourceKind::Ipamd));
+        assert!(!SourceKind::Kubelet.admits(SourceKind::Ipamd));
+    }
+}

@@ -1,0 +1,408 @@
+//! Loading signature packs from TOML, strictly, with positions for errors.
+
+use std::{
+    collections::HashMap,
+    fs,
+    path::{Path, PathBuf},
+};
+
+use regex::bytes::Regex;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use crate::{
+    error::{Diagnostic, LoadError},
+    matcher::Matcher,
+    model::{Examples, Origin, Severity, Signature, SourceKind},
+};
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    signature: Vec<Spanned<RawSignature>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignature {
+    id: Spanned<String>,
+    title: String,
+    severity: Severity,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    sources: Vec<SourceKind>,
+    #[serde(default)]
+    summary: String,
+    patterns: Spanned<Vec<String>>,
+    regex: Option<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    fix: String,
+    #[serde(default)]
+    links: Vec<String>,
+    #[serde(default)]
+    examples: RawExamples,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExamples {
+    #[serde(default, rename = "match")]
+    matches: Vec<String>,
+    #[serde(default)]
+    no_match: Vec<String>,
+}
+
+/// A set of signatures loaded from one or more pack files.
+#[derive(Clone, Debug, Default)]
+pub struct Pack {
+    signatures: Vec<Signature>,
+}
+
+impl Pack {
+    /// An empty pack.
+    pub fn new() -> Pack {
+        Pack::default()
+    }
+
+    /// The default pack, embedded in the binary at build time.
+    pub fn embedded() -> Result<Pack, LoadError> {
+        let mut pack = Pack::new();
+        for (name, text) in EMBEDDED {
+            pack.add_toml(name, text)?;
+        }
+        Ok(pack)
+    }
+
+    /// Adds the signatures of one pack file's text; `file` names it in
+    /// errors. Nothing is added when any signature in it is invalid.
+    pub fn add_toml(
+        &mut self,
+        file: &str,
+        text: &str,
+    ) -> Result<(), LoadError> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            Diagnostic::at(file, text, offset, toml_message(&e))
+        })?;
+        let mut seen: HashMap<String, Origin> = self
+            .signatures
+            .iter()
+            .map(|s| (s.id.clone(), s.origin.clone()))
+            .collect();
+        let mut problems = Vec::new();
+        let mut added = Vec::new();
+        for spanned in raw.signature {
+            let table_start = spanned.span().start;
+            let raw = spanned.into_inner();
+            match validate(file, text, table_start, raw) {
+                Ok(sig) => {
+                    if let Some(first) = seen.get(&sig.id) {
+                        problems.push(Diagnostic::at(
+                            file,
+                            text,
+                            table_start,
+                            format!(
+                                "duplicate signature id {:?} (first defined \
+                                 at {first})",
+                                sig.id
+                            ),
+                        ));
+                        continue;
+                    }
+                    seen.insert(sig.id.clone(), sig.origin.clone());
+                    added.push(sig);
+                }
+                Err(mut d) => problems.append(&mut d),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(LoadError::new(problems));
+        }
+        self.signatures.extend(added);
+        Ok(())
+    }
+
+    /// Adds a pack file, or every `*.toml` file below a folder (in sorted
+    /// order, so the result never depends on the file system).
+    pub fn add_path(&mut self, path: &Path) -> Result<(), LoadError> {
+        let shown = path.display().to_string();
+        let meta = fs::metadata(path).map_err(|e| {
+            Diagnostic::file(&shown, format!("cannot read signatures: {e}"))
+        })?;
+        let files = if meta.is_dir() {
+            let mut files = Vec::new();
+            collect_toml(path, &mut files).map_err(|e| {
+                Diagnostic::file(&shown, format!("cannot list folder: {e}"))
+            })?;
+            files.sort();
+            if files.is_empty() {
+                return Err(Diagnostic::file(
+                    &shown,
+                    "no *.toml signature files in this folder",
+                )
+                .into());
+            }
+            files
+        } else {
+            vec![path.to_path_buf()]
+        };
+        for f in files {
+            let name = f.display().to_string();
+            let text = fs::read_to_string(&f).map_err(|e| {
+                Diagnostic::file(&name, format!("cannot read signatures: {e}"))
+            })?;
+            self.add_toml(&name, &text)?;
+        }
+        Ok(())
+    }
+
+    /// The signatures, in load order.
+    pub fn signatures(&self) -> &[Signature] {
+        &self.signatures
+    }
+
+    /// How many signatures there are.
+    pub fn len(&self) -> usize {
+        self.signatures.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.signatures.is_empty()
+    }
+
+    /// The signature with this id.
+    pub fn get(&self, id: &str) -> Option<&Signature> {
+        self.signatures.iter().find(|s| s.id == id)
+    }
+
+    /// `sha256:<hex>` over the signatures' content, sorted by id, so the
+    /// same set gives the same digest whatever files it came from.
+    pub fn digest(&self) -> String {
+        let mut sorted: Vec<&Signature> = self.signatures.iter().collect();
+        sorted.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut hasher = Sha256::new();
+        for s in sorted {
+            // Serializing plain strings and vectors cannot fail.
+            let json = serde_json::to_vec(s).unwrap_or_default();
+            hasher.update((json.len() as u64).to_le_bytes());
+            hasher.update(&json);
+        }
+        let hex: String =
+            hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    }
+
+    /// Builds the matcher that searches for every signature at once.
+    pub fn compile(&self) -> Matcher {
+        Matcher::new(&self.signatures)
+    }
+}
+
+fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_toml(&path, out)?;
+        } else if path.extension().is_some_and(|x| x == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The toml error's own text without its rendered source excerpt, which
+/// our diagnostic already shows.
+fn toml_message(e: &toml::de::Error) -> String {
+    let m = e.message().trim().trim_end_matches('.');
+    let mut m = m.to_string();
+    if let Some(first) = m.get(..1) {
+        let lower = first.to_lowercase();
+        m.replace_range(..1, &lower);
+    }
+    m
+}
+
+fn validate(
+    file: &str,
+    text: &str,
+    table_start: usize,
+    raw: RawSignature,
+) -> Result<Signature, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let id_span = raw.id.span();
+    let id = raw.id.into_inner();
+    if !is_kebab(&id) {
+        problems.push(Diagnostic::at(
+            file,
+            text,
+            id_span.start,
+            format!(
+                "signature id {id:?} must be lowercase kebab-case \
+                 (a-z, 0-9 and -)"
+            ),
+        ));
+    }
+    let patterns_span = raw.patterns.span();
+    let patterns = raw.patterns.into_inner();
+    if patterns.is_empty() {
+        problems.push(Diagnostic::at(
+            file,
+            text,
+            patterns_span.start,
+            format!("signature {id:?} needs at least one pattern"),
+        ));
+    }
+    if patterns.iter().chain(&raw.exclude).any(|p| p.is_empty()) {
+        problems.push(Diagnostic::at(
+            file,
+            text,
+            patterns_span.start,
+            format!("signature {id:?} has an empty literal"),
+        ));
+    }
+    let regex = match raw.regex {
+        Some(r) => {
+            let span = r.span();
+            let r = r.into_inner();
+            if let Err(e) = Regex::new(&r) {
+                problems.push(Diagnostic::at(
+                    file,
+                    text,
+                    span.start,
+                    format!("signature {id:?} has a bad regex: {e}"),
+                ));
+            }
+            Some(r)
+        }
+        None => None,
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let (line, _) = crate::error::line_col(text, table_start);
+    Ok(Signature {
+        id,
+        title: raw.title,
+        severity: raw.severity,
+        category: raw.category,
+        sources: raw.sources,
+        summary: raw.summary.trim().to_string(),
+        patterns,
+        regex,
+        exclude: raw.exclude,
+        fix: raw.fix.trim().to_string(),
+        links: raw.links,
+        examples: Examples {
+            matches: raw.examples.matches,
+            no_match: raw.examples.no_match,
+        },
+        origin: Origin {
+            file: file.to_string(),
+            line: header_line(text, line),
+        },
+    })
+}
+
+/// The line of the `[[signature]]` header a table's span starts after.
+fn header_line(text: &str, line: usize) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    (1..=line.min(lines.len()))
+        .rev()
+        .find(|&l| lines[l - 1].trim_start().starts_with("[[signature]]"))
+        .unwrap_or(line)
+}
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[signature]]
+id = "demo-failure"
+title = "Demo"
+severity = "error"
+patterns = ["boom"]
+fix = "Do not boom."
+"#;
+
+    #[test]
+    fn embedded_pack_loads() {
+        let pack = Pack::embedded().unwrap();
+        for id in [
+            "network-plugin-not-ready",
+            "tls-handshake-timeout",
+            "too-many-requests",
+            "node-name-empty",
+        ] {
+            assert!(pack.get(id).is_some(), "missing {id}");
+        }
+    }
+
+    #[test]
+    fn origin_points_at_the_header() {
+        let mut pack = Pack::new();
+        pack.add_toml("t.toml", GOOD).unwrap();
+        assert_eq!(pack.signatures()[0].origin.line, 2);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_position() {
+        let text = GOOD.replace("fix =", "fixx =");
+        let err = Pack::new().add_toml("t.toml", &text).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.file, "t.toml");
+        assert!(d.line >= 2, "{d}");
+        assert!(d.message.contains("fixx"), "{d}");
+    }
+
+    #[test]
+    fn bad_severity_and_regex_are_errors() {
+        let text = GOOD.replace("\"error\"", "\"fatal\"");
+        let err = Pack::new().add_toml("t.toml", &text).unwrap_err();
+        assert!(err.to_string().contains("t.toml:5:"), "{err}");
+
+        let text = GOOD.replace("fix =", "regex = 'a(b'\nfix =");
+        let err = Pack::new().add_toml("t.toml", &text).unwrap_err();
+        assert!(err.to_string().contains("t.toml:7:9: signature"), "{err}");
+        assert!(err.to_string().contains("bad regex"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_rejected_across_files() {
+        let mut pack = Pack::new();
+        pack.add_toml("a.toml", GOOD).unwrap();
+        let err = pack.add_toml("b.toml", GOOD).unwrap_err();
+        assert!(err.to_string().contains("duplicate signature id"), "{err}");
+        assert!(err.to_string().contains("a.toml:2"), "{err}");
+        assert_eq!(pack.len(), 1);
+    }
+
+    #[test]
+    fn digest_ignores_load_order() {
+        let other = GOOD.replace("demo-failure", "other-failure");
+        let mut a = Pack::new();
+        a.add_toml("a.toml", GOOD).unwrap();
+        a.add_toml("b.toml", &other).unwrap();
+        let mut b = Pack::new();
+        b.add_toml("b.toml", &other).unwrap();
+        b.add_toml("a.toml", GOOD).unwrap();
+        assert_eq!(a.digest(), b.digest());
+        assert!(a.digest().starts_with("sha256:"));
+    }
+}
