@@ -16,6 +16,50 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Scan log bundles, archives, folders or files for known failures.
     Scan(ScanArgs),
+    /// List, show, test and lint signature packs.
+    #[command(subcommand)]
+    Signatures(SignaturesCommand),
+}
+
+/// Each takes an optional pack (a TOML file or a folder of them); without
+/// one, it works on the pack built into logsift.
+#[derive(Debug, Subcommand)]
+pub(crate) enum SignaturesCommand {
+    /// List the signatures of a pack.
+    List {
+        /// `table` for people, `json` for tools.
+        #[arg(
+            long,
+            value_name = "FORMAT",
+            default_value = "table",
+            value_parser = ["table", "json"]
+        )]
+        format: String,
+        /// The pack (default: the built-in one).
+        #[arg(value_name = "PATH")]
+        pack: Option<PathBuf>,
+    },
+    /// Show everything about one signature.
+    Show {
+        /// The signature's id.
+        #[arg(value_name = "ID")]
+        id: String,
+        /// The pack (default: the built-in one).
+        #[arg(value_name = "PATH")]
+        pack: Option<PathBuf>,
+    },
+    /// Run every example line through the scanner; exit 1 on a failure.
+    Test {
+        /// The pack (default: the built-in one).
+        #[arg(value_name = "PATH")]
+        pack: Option<PathBuf>,
+    },
+    /// Check a pack's rules; exit 1 on a problem.
+    Lint {
+        /// The pack (default: the built-in one).
+        #[arg(value_name = "PATH")]
+        pack: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod config;
+mod packs;
 
 use std::{
     fs::File,
@@ -15,13 +16,13 @@ use logsift_engine::Scanner;
 use logsift_report::{Report, ReportBuilder};
 
 use crate::{
-    args::{Cli, Command},
+    args::{Cli, Command, SignaturesCommand},
     config::ScanConfig,
 };
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Outcome {
+pub(crate) enum Outcome {
     /// Nothing at or above `--fail-on`, and everything was read.
     Clean = 0,
     /// A finding at or above `--fail-on`.
@@ -40,8 +41,42 @@ fn main() -> ExitCode {
                 Outcome::Error
             }
         },
+        Command::Signatures(cmd) => signatures(&cmd),
     };
     ExitCode::from(outcome as u8)
+}
+
+fn signatures(cmd: &SignaturesCommand) -> Outcome {
+    use SignaturesCommand as C;
+    let path = match cmd {
+        C::List { pack, .. }
+        | C::Show { pack, .. }
+        | C::Test { pack }
+        | C::Lint { pack } => pack.as_deref(),
+    };
+    let pack = match packs::load(path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("logsift: {e}");
+            return Outcome::Error;
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = match cmd {
+        C::List { format, .. } => packs::list(&pack, format, &mut out),
+        C::Show { id, .. } => packs::show(&pack, id, &mut out),
+        C::Test { .. } => packs::test(&pack, &mut out),
+        C::Lint { .. } => packs::lint_pack(&pack, &mut out),
+    };
+    match result.and_then(|o| io::Write::flush(&mut out).map(|()| o)) {
+        Ok(o) => o,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Outcome::Clean,
+        Err(e) => {
+            eprintln!("logsift: cannot write ({e}): standard output");
+            Outcome::Error
+        }
+    }
 }
 
 fn scan(config: &ScanConfig) -> Outcome {

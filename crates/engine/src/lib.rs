@@ -110,6 +110,9 @@ pub struct FileFinding {
     pub path: String,
     /// What produced the file.
     pub source: SourceKind,
+    /// The signature's message template filled from the first matching
+    /// line, when it has one.
+    pub message: Option<String>,
     /// How many lines matched.
     pub count: u64,
     /// The first matching line.
@@ -242,5 +245,17 @@ impl<'m> Scanner<'m> {
     /// Scans one input and returns its report.
     pub fn scan_input(&self, input: &Input) -> InputReport {
         walk::scan_input(self, input)
+    }
+
+    /// Scans bytes held in memory through the same path as a file: sniffed,
+    /// decompressed and decoded as needed, with every text file taken to be
+    /// of `kind`. `name` is the virtual path reported.
+    pub fn scan_bytes(
+        &self,
+        name: &str,
+        kind: SourceKind,
+        data: &[u8],
+    ) -> InputReport {
+        walk::scan_bytes(self, name, kind, data)
     }
 }

@@ -29,6 +29,7 @@ pub(crate) struct ScanLimits {
 /// Per-signature tallies for one file.
 #[derive(Debug)]
 struct Tally {
+    message: Option<String>,
     count: u64,
     first_line: u64,
     last_line: u64,
@@ -49,12 +50,14 @@ pub(crate) struct FileTally {
 impl FileTally {
     fn record(
         &mut self,
+        matcher: &Matcher,
         sig: usize,
         line: u64,
         text: &[u8],
         limits: &ScanLimits,
     ) {
-        let t = self.by_signature.entry(sig).or_insert(Tally {
+        let t = self.by_signature.entry(sig).or_insert_with(|| Tally {
+            message: matcher.message(sig, text),
             count: 0,
             first_line: line,
             last_line: line,
@@ -93,6 +96,7 @@ impl FileTally {
                     signature,
                     path: path.to_string(),
                     source,
+                    message: t.message,
                     count: t.count,
                     first_line: t.first_line,
                     last_line: t.last_line,
@@ -213,7 +217,7 @@ impl LineScanner<'_> {
             }
             self.matcher.match_line(text, self.kind, &mut self.hits);
             for &sig in &self.hits {
-                tally.record(sig, self.line, text, self.limits);
+                tally.record(self.matcher, sig, self.line, text, self.limits);
             }
             pos = end + 1;
         }

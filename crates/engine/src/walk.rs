@@ -20,6 +20,8 @@ use flate2::read::MultiGzDecoder;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use logsift_signatures::SourceKind;
+
 use crate::{
     FileFinding, Input, InputKind, InputReport, ScanError, Scanner, Skipped,
     bundle::BundleClues,
@@ -74,15 +76,23 @@ struct Node {
     /// Its path as stored in the innermost archive or folder, for telling
     /// what produced it.
     raw: String,
+    /// What produced it, when the caller says so.
+    kind: Option<SourceKind>,
+}
+
+impl Node {
+    fn new(vpath: String, raw: String) -> Node {
+        Node { vpath, raw, kind: None }
+    }
 }
 
 pub(crate) fn scan_input(scanner: &Scanner<'_>, input: &Input) -> InputReport {
     let display = input.display();
-    let (kind, mut part) = match input {
+    let (kind, part) = match input {
         Input::Stdin => {
             let mut part =
                 Part { clues: BundleClues::from_name(""), ..Part::default() };
-            let node = Node { vpath: display.clone(), raw: String::new() };
+            let node = Node::new(display.clone(), String::new());
             let stdin = io::stdin();
             let mut lock = stdin.lock();
             let kind = Walker { s: scanner }
@@ -91,6 +101,10 @@ pub(crate) fn scan_input(scanner: &Scanner<'_>, input: &Input) -> InputReport {
         }
         Input::Path(path) => scan_path(scanner, path, &display),
     };
+    finish(display, kind, part)
+}
+
+fn finish(display: String, kind: InputKind, mut part: Part) -> InputReport {
     part.skipped.sort();
     part.errors.sort();
     part.findings
@@ -105,6 +119,28 @@ pub(crate) fn scan_input(scanner: &Scanner<'_>, input: &Input) -> InputReport {
         errors: part.errors,
         findings: part.findings,
     }
+}
+
+pub(crate) fn scan_bytes(
+    scanner: &Scanner<'_>,
+    name: &str,
+    kind: SourceKind,
+    data: &[u8],
+) -> InputReport {
+    let mut part = Part::default();
+    let node = Node {
+        vpath: name.to_string(),
+        raw: name.to_string(),
+        kind: Some(kind),
+    };
+    let kind = Walker { s: scanner }.stream(
+        &mut part,
+        &node,
+        &mut &data[..],
+        0,
+        false,
+    );
+    finish(name.to_string(), kind, part)
 }
 
 fn scan_path(
@@ -129,7 +165,7 @@ fn scan_path(
             (InputKind::Directory, part)
         }
         Ok(_) => {
-            let node = Node { vpath: display.to_string(), raw: name };
+            let node = Node::new(display.to_string(), name);
             let kind = w.file(&mut part, path, &node);
             (kind, part)
         }
@@ -195,7 +231,7 @@ impl Walker<'_, '_> {
                 // Folders have no `./` prefix; present them as the Linux
                 // collector's tar would, so both lay out the same.
                 p.clues.member(&format!("./{rel}"));
-                let node = Node { vpath: vpath.clone(), raw: rel.clone() };
+                let node = Node::new(vpath.clone(), rel.clone());
                 self.file(&mut p, path, &node);
                 p
             })
@@ -321,7 +357,7 @@ impl Walker<'_, '_> {
 
     fn text(&self, part: &mut Part, node: &Node, reader: &mut dyn Read) {
         let rel = bundle_relative(&node.raw);
-        let kind = classify(&rel);
+        let kind = node.kind.unwrap_or_else(|| classify(&rel));
         let mut tally = FileTally::default();
         let result = scan_text(
             self.s.matcher,
@@ -429,7 +465,7 @@ impl Walker<'_, '_> {
             }
             let size = entry.size();
             let mut counting = Counting { inner: &mut entry, read: 0 };
-            let member = Node { vpath: vpath.clone(), raw };
+            let member = Node::new(vpath.clone(), raw);
             self.stream(part, &member, &mut counting, depth, false);
             // Read what the member's scan left (a skipped binary, say), so
             // a stream that ends early is noticed here and not missed.
@@ -532,7 +568,7 @@ impl Walker<'_, '_> {
                 part.skip(&vpath, "symbolic link (not followed)");
                 continue;
             }
-            let member = Node { vpath, raw };
+            let member = Node::new(vpath, raw);
             self.stream(part, &member, &mut file, depth, false);
         }
     }

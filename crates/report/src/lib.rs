@@ -59,6 +59,7 @@ impl<'p> ReportBuilder<'p> {
                         input: input.path.clone(),
                         path: f.path,
                         source: f.source.to_string(),
+                        message: f.message,
                         count: f.count,
                         first_line: f.first_line,
                         last_line: f.last_line,

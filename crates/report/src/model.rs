@@ -106,6 +106,9 @@ pub struct Finding {
     pub path: String,
     /// What produced the file.
     pub source: String,
+    /// Details taken from the first matching line (node name, zones,
+    /// error code), when the signature defines a message; else null.
+    pub message: Option<String>,
     /// How many lines matched.
     pub count: u64,
     /// The first matching line (1-based).

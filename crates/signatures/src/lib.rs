@@ -22,12 +22,14 @@
 #![deny(missing_docs)]
 
 mod error;
+mod lint;
 mod matcher;
 mod model;
 mod pack;
 
 pub use crate::{
     error::{Diagnostic, LoadError},
+    lint::lint,
     matcher::Matcher,
     model::{Examples, Origin, Severity, Signature, SourceKind},
     pack::Pack,

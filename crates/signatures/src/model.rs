@@ -230,6 +230,9 @@ pub struct Signature {
     pub patterns: Vec<String>,
     /// Confirms a candidate line when present.
     pub regex: Option<String>,
+    /// A template for the finding's message: `{name}` is replaced by the
+    /// regex's capture group of that name on the first matching line.
+    pub message: Option<String>,
     /// Literals that veto a candidate line.
     pub exclude: Vec<String>,
     /// Steps that fix it.

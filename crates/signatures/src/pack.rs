@@ -40,6 +40,7 @@ struct RawSignature {
     summary: String,
     patterns: Spanned<Vec<String>>,
     regex: Option<Spanned<String>>,
+    message: Option<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<String>,
     fix: String,
@@ -267,22 +268,48 @@ fn validate(
             format!("signature {id:?} has an empty literal"),
         ));
     }
+    let mut groups: Vec<String> = Vec::new();
     let regex = match raw.regex {
         Some(r) => {
             let span = r.span();
             let r = r.into_inner();
-            if let Err(e) = Regex::new(&r) {
-                problems.push(Diagnostic::at(
+            match Regex::new(&r) {
+                Ok(re) => {
+                    groups = re
+                        .capture_names()
+                        .flatten()
+                        .map(String::from)
+                        .collect()
+                }
+                Err(e) => problems.push(Diagnostic::at(
                     file,
                     text,
                     span.start,
                     format!("signature {id:?} has a bad regex: {e}"),
-                ));
+                )),
             }
             Some(r)
         }
         None => None,
     };
+    let message = raw.message.map(|m| {
+        let span = m.span();
+        let m = m.into_inner();
+        for name in placeholders(&m) {
+            if !groups.iter().any(|g| g == name) {
+                problems.push(Diagnostic::at(
+                    file,
+                    text,
+                    span.start,
+                    format!(
+                        "signature {id:?}: message uses {{{name}}} but the \
+                         regex has no capture group named {name:?}"
+                    ),
+                ));
+            }
+        }
+        m
+    });
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -296,6 +323,7 @@ fn validate(
         summary: raw.summary.trim().to_string(),
         patterns,
         regex,
+        message,
         exclude: raw.exclude,
         fix: raw.fix.trim().to_string(),
         links: raw.links,
@@ -317,6 +345,14 @@ fn header_line(text: &str, line: usize) -> usize {
         .rev()
         .find(|&l| lines[l - 1].trim_start().starts_with("[[signature]]"))
         .unwrap_or(line)
+}
+
+/// The `{name}` placeholders of a message template.
+pub(crate) fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(n, _)| n))
 }
 
 fn is_kebab(id: &str) -> bool {
@@ -381,6 +417,17 @@ fix = "Do not boom."
         let err = Pack::new().add_toml("t.toml", &text).unwrap_err();
         assert!(err.to_string().contains("t.toml:7:9: signature"), "{err}");
         assert!(err.to_string().contains("bad regex"), "{err}");
+    }
+
+    #[test]
+    fn message_placeholders_must_be_capture_groups() {
+        let text = GOOD.replace(
+            "fix =",
+            "regex = 'boom (?P<what>\\w+)'\nmessage = \"{what} {who}\"\nfix =",
+        );
+        let err = Pack::new().add_toml("t.toml", &text).unwrap_err();
+        assert!(err.to_string().contains("{who}"), "{err}");
+        assert_eq!(err.diagnostics().len(), 1, "{err}");
     }
 
     #[test]

@@ -14,5 +14,7 @@ mod determinism;
 mod errors;
 // Bundle recognition and the committed demo bundle.
 mod bundles;
-// Loading signature packs from the command line.
+// Signature packs: loading them, listing, showing, testing, linting.
 mod packs;
+// The default pack against the guides' error lines and a healthy node.
+mod pack_quality;

@@ -122,3 +122,123 @@ fn broken_pack_is_a_usage_error_with_position() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("duplicate signature id"), "{}", out.stderr);
 }
+
+#[test]
+fn default_pack_is_lint_clean_and_its_examples_pass() {
+    let dir = Dir::new();
+    let lint = run(&dir, &["signatures", "lint"]);
+    assert_eq!(lint.code, 0, "{}{}", lint.stdout, lint.stderr);
+    assert!(
+        lint.stdout.trim_end().ends_with(", 0 problems"),
+        "{}",
+        lint.stdout
+    );
+    let test = run(&dir, &["signatures", "test"]);
+    assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
+    assert!(test.stdout.trim_end().ends_with(" 0 failed"), "{}", test.stdout);
+}
+
+#[test]
+fn test_and_lint_fail_on_a_bad_pack() {
+    let dir = Dir::new();
+    // The example never holds the literal, and the near miss matches.
+    let bad = PACK.replace(
+        "links = [\"https://example.com/boom\"]",
+        "links = [\"http://example.com/boom\"]\n\n[signature.examples]\nmatch = [\"kaboom\"]\nno_match = [\"BOOM\"]",
+    );
+    dir.write("bad.toml", &bad);
+    let test = run(&dir, &["signatures", "test", "bad.toml"]);
+    assert_eq!(test.code, 1, "{}", test.stdout);
+    assert!(
+        test.stdout.contains("FAIL  custom-boom (bad.toml:2)"),
+        "{}",
+        test.stdout
+    );
+    assert!(
+        test.stdout.contains("should match (unknown): kaboom"),
+        "{}",
+        test.stdout
+    );
+    assert!(test.stdout.contains("should not match: BOOM"), "{}", test.stdout);
+    assert!(
+        test.stdout.trim_end().ends_with("0 passed, 1 failed"),
+        "{}",
+        test.stdout
+    );
+    let lint = run(&dir, &["signatures", "lint", "bad.toml"]);
+    assert_eq!(lint.code, 1);
+    assert!(
+        lint.stdout.contains("bad.toml:2:1: custom-boom: link"),
+        "{}",
+        lint.stdout
+    );
+    assert!(lint.stdout.contains("`summary` is empty"), "{}", lint.stdout);
+}
+
+#[test]
+fn list_and_show() {
+    let dir = Dir::new();
+    let table = run(&dir, &["signatures", "list"]);
+    assert_eq!(table.code, 0);
+    assert!(table.stdout.starts_with("ID "), "{}", table.stdout);
+    assert!(table.stdout.contains("node-name-empty"), "{}", table.stdout);
+    let json = run(&dir, &["signatures", "list", "--format", "json"]);
+    let items: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let first = &items[0];
+    for key in [
+        "id",
+        "title",
+        "severity",
+        "category",
+        "sources",
+        "patterns",
+        "fix",
+        "links",
+        "examples",
+        "defined_at",
+    ] {
+        assert!(!first[key].is_null(), "{key} missing in {first}");
+    }
+    let show = run(&dir, &["signatures", "show", "tls-handshake-timeout"]);
+    assert_eq!(show.code, 0);
+    assert!(
+        show.stdout.contains("Applies to:  every kind of file"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout.contains("#troubleshoot-tls-handshake-timeout"),
+        "{}",
+        show.stdout
+    );
+    let missing = run(&dir, &["signatures", "show", "no-such-thing"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no signature with id"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn message_fills_from_capture_groups() {
+    let dir = Dir::new();
+    dir.write(
+        "reg.toml",
+        PACK.replace("patterns = [\"BOOM\"]", "patterns = [\"BOOM\"]\nregex = 'BOOM in (?P<zone>[a-z0-9-]+)'\nmessage = \"boom in {zone}\""),
+    );
+    dir.write("a.log", "BOOM in us-west-2a\nBOOM in us-west-2b\n");
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--no-default-signatures",
+            "--signatures",
+            "reg.toml",
+            "a.log",
+        ],
+    );
+    let report = out.report();
+    assert_eq!(report["findings"][0]["message"], "boom in us-west-2a");
+    assert_eq!(report["findings"][0]["count"], 2);
+}

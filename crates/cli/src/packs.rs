@@ -1,0 +1,211 @@
+//! `logsift signatures ...`: list, show, test and lint signature packs.
+
+use std::{
+    io::{self, Write},
+    path::Path,
+};
+
+use logsift_engine::{Config, Scanner};
+use logsift_signatures::{Pack, Signature, SourceKind, lint};
+
+use crate::Outcome;
+
+/// The pack at `path`, or the built-in one.
+pub(crate) fn load(path: Option<&Path>) -> Result<Pack, String> {
+    match path {
+        Some(p) => {
+            let mut pack = Pack::new();
+            pack.add_path(p).map_err(|e| e.to_string())?;
+            Ok(pack)
+        }
+        None => {
+            Pack::embedded().map_err(|e| format!("embedded signatures: {e}"))
+        }
+    }
+}
+
+pub(crate) fn list(
+    pack: &Pack,
+    format: &str,
+    w: &mut dyn Write,
+) -> io::Result<Outcome> {
+    if format == "json" {
+        let items: Vec<serde_json::Value> = pack
+            .signatures()
+            .iter()
+            .map(|s| {
+                let mut v = serde_json::to_value(s).unwrap_or_default();
+                v["defined_at"] = s.origin.to_string().into();
+                v
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *w, &items)?;
+        writeln!(w)?;
+        return Ok(Outcome::Clean);
+    }
+    let rows: Vec<[String; 4]> = pack
+        .signatures()
+        .iter()
+        .map(|s| {
+            [
+                s.id.clone(),
+                s.severity.to_string(),
+                s.category.clone(),
+                s.title.clone(),
+            ]
+        })
+        .collect();
+    let header = ["ID", "SEVERITY", "CATEGORY", "TITLE"].map(String::from);
+    let width = |i: usize| {
+        rows.iter()
+            .chain([&header])
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = [width(0), width(1), width(2)];
+    for row in [&header].into_iter().chain(&rows) {
+        writeln!(
+            w,
+            "{:w0$}  {:w1$}  {:w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        )?;
+    }
+    writeln!(w, "{} signatures", rows.len())?;
+    Ok(Outcome::Clean)
+}
+
+pub(crate) fn show(
+    pack: &Pack,
+    id: &str,
+    w: &mut dyn Write,
+) -> io::Result<Outcome> {
+    let Some(s) = pack.get(id) else {
+        eprintln!(
+            "logsift: no signature with id {id:?} (see `logsift signatures list`)"
+        );
+        return Ok(Outcome::Error);
+    };
+    writeln!(w, "{}  ({}, {})", s.id, s.severity, s.category)?;
+    writeln!(w, "{}", s.title)?;
+    writeln!(w)?;
+    let sources = if s.sources.is_empty() {
+        "every kind of file".to_string()
+    } else {
+        s.sources.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+    };
+    writeln!(w, "Applies to:  {sources}")?;
+    writeln!(w, "Defined at:  {}", s.origin)?;
+    section(w, "What it means", [s.summary.as_str()])?;
+    section(
+        w,
+        "Lines holding any of",
+        s.patterns.iter().map(|p| format!("'{p}'")),
+    )?;
+    if let Some(r) = &s.regex {
+        section(w, "Confirmed by the regex", [r.as_str()])?;
+    }
+    if !s.exclude.is_empty() {
+        section(
+            w,
+            "Unless the line holds",
+            s.exclude.iter().map(|p| format!("'{p}'")),
+        )?;
+    }
+    if let Some(m) = &s.message {
+        section(w, "Message", [m.as_str()])?;
+    }
+    section(w, "Fix", s.fix.lines())?;
+    section(w, "Links", s.links.iter())?;
+    section(w, "Lines it matches", s.examples.matches.iter())?;
+    section(w, "Near misses it must not match", s.examples.no_match.iter())?;
+    Ok(Outcome::Clean)
+}
+
+fn section<I, T>(w: &mut dyn Write, title: &str, lines: I) -> io::Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<str>,
+{
+    writeln!(w)?;
+    writeln!(w, "{title}:")?;
+    for l in lines {
+        writeln!(w, "  {}", l.as_ref())?;
+    }
+    Ok(())
+}
+
+/// Runs every example through the real scan path: match examples in the
+/// signature's own kind of file, near misses in a file of unknown kind,
+/// where every signature applies.
+pub(crate) fn test(pack: &Pack, w: &mut dyn Write) -> io::Result<Outcome> {
+    let matcher = pack.compile();
+    let scanner = Scanner::new(&matcher, Config::default());
+    let (mut passed, mut failed) = (0, 0);
+    for (index, sig) in pack.signatures().iter().enumerate() {
+        let problems = example_problems(&scanner, index, sig);
+        if problems.is_empty() {
+            passed += 1;
+            writeln!(
+                w,
+                "ok    {} ({} match, {} no-match)",
+                sig.id,
+                sig.examples.matches.len(),
+                sig.examples.no_match.len()
+            )?;
+        } else {
+            failed += 1;
+            writeln!(w, "FAIL  {} ({})", sig.id, sig.origin)?;
+            for p in problems {
+                writeln!(w, "      {p}")?;
+            }
+        }
+    }
+    writeln!(w, "{passed} passed, {failed} failed")?;
+    Ok(if failed == 0 { Outcome::Clean } else { Outcome::Findings })
+}
+
+fn example_problems(
+    scanner: &Scanner<'_>,
+    index: usize,
+    sig: &Signature,
+) -> Vec<String> {
+    let home = sig.sources.first().copied().unwrap_or(SourceKind::Unknown);
+    let hits = |line: &str, kind| {
+        let report = scanner.scan_bytes("example", kind, line.as_bytes());
+        report.findings.iter().any(|f| f.signature == index)
+    };
+    let mut problems = Vec::new();
+    if sig.examples.matches.is_empty() {
+        problems.push("has no match example".to_string());
+    }
+    for ex in &sig.examples.matches {
+        if !hits(ex, home) {
+            problems.push(format!("should match ({home}): {ex}"));
+        }
+    }
+    for ex in &sig.examples.no_match {
+        if hits(ex, SourceKind::Unknown) {
+            problems.push(format!("should not match: {ex}"));
+        }
+    }
+    problems
+}
+
+pub(crate) fn lint_pack(
+    pack: &Pack,
+    w: &mut dyn Write,
+) -> io::Result<Outcome> {
+    let issues = lint(pack);
+    for d in &issues {
+        writeln!(w, "{d}")?;
+    }
+    writeln!(w, "{} signatures, {} problems", pack.len(), issues.len())?;
+    Ok(if issues.is_empty() { Outcome::Clean } else { Outcome::Findings })
+}

@@ -1,0 +1,89 @@
+//! The default pack against the troubleshooting guides' own error lines
+//! and against a healthy node's logs.
+
+use logsift_fixtures::{BundleSpec, write_bundle};
+use serde_json::Value;
+
+use crate::harness::*;
+
+#[derive(Debug)]
+struct GuideLine {
+    guide: String,
+    text: String,
+    expect: String,
+}
+
+fn guide_lines() -> Vec<GuideLine> {
+    let path = root().join("fixtures/guides/guide-lines.toml");
+    let text = std::fs::read_to_string(&path)
+        .expect("fixtures/guides/guide-lines.toml");
+    let doc: toml::Table =
+        toml::from_str(&text).expect("guide-lines.toml parses");
+    doc["line"]
+        .as_array()
+        .expect("[[line]] entries")
+        .iter()
+        .map(|l| GuideLine {
+            guide: l["guide"].as_str().unwrap_or_default().to_string(),
+            text: l["text"].as_str().unwrap_or_default().to_string(),
+            expect: l["expect"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn every_error_line_quoted_in_the_guides_is_found() {
+    let lines = guide_lines();
+    assert!(lines.len() >= 40, "only {} guide lines", lines.len());
+    let dir = Dir::new();
+    // One file per line, named so that nothing tells its kind: every
+    // signature applies, as to a log passed in directly.
+    for (i, l) in lines.iter().enumerate() {
+        dir.write(&format!("lines/{i:03}.txt"), format!("{}\n", l.text));
+    }
+    let out = run(&dir, &["scan", "--fail-on", "never", "lines"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.report();
+    let mut missing = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let path = format!("lines/{i:03}.txt");
+        let found: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == path.as_str())
+            .filter_map(|f| f["signature"].as_str())
+            .collect();
+        if !found.contains(&l.expect.as_str()) {
+            missing.push(format!(
+                "{} ({}): expected {}, got {:?}: {}",
+                path, l.guide, l.expect, found, l.text
+            ));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "guide lines not found:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn healthy_bundle_has_no_finding_of_warning_or_worse() {
+    let spec = BundleSpec { scale: 5_000, seed: 7, ..BundleSpec::healthy() };
+    let mut bundle = Vec::new();
+    write_bundle(&spec, &mut bundle).expect("bundle");
+    let dir = Dir::new();
+    dir.write(&spec.file_name(), &bundle);
+    let out = run(&dir, &["scan", "--fail-on", "warning", &spec.file_name()]);
+    let report = out.report();
+    let loud: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert!(loud.is_empty(), "findings on a healthy node: {loud:#?}");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(report["inputs"][0]["files_scanned"].as_u64().unwrap() > 20);
+}

@@ -1,0 +1,128 @@
+//! Rules a signature pack must keep beyond loading: examples present and
+//! findable, links https, text filled in.
+//!
+//! Loading already rejects unknown keys, bad regexes and duplicate ids;
+//! these rules catch signatures that load but cannot be trusted.
+
+use crate::{Diagnostic, Pack, Signature, SourceKind};
+
+/// Literals shorter than this hit too many healthy lines to be worth
+/// confirming.
+const MIN_LITERAL: usize = 5;
+
+/// Every problem in `pack`, one diagnostic each, pointing at the
+/// signature's `[[signature]]` line.
+pub fn lint(pack: &Pack) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for sig in pack.signatures() {
+        for problem in problems(sig) {
+            out.push(Diagnostic {
+                file: sig.origin.file.clone(),
+                line: sig.origin.line,
+                col: 1,
+                message: format!("{}: {problem}", sig.id),
+                snippet: None,
+            });
+        }
+    }
+    out
+}
+
+fn problems(sig: &Signature) -> Vec<String> {
+    let mut p = Vec::new();
+    if sig.examples.matches.is_empty() {
+        p.push("needs at least one `match` example".to_string());
+    }
+    if sig.examples.no_match.is_empty() {
+        p.push(
+            "needs at least one `no_match` example (a near miss)".to_string(),
+        );
+    }
+    if sig.links.is_empty() {
+        p.push("needs at least one link to the official fix".to_string());
+    }
+    for link in &sig.links {
+        if !link.starts_with("https://") || link.len() <= "https://".len() {
+            p.push(format!("link {link:?} is not an https URL"));
+        }
+    }
+    for (field, value) in [
+        ("title", &sig.title),
+        ("summary", &sig.summary),
+        ("fix", &sig.fix),
+        ("category", &sig.category),
+    ] {
+        if value.trim().is_empty() {
+            p.push(format!("`{field}` is empty"));
+        }
+    }
+    if sig.sources.contains(&SourceKind::Unknown) {
+        p.push("`unknown` in sources means nothing: leave sources empty to apply everywhere".into());
+    }
+    for lit in &sig.patterns {
+        if lit.len() < MIN_LITERAL {
+            p.push(format!(
+                "pattern {lit:?} is shorter than {MIN_LITERAL} bytes and would hit healthy lines"
+            ));
+        }
+    }
+    // The search pass only ever sees lines holding a literal; a line the
+    // regex would match without one is silently missed.
+    for ex in &sig.examples.matches {
+        if !sig.patterns.iter().any(|lit| ex.contains(lit.as_str())) {
+            p.push(format!("match example holds none of the patterns, so the search pass cannot find it: {ex:?}"));
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_pack_is_lint_clean() {
+        let pack = Pack::embedded().unwrap();
+        let issues: Vec<String> =
+            lint(&pack).iter().map(|d| d.to_string()).collect();
+        assert!(issues.is_empty(), "{}", issues.join("\n"));
+    }
+
+    #[test]
+    fn lint_catches_what_loading_allows() {
+        let mut pack = Pack::new();
+        pack.add_toml(
+            "t.toml",
+            r#"
+[[signature]]
+id = "weak"
+title = "Weak"
+severity = "error"
+sources = ["unknown"]
+patterns = ["err", "boom happened"]
+regex = 'boom|bang'
+fix = "x"
+links = ["http://example.com"]
+
+[signature.examples]
+match = ["bang"]
+"#,
+        )
+        .unwrap();
+        let issues: Vec<String> =
+            lint(&pack).iter().map(|d| d.to_string()).collect();
+        let all = issues.join("\n");
+        for needle in [
+            "t.toml:2:1: weak:",
+            "no_match",
+            "not an https URL",
+            "`summary` is empty",
+            "`category` is empty",
+            "`unknown` in sources",
+            "pattern \"err\" is shorter",
+            "search pass cannot find it: \"bang\"",
+        ] {
+            assert!(all.contains(needle), "missing {needle:?} in\n{all}");
+        }
+    }
+}
