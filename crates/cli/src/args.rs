@@ -2,11 +2,17 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, builder::PossibleValuesParser};
+use logsift_report::Format;
 
 /// Finds known failures in Kubernetes node and provisioning logs.
 #[derive(Debug, Parser)]
-#[command(name = "logsift", version, propagate_version = true)]
+#[command(
+    name = "logsift",
+    version,
+    propagate_version = true,
+    term_width = 79
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -15,9 +21,9 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Scan log bundles, archives, folders or files for known failures.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List, show, test and lint signature packs.
-    #[command(subcommand)]
+    #[command(subcommand, term_width = 79)]
     Signatures(SignaturesCommand),
 }
 
@@ -62,11 +68,27 @@ pub(crate) enum SignaturesCommand {
     },
 }
 
+/// The names `--format` accepts, from the report crate's list.
+fn formats() -> PossibleValuesParser {
+    PossibleValuesParser::new(Format::ALL.map(Format::as_str))
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
     /// Files, folders or archives to scan; `-` reads standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub(crate) inputs: Vec<PathBuf>,
+
+    /// Colour text: auto, always or never.
+    ///
+    /// auto colours only on a terminal, and not when NO_COLOR is set.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        default_value = "auto",
+        value_parser = ["auto", "always", "never"]
+    )]
+    pub(crate) color: String,
 
     /// Exit 1 when a finding is at least this severe.
     #[arg(
@@ -76,6 +98,14 @@ pub(crate) struct ScanArgs {
         value_parser = ["critical", "error", "warning", "info", "never"]
     )]
     pub(crate) fail_on: String,
+
+    /// The report's format (default: text on a terminal, else json).
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_parser = formats()
+    )]
+    pub(crate) format: Option<String>,
 
     /// How deep archives and compressed files may nest in an input.
     #[arg(long, value_name = "N", default_value_t = 4)]
@@ -93,13 +123,54 @@ pub(crate) struct ScanArgs {
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 
+    /// Also write the report in FORMAT to PATH (repeatable).
+    ///
+    /// e.g. --report sarif=out.sarif --report junit=out.xml
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    pub(crate) reports: Vec<String>,
+
     /// Add a signature pack: a TOML file, or a folder of them.
     #[arg(long = "signatures", value_name = "PATH")]
     pub(crate) signatures: Vec<PathBuf>,
 
+    /// Keep only lines stamped at or after TIME: 2h, 30m, 7d before each
+    /// input's collection, or a time such as 2026-11-21T10:00Z.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) since: Option<String>,
+
+    /// Keep only lines stamped at or before TIME (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) until: Option<String>,
+
+    /// Take every file given directly (not inside an archive or folder) to
+    /// be of this kind, e.g. kubelet, containerd, ipamd, terraform.
+    #[arg(long, value_name = "KIND")]
+    pub(crate) source_kind: Option<String>,
+
     /// Threads to scan with (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub(crate) threads: Option<usize>,
+
+    /// Follow symbolic links inside folders (loops are detected).
+    #[arg(long)]
+    pub(crate) follow: bool,
+
+    /// The most one input may decompress to in all, e.g. 16G or 512M.
+    #[arg(long, value_name = "SIZE", default_value = "16G")]
+    pub(crate) max_bytes: String,
+
+    /// Stop a compressed layer past this decompressed-to-raw ratio.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub(crate) max_ratio: u64,
+
+    /// The most files and archive members one input may hold.
+    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    pub(crate) max_members: u64,
+
+    /// The most bytes of one line held at once, e.g. 4M; longer lines are
+    /// still searched in full, in overlapping pieces.
+    #[arg(long, value_name = "SIZE", default_value = "4M")]
+    pub(crate) max_line_bytes: String,
 }
 
 #[cfg(test)]
@@ -115,7 +186,10 @@ mod tests {
 
     #[test]
     fn help_lines_fit_79_columns() {
-        let help = Cli::command()
+        // Built first, as clap does before printing, so settings propagate.
+        let mut cli = Cli::command();
+        cli.build();
+        let help = cli
             .find_subcommand_mut("scan")
             .map(|c| c.render_long_help().to_string())
             .unwrap_or_default();

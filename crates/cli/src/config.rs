@@ -1,10 +1,11 @@
 //! Turns parsed arguments into a scan configuration, once; nothing past
 //! this point sees clap.
 
-use std::path::PathBuf;
+use std::{io::IsTerminal, path::PathBuf};
 
-use logsift_engine::Input;
-use logsift_signatures::{Pack, Severity};
+use logsift_engine::{Input, TimeBound};
+use logsift_report::{Format, text};
+use logsift_signatures::{Pack, Severity, SourceKind};
 
 use crate::args::ScanArgs;
 
@@ -17,8 +18,9 @@ pub(crate) struct ScanConfig {
     pub(crate) pack: Pack,
     /// Engine limits.
     pub(crate) engine: logsift_engine::Config,
-    /// Where the report goes; stdout when `None`.
-    pub(crate) output: Option<PathBuf>,
+    /// The reports to write, the main one (`--format`, `--output`) first,
+    /// then each `--report`; at most one goes to standard output.
+    pub(crate) outputs: Vec<Output>,
     /// The least severity that fails the run; `None` never fails.
     pub(crate) fail_on: Option<Severity>,
     /// Threads; 0 lets rayon choose.
@@ -36,6 +38,7 @@ impl ScanConfig {
         for path in &args.signatures {
             pack.add_path(path).map_err(|e| e.to_string())?;
         }
+        pack.check().map_err(|e| e.to_string())?;
         if pack.is_empty() {
             return Err("no signatures to scan with: drop \
                         --no-default-signatures or add --signatures PATH"
@@ -72,11 +75,294 @@ impl ScanConfig {
             engine: logsift_engine::Config {
                 max_evidence: args.max_evidence,
                 max_depth: args.max_depth,
+                max_bytes: parse_size("--max-bytes", &args.max_bytes)?,
+                max_ratio: args.max_ratio.max(1),
+                max_members: args.max_members,
+                max_line_bytes: usize::try_from(parse_size(
+                    "--max-line-bytes",
+                    &args.max_line_bytes,
+                )?)
+                .unwrap_or(usize::MAX)
+                .max(1024),
+                follow_links: args.follow,
+                since: parse_bound("--since", args.since.as_deref())?,
+                until: parse_bound("--until", args.until.as_deref())?,
+                source_kind: match args.source_kind.as_deref() {
+                    Some(k) => Some(
+                        k.parse::<SourceKind>()
+                            .map_err(|e| format!("--source-kind: {e}"))?,
+                    ),
+                    None => None,
+                },
                 ..logsift_engine::Config::default()
             },
-            output: args.output,
+            outputs: outputs(
+                args.format.as_deref(),
+                args.output,
+                &args.reports,
+                &args.color,
+                &Terminal::detect(),
+            )?,
             fail_on,
             threads: args.threads.unwrap_or(0),
         })
+    }
+}
+
+fn parse_bound(
+    flag: &str,
+    value: Option<&str>,
+) -> Result<Option<TimeBound>, String> {
+    value
+        .map(|v| v.parse::<TimeBound>().map_err(|e| format!("{flag}: {e}")))
+        .transpose()
+}
+
+/// One report to write.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Output {
+    /// Its format.
+    pub(crate) format: Format,
+    /// Where it goes.
+    pub(crate) to: Destination,
+    /// How to render it when it is text: colour and escaping, resolved
+    /// here against the terminal and `NO_COLOR`.
+    pub(crate) text: text::Options,
+}
+
+/// Where a report goes.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Destination {
+    /// Standard output.
+    Stdout,
+    /// A file, created or truncated.
+    File(PathBuf),
+}
+
+impl Destination {
+    /// `-` is standard output, as for inputs.
+    fn new(path: PathBuf) -> Destination {
+        if path.as_os_str() == "-" {
+            Destination::Stdout
+        } else {
+            Destination::File(path)
+        }
+    }
+
+    /// How error messages name it.
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Destination::Stdout => "standard output".to_string(),
+            Destination::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// What the environment says about colour.
+#[derive(Debug)]
+struct Terminal {
+    /// Whether standard output is a terminal.
+    stdout: bool,
+    /// Whether `NO_COLOR` is set to a non-empty value.
+    no_color: bool,
+}
+
+impl Terminal {
+    fn detect() -> Terminal {
+        Terminal {
+            stdout: std::io::stdout().is_terminal(),
+            no_color: std::env::var_os("NO_COLOR")
+                .is_some_and(|v| !v.is_empty()),
+        }
+    }
+}
+
+/// The reports to write: the main one, to `--output` or standard output,
+/// in `--format` or, by default, text for a terminal and JSON (the
+/// contract) for anything else; then each `--report FORMAT=PATH`.
+fn outputs(
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    reports: &[String],
+    color: &str,
+    term: &Terminal,
+) -> Result<Vec<Output>, String> {
+    let main_to = output.map_or(Destination::Stdout, Destination::new);
+    let main_format = match format {
+        Some(f) => f.parse::<Format>()?,
+        None if main_to == Destination::Stdout && term.stdout => Format::Text,
+        None => Format::Json,
+    };
+    let mut list = vec![(main_format, main_to)];
+    for r in reports {
+        let Some((format, path)) = r.split_once('=') else {
+            return Err(format!(
+                "--report {r:?}: expected FORMAT=PATH, e.g. sarif=out.sarif"
+            ));
+        };
+        let format =
+            format.parse::<Format>().map_err(|e| format!("--report: {e}"))?;
+        if path.is_empty() {
+            return Err(format!("--report {r:?}: the path is empty"));
+        }
+        list.push((format, Destination::new(PathBuf::from(path))));
+    }
+    for (i, (_, to)) in list.iter().enumerate() {
+        if list[..i].iter().any(|(_, seen)| seen == to) {
+            return Err(match to {
+                Destination::Stdout => "only one report can go to standard \
+                                        output; give the others a file"
+                    .to_string(),
+                Destination::File(p) => {
+                    format!("two reports would write {}", p.display())
+                }
+            });
+        }
+    }
+    Ok(list
+        .into_iter()
+        .map(|(format, to)| {
+            let terminal = to == Destination::Stdout && term.stdout;
+            let text = text::Options {
+                color: match color {
+                    "always" => true,
+                    "never" => false,
+                    _ => terminal && !term.no_color,
+                },
+                // Forced colour means the reader is terminal-like (`less
+                // -R`), so log text is escaped there too.
+                escape: terminal || color == "always",
+            };
+            Output { format, to, text }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod output_tests {
+    use super::*;
+
+    fn term(stdout: bool, no_color: bool) -> Terminal {
+        Terminal { stdout, no_color }
+    }
+
+    fn resolve(
+        format: Option<&str>,
+        output: Option<&str>,
+        reports: &[&str],
+        color: &str,
+        t: &Terminal,
+    ) -> Result<Vec<Output>, String> {
+        let reports: Vec<String> =
+            reports.iter().map(|s| s.to_string()).collect();
+        outputs(format, output.map(PathBuf::from), &reports, color, t)
+    }
+
+    #[test]
+    fn default_format_is_text_on_a_terminal_and_json_elsewhere() {
+        let on_tty = resolve(None, None, &[], "auto", &term(true, false));
+        let on_tty = on_tty.unwrap();
+        assert_eq!(on_tty[0].format, Format::Text);
+        assert_eq!(
+            on_tty[0].text,
+            text::Options { color: true, escape: true }
+        );
+        let piped = resolve(None, None, &[], "auto", &term(false, false));
+        assert_eq!(piped.unwrap()[0].format, Format::Json);
+        let file =
+            resolve(None, Some("r.json"), &[], "auto", &term(true, false));
+        assert_eq!(file.unwrap()[0].format, Format::Json);
+    }
+
+    #[test]
+    fn colour_follows_flag_terminal_and_no_color() {
+        let t = text::Options { color: false, escape: true };
+        let got = resolve(None, None, &[], "auto", &term(true, true));
+        assert_eq!(got.unwrap()[0].text, t);
+        let got = resolve(None, None, &[], "never", &term(true, false));
+        assert_eq!(got.unwrap()[0].text, t);
+        let got =
+            resolve(Some("text"), None, &[], "always", &term(false, true));
+        assert_eq!(
+            got.unwrap()[0].text,
+            text::Options { color: true, escape: true }
+        );
+        let got =
+            resolve(None, None, &["text=r.txt"], "auto", &term(true, false));
+        assert_eq!(got.unwrap()[1].text, text::Options::default());
+    }
+
+    #[test]
+    fn reports_parse_and_conflicts_are_refused() {
+        let got = resolve(
+            None,
+            None,
+            &["sarif=out.sarif", "junit=a=b.xml", "markdown=-"],
+            "auto",
+            &term(false, false),
+        );
+        // The main report already takes standard output.
+        assert!(got.unwrap_err().contains("standard output"));
+        let got = resolve(
+            None,
+            Some("main.json"),
+            &["sarif=out.sarif", "junit=a=b.xml", "markdown=-"],
+            "auto",
+            &term(false, false),
+        )
+        .unwrap();
+        let to: Vec<_> = got.iter().map(|o| (o.format, &o.to)).collect();
+        assert_eq!(
+            to,
+            [
+                (Format::Json, &Destination::File("main.json".into())),
+                (Format::Sarif, &Destination::File("out.sarif".into())),
+                (Format::Junit, &Destination::File("a=b.xml".into())),
+                (Format::Markdown, &Destination::Stdout),
+            ]
+        );
+        let t = term(false, false);
+        for bad in ["sarif", "xml=out.xml", "json="] {
+            assert!(resolve(None, None, &[bad], "auto", &t).is_err(), "{bad}");
+        }
+        let twice = resolve(None, Some("a"), &["sarif=a"], "auto", &t);
+        assert!(twice.unwrap_err().contains("two reports would write a"));
+    }
+}
+
+/// `1234`, `64K`, `512M`, `16G`, `1T` (powers of 1024; a trailing `B` or
+/// `iB` is allowed).
+fn parse_size(flag: &str, value: &str) -> Result<u64, String> {
+    let v = value.trim();
+    let v = v.strip_suffix("iB").or_else(|| v.strip_suffix('B')).unwrap_or(v);
+    let (number, shift) = match v.chars().last() {
+        Some('K' | 'k') => (&v[..v.len() - 1], 10),
+        Some('M' | 'm') => (&v[..v.len() - 1], 20),
+        Some('G' | 'g') => (&v[..v.len() - 1], 30),
+        Some('T' | 't') => (&v[..v.len() - 1], 40),
+        _ => (v, 0),
+    };
+    number
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .ok_or_else(|| {
+            format!("{flag}: {value:?} is not a size such as 512M or 16G")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("x", "1234"), Ok(1234));
+        assert_eq!(parse_size("x", "64K"), Ok(64 << 10));
+        assert_eq!(parse_size("x", "512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("x", "16G"), Ok(16 << 30));
+        assert!(parse_size("x", "lots").is_err());
+        assert!(parse_size("x", "99999999999T").is_err());
     }
 }

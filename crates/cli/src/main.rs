@@ -14,10 +14,11 @@ use std::{
 use clap::Parser;
 use logsift_engine::Scanner;
 use logsift_report::{Report, ReportBuilder};
+use logsift_signatures::Pack;
 
 use crate::{
     args::{Cli, Command, SignaturesCommand},
-    config::ScanConfig,
+    config::{Destination, Output, ScanConfig},
 };
 
 /// How a run ended.
@@ -34,7 +35,7 @@ pub(crate) enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Scan(args) => match ScanConfig::from_args(args) {
+        Command::Scan(args) => match ScanConfig::from_args(*args) {
             Ok(config) => scan(&config),
             Err(e) => {
                 eprintln!("logsift: {e}");
@@ -99,18 +100,33 @@ fn scan(config: &ScanConfig) -> Outcome {
             eprintln!("logsift: {}: {}", e.message, e.path);
         }
     }
-    if let Err(e) = write_report(&report, config) {
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            return Outcome::Clean;
+    // Every report is attempted even when one fails, so a full disk for
+    // one file still leaves the others; any failure makes the run fail.
+    let mut failed = false;
+    let mut closed = false;
+    for output in &config.outputs {
+        match write_report(&report, &config.pack, output) {
+            Ok(()) => {}
+            Err(e)
+                if e.kind() == io::ErrorKind::BrokenPipe
+                    && output.to == Destination::Stdout =>
+            {
+                closed = true;
+            }
+            Err(e) => {
+                let target = output.to.name();
+                eprintln!("logsift: cannot write report ({e}): {target}");
+                failed = true;
+            }
         }
-        let target = config
-            .output
-            .as_ref()
-            .map_or("standard output".to_string(), |p| {
-                p.display().to_string()
-            });
-        eprintln!("logsift: cannot write report ({e}): {target}");
+    }
+    if failed {
         return Outcome::Error;
+    }
+    // A reader that stopped early (`logsift scan x | head`) is not a
+    // failure of the scan.
+    if closed {
+        return Outcome::Clean;
     }
     outcome(&report, config)
 }
@@ -125,16 +141,21 @@ fn outcome(report: &Report, config: &ScanConfig) -> Outcome {
     }
 }
 
-fn write_report(report: &Report, config: &ScanConfig) -> io::Result<()> {
-    match &config.output {
-        Some(path) => {
+fn write_report(
+    report: &Report,
+    pack: &Pack,
+    output: &Output,
+) -> io::Result<()> {
+    let Output { format, to, text } = output;
+    match to {
+        Destination::File(path) => {
             let file = BufWriter::new(File::create(path)?);
-            logsift_report::json::write(report, file)
+            format.write(report, pack, text, file)
         }
-        None => {
+        Destination::Stdout => {
             let stdout = io::stdout();
             let lock = BufWriter::new(stdout.lock());
-            logsift_report::json::write(report, lock)
+            format.write(report, pack, text, lock)
         }
     }
 }

@@ -16,6 +16,7 @@ pub(crate) fn load(path: Option<&Path>) -> Result<Pack, String> {
         Some(p) => {
             let mut pack = Pack::new();
             pack.add_path(p).map_err(|e| e.to_string())?;
+            pack.check().map_err(|e| e.to_string())?;
             Ok(pack)
         }
         None => {

@@ -56,6 +56,7 @@ pub(crate) struct BundleClues {
     nma_member: bool,
     wrapped: bool,
     instance_id_file: Option<String>,
+    curl_time: Option<String>,
 }
 
 /// Folders only the node monitoring agent's bundle has.
@@ -117,6 +118,24 @@ impl BundleClues {
         }
     }
 
+    /// The collection time the input's name gives.
+    pub(crate) fn collected_at(&self) -> Option<jiff::Timestamp> {
+        self.from_name.collected_at.as_deref()?.parse().ok()
+    }
+
+    /// The head of `networking/curl_api_server.txt`, whose first line ends
+    /// with the time the collector ran (`... (1 of 5) 2022-08-23T16:39:00.123UTC`).
+    pub(crate) fn curl_api_server(&mut self, head: &[u8]) {
+        let first = head.split(|&b| b == b'\n').next().unwrap_or(head);
+        let Some(at) = memchr::memmem::find(first, b") ") else { return };
+        if let Some((t, _)) = crate::time::iso(&first[at + 2..]) {
+            let secs = t.as_second();
+            if let Ok(t) = jiff::Timestamp::from_second(secs) {
+                self.curl_time = Some(t.to_string());
+            }
+        }
+    }
+
     /// Folds another part's clues (same input) into these.
     pub(crate) fn merge(&mut self, other: BundleClues) {
         self.elc_member_with_dot |= other.elc_member_with_dot;
@@ -128,6 +147,9 @@ impl BundleClues {
         self.wrapped |= other.wrapped;
         if self.instance_id_file.is_none() {
             self.instance_id_file = other.instance_id_file;
+        }
+        if self.curl_time.is_none() {
+            self.curl_time = other.curl_time;
         }
     }
 
@@ -157,6 +179,9 @@ impl BundleClues {
         }
         if info.instance_id.is_none() {
             info.instance_id = self.instance_id_file;
+        }
+        if info.collected_at.is_none() {
+            info.collected_at = self.curl_time;
         }
         info
     }

@@ -16,18 +16,25 @@
 
 #![deny(missing_docs)]
 
+mod budget;
 mod bundle;
+mod coverage;
 mod scan;
 mod sniff;
 mod source;
+mod time;
 mod walk;
 
 use std::{path::PathBuf, sync::Mutex};
 
+pub use jiff::{SignedDuration, Timestamp};
 use logsift_signatures::{Matcher, SourceKind};
 use rayon::prelude::*;
 
-pub use crate::bundle::{BundleInfo, Producer};
+pub use crate::{
+    bundle::{BundleInfo, Producer},
+    coverage::{SourceCoverage, SourceStatus},
+};
 
 /// Something to scan.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,6 +120,10 @@ pub struct FileFinding {
     /// The signature's message template filled from the first matching
     /// line, when it has one.
     pub message: Option<String>,
+    /// The earliest time among the matching lines that carry one.
+    pub first_seen: Option<Timestamp>,
+    /// The latest time among the matching lines that carry one.
+    pub last_seen: Option<Timestamp>,
     /// How many lines matched.
     pub count: u64,
     /// The first matching line.
@@ -166,6 +177,8 @@ pub struct InputReport {
     pub errors: Vec<ScanError>,
     /// Findings, sorted by path, then signature.
     pub findings: Vec<FileFinding>,
+    /// Every source kind seen or expected, and how it fared.
+    pub coverage: Vec<SourceCoverage>,
 }
 
 /// Receives the result of each input as soon as it is scanned.
@@ -194,6 +207,93 @@ pub struct Config {
     /// The largest zip archive read into memory when it does not come from
     /// a file that can be read at random (stdin, a member of a tar).
     pub max_zip_in_memory: u64,
+    /// Keep only lines stamped at or after this.
+    pub since: Option<TimeBound>,
+    /// Keep only lines stamped at or before this.
+    pub until: Option<TimeBound>,
+    /// The kind of every text file given directly as an input (not of the
+    /// members of archives or folders, whose layout tells their kind).
+    pub source_kind: Option<SourceKind>,
+    /// The most bytes one input may decompress to, in all; past it the
+    /// rest of the input is not read, and an error says so.
+    pub max_bytes: u64,
+    /// The largest ratio of decompressed to raw bytes a compressed layer
+    /// may reach before it is stopped as a decompression bomb.
+    pub max_ratio: u64,
+    /// The most files and members one input may hold.
+    pub max_members: u64,
+    /// Follow symbolic links in folders (loops are detected and reported).
+    pub follow_links: bool,
+}
+
+/// One end of a time window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeBound {
+    /// A fixed instant.
+    At(Timestamp),
+    /// This long before each input's collection time.
+    BeforeCollection(SignedDuration),
+}
+
+impl std::str::FromStr for TimeBound {
+    type Err = String;
+
+    /// `2h`, `30m`, `90s`, `7d` (before each input's collection time), or
+    /// an instant: RFC 3339 (`2026-11-21T10:00:00Z`), or a date and time
+    /// without a zone (`2026-11-21`, `2026-11-21T10:00`) taken as UTC.
+    fn from_str(s: &str) -> Result<TimeBound, String> {
+        let s = s.trim();
+        let unit = s.chars().last().unwrap_or(' ');
+        let number = &s[..s.len().saturating_sub(unit.len_utf8())];
+        let secs_per = match unit {
+            's' => Some(1),
+            'm' => Some(60),
+            'h' => Some(3600),
+            'd' => Some(86_400),
+            'w' => Some(7 * 86_400),
+            _ => None,
+        };
+        if let (Some(per), Ok(n)) = (secs_per, number.parse::<i64>()) {
+            if n < 0 {
+                return Err(format!("{s:?}: a duration cannot be negative"));
+            }
+            let secs = n
+                .checked_mul(per)
+                .ok_or_else(|| format!("{s:?} is too long"))?;
+            return Ok(TimeBound::BeforeCollection(
+                SignedDuration::from_secs(secs),
+            ));
+        }
+        if let Ok(t) = s.parse::<Timestamp>() {
+            return Ok(TimeBound::At(t));
+        }
+        let civil = s.parse::<jiff::civil::DateTime>().or_else(|_| {
+            s.parse::<jiff::civil::Date>()
+                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+        });
+        match civil {
+            Ok(dt) => jiff::tz::TimeZone::UTC
+                .to_timestamp(dt)
+                .map(TimeBound::At)
+                .map_err(|e| format!("{s:?}: {e}")),
+            Err(_) => Err(format!(
+                "{s:?} is not a time: use a duration such as 2h, 30m or 7d, \
+                 or a time such as 2026-11-21T10:00:00Z"
+            )),
+        }
+    }
+}
+
+impl TimeBound {
+    /// The instant, for an input collected at `reference`.
+    pub fn resolve(self, reference: Timestamp) -> Timestamp {
+        match self {
+            TimeBound::At(t) => t,
+            TimeBound::BeforeCollection(d) => {
+                reference.checked_sub(d).unwrap_or(Timestamp::MIN)
+            }
+        }
+    }
 }
 
 impl Default for Config {
@@ -205,6 +305,35 @@ impl Default for Config {
             max_line_bytes: 4 * 1024 * 1024,
             max_evidence_bytes: 2048,
             max_zip_in_memory: 256 * 1024 * 1024,
+            since: None,
+            until: None,
+            source_kind: None,
+            max_bytes: 16 << 30,
+            max_ratio: 1000,
+            max_members: 200_000,
+            follow_links: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_bounds_parse() {
+        let t: Timestamp = "2026-11-21T12:00:00Z".parse().unwrap();
+        let b =
+            |s: &str| s.parse::<TimeBound>().unwrap().resolve(t).to_string();
+        assert_eq!(b("2h"), "2026-11-21T10:00:00Z");
+        assert_eq!(b("30m"), "2026-11-21T11:30:00Z");
+        assert_eq!(b("7d"), "2026-11-14T12:00:00Z");
+        assert_eq!(b("2026-11-20T08:00:00Z"), "2026-11-20T08:00:00Z");
+        assert_eq!(b("2026-11-20T08:00:00+02:00"), "2026-11-20T06:00:00Z");
+        assert_eq!(b("2026-11-20"), "2026-11-20T00:00:00Z");
+        assert_eq!(b("2026-11-20T08:30"), "2026-11-20T08:30:00Z");
+        for bad in ["", "soon", "-2h", "2x", "2026-13-01"] {
+            assert!(bad.parse::<TimeBound>().is_err(), "{bad:?}");
         }
     }
 }

@@ -8,14 +8,23 @@
 
 use std::{collections::BTreeMap, io::Read};
 
+use jiff::Timestamp;
 use logsift_signatures::{Matcher, SourceKind};
 use memchr::{memchr, memchr_iter, memrchr};
 
-use crate::{Evidence, FileFinding};
+use crate::{
+    Evidence, FileFinding, source::classify_content, time::parse_line,
+};
 
-/// Limits of one scan.
+/// Limits and context of one scan.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct ScanLimits {
+pub(crate) struct ScanOptions {
+    /// When the input was collected, for lines without a year.
+    pub(crate) reference: Timestamp,
+    /// Lines stamped before this are ignored.
+    pub(crate) since: Option<Timestamp>,
+    /// Lines stamped after this are ignored.
+    pub(crate) until: Option<Timestamp>,
     /// Bytes read before searching.
     pub(crate) chunk: usize,
     /// The most bytes of one line held at once.
@@ -30,6 +39,8 @@ pub(crate) struct ScanLimits {
 #[derive(Debug)]
 struct Tally {
     message: Option<String>,
+    first_seen: Option<Timestamp>,
+    last_seen: Option<Timestamp>,
     count: u64,
     first_line: u64,
     last_line: u64,
@@ -45,6 +56,8 @@ pub(crate) struct FileTally {
     pub(crate) bytes: u64,
     /// The first bytes of the file, for metadata files.
     pub(crate) head: Vec<u8>,
+    /// What produced the file, as decided when its first bytes were read.
+    pub(crate) kind: SourceKind,
 }
 
 impl FileTally {
@@ -53,11 +66,14 @@ impl FileTally {
         matcher: &Matcher,
         sig: usize,
         line: u64,
+        time: Option<Timestamp>,
         text: &[u8],
-        limits: &ScanLimits,
+        limits: &ScanOptions,
     ) {
         let t = self.by_signature.entry(sig).or_insert_with(|| Tally {
             message: matcher.message(sig, text),
+            first_seen: None,
+            last_seen: None,
             count: 0,
             first_line: line,
             last_line: line,
@@ -70,6 +86,12 @@ impl FileTally {
         }
         t.count += 1;
         t.last_line = line;
+        if let Some(time) = time {
+            // min and max rather than first and last: rotated and merged
+            // logs are not always in order.
+            t.first_seen = Some(t.first_seen.map_or(time, |f| f.min(time)));
+            t.last_seen = Some(t.last_seen.map_or(time, |l| l.max(time)));
+        }
         let head_cap = match limits.max_evidence {
             0 | 1 => limits.max_evidence,
             n => n - 1,
@@ -82,11 +104,8 @@ impl FileTally {
     }
 
     /// The findings, one per signature, in signature order.
-    pub(crate) fn into_findings(
-        self,
-        path: &str,
-        source: SourceKind,
-    ) -> Vec<FileFinding> {
+    pub(crate) fn into_findings(self, path: &str) -> Vec<FileFinding> {
+        let source = self.kind;
         self.by_signature
             .into_iter()
             .map(|(signature, t)| {
@@ -97,6 +116,8 @@ impl FileTally {
                     path: path.to_string(),
                     source,
                     message: t.message,
+                    first_seen: t.first_seen,
+                    last_seen: t.last_seen,
                     count: t.count,
                     first_line: t.first_line,
                     last_line: t.last_line,
@@ -119,16 +140,22 @@ fn evidence(line: u64, text: &[u8], max: usize) -> Evidence {
 }
 
 /// Scans `reader` to its end, recording into `tally`. On a read error the
-/// tally keeps everything found before it.
+/// tally keeps everything found before it. Without a `kind`, the file's
+/// first bytes decide it.
 pub(crate) fn scan_text(
     matcher: &Matcher,
-    kind: SourceKind,
+    kind: Option<SourceKind>,
     reader: &mut dyn Read,
-    limits: &ScanLimits,
+    limits: &ScanOptions,
     tally: &mut FileTally,
 ) -> std::io::Result<()> {
-    let mut s =
-        LineScanner { matcher, kind, limits, line: 1, hits: Vec::new() };
+    let mut s = LineScanner {
+        matcher,
+        kind: kind.unwrap_or_default(),
+        limits,
+        line: 1,
+        hits: Vec::new(),
+    };
     let mut buf = vec![0u8; limits.chunk.max(64)];
     let mut len = 0;
     let overlap = matcher.longest_literal().saturating_sub(1);
@@ -136,7 +163,11 @@ pub(crate) fn scan_text(
         let eof = fill(reader, &mut buf, &mut len, &mut tally.bytes)?;
         if tally.head.is_empty() && len > 0 {
             tally.head = buf[..len.min(256)].to_vec();
+            if kind.is_none() {
+                s.kind = classify_content(&buf[..len]);
+            }
         }
+        tally.kind = s.kind;
         if eof {
             s.search(&buf[..len], tally);
             return Ok(());
@@ -187,7 +218,7 @@ fn fill(
 struct LineScanner<'a> {
     matcher: &'a Matcher,
     kind: SourceKind,
-    limits: &'a ScanLimits,
+    limits: &'a ScanOptions,
     /// The number of the line `region[0]` belongs to.
     line: u64,
     hits: Vec<usize>,
@@ -216,8 +247,28 @@ impl LineScanner<'_> {
                 text = t;
             }
             self.matcher.match_line(text, self.kind, &mut self.hits);
-            for &sig in &self.hits {
-                tally.record(self.matcher, sig, self.line, text, self.limits);
+            if !self.hits.is_empty() {
+                let o = self.limits;
+                let time =
+                    parse_line(text).and_then(|t| t.resolve(o.reference));
+                // A line without a time of its own cannot be placed, so it
+                // is kept whatever the window.
+                let outside = time.is_some_and(|t| {
+                    o.since.is_some_and(|s| t < s)
+                        || o.until.is_some_and(|u| t > u)
+                });
+                if !outside {
+                    for &sig in &self.hits {
+                        tally.record(
+                            self.matcher,
+                            sig,
+                            self.line,
+                            time,
+                            text,
+                            o,
+                        );
+                    }
+                }
             }
             pos = end + 1;
         }
@@ -230,22 +281,34 @@ mod tests {
     use super::*;
     use logsift_signatures::Pack;
 
-    const LIMITS: ScanLimits = ScanLimits {
+    const LIMITS: ScanOptions = ScanOptions {
+        reference: Timestamp::UNIX_EPOCH,
+        since: None,
+        until: None,
         chunk: 64,
         max_line: 256,
         max_evidence: 3,
         max_evidence_bytes: 100,
     };
 
-    fn scan(text: &[u8], limits: &ScanLimits) -> Vec<(String, u64, u64, u64)> {
+    fn scan(
+        text: &[u8],
+        limits: &ScanOptions,
+    ) -> Vec<(String, u64, u64, u64)> {
         let pack = Pack::embedded().unwrap();
         let m = pack.compile();
         let mut tally = FileTally::default();
-        scan_text(&m, SourceKind::Unknown, &mut &text[..], limits, &mut tally)
-            .unwrap();
+        scan_text(
+            &m,
+            Some(SourceKind::Unknown),
+            &mut &text[..],
+            limits,
+            &mut tally,
+        )
+        .unwrap();
         assert_eq!(tally.bytes, text.len() as u64);
         tally
-            .into_findings("f", SourceKind::Unknown)
+            .into_findings("f")
             .into_iter()
             .map(|f| {
                 (
@@ -274,7 +337,7 @@ mod tests {
         }
         let got = scan(text.as_bytes(), &LIMITS);
         assert_eq!(got, [("tls-handshake-timeout".into(), 5, 3, 43)]);
-        let big = ScanLimits { chunk: 1 << 20, ..LIMITS };
+        let big = ScanOptions { chunk: 1 << 20, ..LIMITS };
         assert_eq!(scan(text.as_bytes(), &big), got);
     }
 
@@ -307,13 +370,13 @@ mod tests {
         let mut tally = FileTally::default();
         scan_text(
             &m,
-            SourceKind::Unknown,
+            Some(SourceKind::Unknown),
             &mut text.as_bytes(),
             &LIMITS,
             &mut tally,
         )
         .unwrap();
-        let f = &tally.into_findings("f", SourceKind::Unknown)[0];
+        let f = &tally.into_findings("f")[0];
         let lines: Vec<u64> = f.evidence.iter().map(|e| e.line).collect();
         assert_eq!(lines, [1, 2, 10]);
         assert_eq!(
@@ -330,13 +393,13 @@ mod tests {
         let mut tally = FileTally::default();
         scan_text(
             &m,
-            SourceKind::Unknown,
+            Some(SourceKind::Unknown),
             &mut text.as_bytes(),
             &LIMITS,
             &mut tally,
         )
         .unwrap();
-        let e = &tally.into_findings("f", SourceKind::Unknown)[0].evidence[0];
+        let e = &tally.into_findings("f")[0].evidence[0];
         assert!(e.truncated);
         assert!(e.text.len() <= 100 && !e.text.ends_with('\u{fffd}'));
     }

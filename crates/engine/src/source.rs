@@ -246,3 +246,189 @@ mod tests {
         assert_eq!(classify("terraform-apply.log"), Terraform);
     }
 }
+
+/// Tells a file's kind from its first lines, for files whose path says
+/// nothing (a log passed directly, a journal dump named `.txt`). Returns
+/// `Unknown` unless the lines agree on one producer, so that a file keeps
+/// every signature when in doubt.
+pub(crate) fn classify_content(head: &[u8]) -> SourceKind {
+    use SourceKind::*;
+    let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.starts_with("-- "))
+        .take(12)
+        .collect();
+    if lines.is_empty() {
+        return Unknown;
+    }
+    let any = |needles: &[&str]| {
+        lines.iter().any(|l| needles.iter().any(|n| l.contains(n)))
+    };
+    let most = |f: &dyn Fn(&str) -> bool| {
+        lines.iter().filter(|l| f(l)).count() * 2 > lines.len()
+    };
+    // A journal or syslog dump first: the lines of the tools below
+    // also appear inside one.
+    let idents: Vec<&str> =
+        lines.iter().filter_map(|l| journal_ident(l)).collect();
+    if idents.len() * 2 > lines.len() {
+        let same = idents.iter().all(|i| *i == idents[0]);
+        return match idents[0] {
+            "kubelet" if same => Kubelet,
+            "containerd" if same => Containerd,
+            "dockerd" | "docker" if same => Docker,
+            "nodeadm" if same => Nodeadm,
+            "kube-proxy" if same => KubeProxy,
+            "cloud-init" if same => CloudInit,
+            "kernel" if same => Dmesg,
+            _ => Journal,
+        };
+    }
+    if any(&["PLAY [", "TASK [", "PLAY RECAP"]) {
+        return Ansible;
+    }
+    if any(&[
+        "konvoy up",
+        "konvoy deploy",
+        "konvoy provision",
+        "Konvoy version",
+    ]) {
+        return Konvoy;
+    }
+    if any(&[
+        "Terraform v",
+        "Terraform version:",
+        "Initializing the backend",
+        "Initializing provider plugins",
+        "terraform-provider-",
+        "│ Error:",
+    ]) {
+        return Terraform;
+    }
+    if any(&["Cloud-init v.", "[CLOUDINIT]", "util.py["]) {
+        return CloudInit;
+    }
+    if most(&|l| l.starts_with("{\"log\":") || is_cri(l)) {
+        return Container;
+    }
+    if most(&|l| l.starts_with('{')) {
+        return if any(&[
+            "\"caller\":\"ipamd/",
+            "\"caller\":\"aws-k8s-agent/",
+            "\"caller\":\"datastore/",
+        ]) {
+            Ipamd
+        } else if any(&[
+            "\"caller\":\"routed-eni-cni-plugin/",
+            "\"caller\":\"driver/",
+        ]) {
+            CniPlugin
+        } else {
+            Unknown
+        };
+    }
+    if most(&|l| {
+        l.starts_with('[')
+            && l[1..].trim_start().starts_with(|c: char| c.is_ascii_digit())
+    }) {
+        return Dmesg;
+    }
+    if most(&|l| l.starts_with("time=\"") && l.contains(" level=")) {
+        return Containerd;
+    }
+    if most(&|l| crate::time::parse_line(l.as_bytes()).is_some() && is_klog(l))
+    {
+        return Kubelet;
+    }
+    Unknown
+}
+
+/// `<time> <stdout|stderr> <F|P> `: a CRI container log line.
+fn is_cri(l: &str) -> bool {
+    let mut parts = l.splitn(4, ' ');
+    let (Some(t), Some(stream), Some(tag)) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    crate::time::iso(t.as_bytes()).is_some()
+        && matches!(stream, "stdout" | "stderr")
+        && matches!(tag, "F" | "P")
+}
+
+fn is_klog(l: &str) -> bool {
+    l.starts_with(['I', 'W', 'E', 'F'])
+        && l.as_bytes().get(1).is_some_and(u8::is_ascii_digit)
+}
+
+/// The identifier of a journald or syslog line: `kubelet` in
+/// `Nov 21 11:50:02 host kubelet[3012]: ...` (also with an ISO time).
+fn journal_ident(l: &str) -> Option<&str> {
+    crate::time::parse_line(l.as_bytes())?;
+    let rest = if l.starts_with(|c: char| c.is_ascii_digit()) {
+        l.split_once(' ')?.1
+    } else {
+        // `Mmm dd HH:MM:SS[.ffffff]`, the day possibly space-padded.
+        let after_month = l.get(4..)?.trim_start();
+        after_month.split_once(' ')?.1.split_once(' ')?.1
+    };
+    let (_host, rest) = rest.split_once(' ')?;
+    let (tag, _) = rest.split_once(':')?;
+    let ident = tag.split('[').next()?;
+    (!ident.is_empty() && !ident.contains(' ')).then_some(ident)
+}
+
+#[cfg(test)]
+mod content_tests {
+    use super::*;
+    use SourceKind::*;
+
+    #[test]
+    fn journal_dumps_by_their_idents() {
+        let kubelet = "-- Logs begin at Tue 2020-03-24 00:58:10 UTC, end at x --\n\
+            Nov 21 11:50:02 ip-10-0-1-2 kubelet[3012]: I1121 11:50:02.1 1 a.go:1] x\n\
+            Nov 21 11:50:03 ip-10-0-1-2 kubelet[3012]: I1121 11:50:03.1 1 a.go:1] y\n";
+        assert_eq!(classify_content(kubelet.as_bytes()), Kubelet);
+        let mixed = "Nov  1 11:50:02 ip-10-0-1-2 kubelet: I1101 x\n\
+            Nov  1 11:50:03 ip-10-0-1-2 systemd[1]: Started x.\n\
+            Nov  1 11:50:04 ip-10-0-1-2 cloud-init[2301]: Cloud-init v. 19.3 running\n";
+        assert_eq!(classify_content(mixed.as_bytes()), Journal);
+        let iso = "2024-11-06T10:09:36.442123+0000 ip-10-0-1-2 containerd[1711]: time=\"x\" level=info\n";
+        assert_eq!(classify_content(iso.as_bytes()), Containerd);
+    }
+
+    #[test]
+    fn other_formats() {
+        let cases: &[(&str, SourceKind)] = &[
+            (
+                "{\"level\":\"info\",\"ts\":\"2022-09-05T08:00:01.250Z\",\"caller\":\"ipamd/ipamd.go:1\",\"msg\":\"x\"}\n",
+                Ipamd,
+            ),
+            ("{\"level\":\"info\",\"msg\":\"x\"}\n", Unknown),
+            ("2024-05-01T12:00:00.123456789Z stderr F I0501 x\n", Container),
+            (
+                "{\"log\":\"x\\n\",\"stream\":\"stderr\",\"time\":\"2020-03-24T01:03:00Z\"}\n",
+                Container,
+            ),
+            (
+                "time=\"2023-10-13T07:01:22Z\" level=info msg=\"x\"\n",
+                Containerd,
+            ),
+            (
+                "I1121 11:50:02.123456    3012 kubelet.go:1] x\nE1121 11:50:03.1 3012 a.go:2] y\n",
+                Kubelet,
+            ),
+            ("PLAY [all] ****\nTASK [Gathering Facts] ****\n", Ansible),
+            ("Initializing the backend...\nTerraform v1.9.5\n", Terraform),
+            ("Cloud-init v. 19.3-44.amzn2 running 'init-local'\n", CloudInit),
+            ("[    0.000000] Linux version 5.10\n[    1.000000] x\n", Dmesg),
+            ("just some text\nmore text\n", Unknown),
+            ("", Unknown),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(classify_content(text.as_bytes()), *kind, "{text:?}");
+        }
+    }
+}

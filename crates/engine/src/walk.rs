@@ -13,6 +13,7 @@ use std::{
     io::{self, Cursor, Read, Seek},
     path::Path,
     rc::Rc,
+    sync::OnceLock,
 };
 
 use encoding_rs_io::DecodeReaderBytesBuilder;
@@ -20,12 +21,15 @@ use flate2::read::MultiGzDecoder;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use jiff::Timestamp;
 use logsift_signatures::SourceKind;
 
 use crate::{
     FileFinding, Input, InputKind, InputReport, ScanError, Scanner, Skipped,
+    budget::{Budget, Metered, Raw},
     bundle::BundleClues,
-    scan::{FileTally, ScanLimits, scan_text},
+    coverage::{FileInfo, coverage, cut_from_front, no_entries},
+    scan::{FileTally, ScanOptions, scan_text},
     sniff::{Format, HEAD_LEN, sniff},
     source::{bundle_relative, classify, normalize},
 };
@@ -40,6 +44,7 @@ struct Part {
     errors: Vec<ScanError>,
     findings: Vec<FileFinding>,
     clues: BundleClues,
+    infos: Vec<FileInfo>,
 }
 
 impl Part {
@@ -66,6 +71,7 @@ impl Part {
         self.errors.extend(other.errors);
         self.findings.extend(other.findings);
         self.clues.merge(other.clues);
+        self.infos.extend(other.infos);
     }
 }
 
@@ -92,11 +98,15 @@ pub(crate) fn scan_input(scanner: &Scanner<'_>, input: &Input) -> InputReport {
         Input::Stdin => {
             let mut part =
                 Part { clues: BundleClues::from_name(""), ..Part::default() };
-            let node = Node::new(display.clone(), String::new());
+            let node = Node {
+                kind: scanner.config.source_kind,
+                ..Node::new(display.clone(), String::new())
+            };
             let stdin = io::stdin();
-            let mut lock = stdin.lock();
-            let kind = Walker { s: scanner }
-                .stream(&mut part, &node, &mut lock, 0, false);
+            let w = Walker::new(scanner, None, None);
+            let mut raw = Raw::new(stdin.lock(), &w.budget);
+            let kind = w.stream(&mut part, &node, &mut raw, 0, false);
+            w.report_exhausted(&mut part, &display);
             (kind, part)
         }
         Input::Path(path) => scan_path(scanner, path, &display),
@@ -109,10 +119,12 @@ fn finish(display: String, kind: InputKind, mut part: Part) -> InputReport {
     part.errors.sort();
     part.findings
         .sort_by(|a, b| (&a.path, a.signature).cmp(&(&b.path, b.signature)));
+    let bundle = part.clues.conclude();
     InputReport {
         path: display,
         kind,
-        bundle: part.clues.conclude(),
+        coverage: coverage(bundle.producer, &part.infos),
+        bundle,
         files_scanned: part.files,
         bytes_scanned: part.bytes,
         skipped: part.skipped,
@@ -133,13 +145,9 @@ pub(crate) fn scan_bytes(
         raw: name.to_string(),
         kind: Some(kind),
     };
-    let kind = Walker { s: scanner }.stream(
-        &mut part,
-        &node,
-        &mut &data[..],
-        0,
-        false,
-    );
+    let w = Walker::new(scanner, None, Some(Timestamp::UNIX_EPOCH));
+    w.budget.add_raw(data.len() as u64);
+    let kind = w.stream(&mut part, &node, &mut &data[..], 0, false);
     finish(name.to_string(), kind, part)
 }
 
@@ -154,19 +162,36 @@ fn scan_path(
         .unwrap_or_default();
     let mut part =
         Part { clues: BundleClues::from_name(&name), ..Part::default() };
-    let w = Walker { s: scanner };
+    let named = part.clues.collected_at();
     match std::fs::metadata(path) {
         Err(e) => {
             part.error(display, format!("cannot open ({})", io_message(&e)));
             (InputKind::File, part)
         }
         Ok(meta) if meta.is_dir() => {
+            // An extracted bundle: its newest file is close to when it was
+            // collected (the folder's own time is when it was extracted).
+            let newest = WalkDir::new(path)
+                .follow_links(false)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .filter_map(|e| e.metadata().ok()?.modified().ok())
+                .max();
+            let w = Walker::new(scanner, named, newest.and_then(to_timestamp));
             w.dir(&mut part, path, display);
+            w.report_exhausted(&mut part, display);
             (InputKind::Directory, part)
         }
-        Ok(_) => {
-            let node = Node::new(display.to_string(), name);
+        Ok(meta) => {
+            let modified = meta.modified().ok().and_then(to_timestamp);
+            let w = Walker::new(scanner, named, modified);
+            let node = Node {
+                kind: scanner.config.source_kind,
+                ..Node::new(display.to_string(), name)
+            };
             let kind = w.file(&mut part, path, &node);
+            w.report_exhausted(&mut part, display);
             (kind, part)
         }
     }
@@ -174,12 +199,47 @@ fn scan_path(
 
 struct Walker<'s, 'm> {
     s: &'s Scanner<'m>,
+    /// When the input was collected: from its name, else the first tar
+    /// member's time, else `fallback`, else now. Set once, before the
+    /// first line needs it.
+    reference: OnceLock<Timestamp>,
+    /// The input file's own time, used when nothing better is known.
+    fallback: Option<Timestamp>,
+    /// What the input may expand to.
+    budget: Budget,
 }
 
-impl Walker<'_, '_> {
-    fn limits(&self) -> ScanLimits {
+impl<'s, 'm> Walker<'s, 'm> {
+    fn new(
+        s: &'s Scanner<'m>,
+        named: Option<Timestamp>,
+        fallback: Option<Timestamp>,
+    ) -> Self {
+        let reference = OnceLock::new();
+        if let Some(t) = named {
+            let _ = reference.set(t);
+        }
+        let c = &s.config;
+        let budget = Budget::new(c.max_bytes, c.max_ratio, c.max_members);
+        Walker { s, reference, fallback, budget }
+    }
+
+    /// Records, once, that the input's budget ran out.
+    fn report_exhausted(&self, part: &mut Part, display: &str) {
+        if self.budget.exhausted() {
+            part.error(display, self.budget.exhausted_message());
+        }
+    }
+
+    fn options(&self) -> ScanOptions {
         let c = &self.s.config;
-        ScanLimits {
+        let reference = *self
+            .reference
+            .get_or_init(|| self.fallback.unwrap_or_else(Timestamp::now));
+        ScanOptions {
+            reference,
+            since: c.since.map(|b| b.resolve(reference)),
+            until: c.until.map(|b| b.resolve(reference)),
             chunk: c.chunk_size,
             max_line: c.max_line_bytes.max(c.chunk_size),
             max_evidence: c.max_evidence,
@@ -191,7 +251,9 @@ impl Walker<'_, '_> {
     /// never followed, so a scan cannot leave the folder or loop.
     fn dir(&self, part: &mut Part, root: &Path, display: &str) {
         let mut files = Vec::new();
-        for entry in WalkDir::new(root).follow_links(false).sort_by_file_name()
+        let follow = self.s.config.follow_links;
+        for entry in
+            WalkDir::new(root).follow_links(follow).sort_by_file_name()
         {
             let entry = match entry {
                 Ok(e) => e,
@@ -228,6 +290,10 @@ impl Walker<'_, '_> {
             .par_iter()
             .map(|(path, vpath, rel)| {
                 let mut p = Part::default();
+                if self.budget.exhausted() || !self.budget.take_member() {
+                    p.skip(vpath, "not read: the input's budget was spent");
+                    return p;
+                }
                 // Folders have no `./` prefix; present them as the Linux
                 // collector's tar would, so both lay out the same.
                 p.clues.member(&format!("./{rel}"));
@@ -257,10 +323,12 @@ impl Walker<'_, '_> {
         let mut magic = [0u8; 4];
         let n = read_up_to(&mut file, &mut magic).unwrap_or(0);
         if sniff(&magic[..n]) == Format::Zip && file.rewind().is_ok() {
-            self.zip(part, node, file, 1);
+            self.zip(part, node, Raw::new(file, &self.budget), 1);
             return InputKind::Zip;
         }
-        let mut stream = Cursor::new(magic[..n].to_vec()).chain(file);
+        self.budget.add_raw(n as u64);
+        let raw = Raw::new(file, &self.budget);
+        let mut stream = Cursor::new(magic[..n].to_vec()).chain(raw);
         self.stream(part, node, &mut stream, 0, false)
     }
 
@@ -276,12 +344,24 @@ impl Walker<'_, '_> {
         in_gzip: bool,
     ) -> InputKind {
         let mut head = Vec::with_capacity(HEAD_LEN);
-        if let Err(e) = reader.take(HEAD_LEN as u64).read_to_end(&mut head) {
+        let head_error =
+            reader.take(HEAD_LEN as u64).read_to_end(&mut head).err();
+        if let Some(e) = head_error {
+            // Keep what was read before the error (a short file whose
+            // gzip trailer is followed by garbage, say), then say why the
+            // rest is missing.
+            let kind = self.stream(
+                part,
+                node,
+                &mut Cursor::new(head),
+                depth,
+                in_gzip,
+            );
             part.error(
                 &node.vpath,
                 format!("cannot read ({})", io_message(&e)),
             );
-            return InputKind::File;
+            return kind;
         }
         let format = sniff(&head);
         let mut reader = Cursor::new(head).chain(reader);
@@ -302,7 +382,8 @@ impl Walker<'_, '_> {
         }
         match format {
             Format::Gzip => {
-                let mut gz = MultiGzDecoder::new(reader);
+                let mut gz =
+                    Metered::new(MultiGzDecoder::new(reader), &self.budget);
                 match self.stream(part, node, &mut gz, level, true) {
                     InputKind::Tar => InputKind::TarGz,
                     _ => InputKind::Gzip,
@@ -357,22 +438,35 @@ impl Walker<'_, '_> {
 
     fn text(&self, part: &mut Part, node: &Node, reader: &mut dyn Read) {
         let rel = bundle_relative(&node.raw);
-        let kind = node.kind.unwrap_or_else(|| classify(&rel));
+        // The layout decides; where it says nothing, the first lines do.
+        let kind = node
+            .kind
+            .or(Some(classify(&rel)).filter(|k| *k != SourceKind::Unknown));
         let mut tally = FileTally::default();
         let result = scan_text(
             self.s.matcher,
             kind,
             reader,
-            &self.limits(),
+            &self.options(),
             &mut tally,
         );
         part.files += 1;
         part.bytes += tally.bytes;
+        part.infos.push(FileInfo {
+            kind: tally.kind,
+            bytes: tally.bytes,
+            empty: no_entries(tally.bytes, &tally.head),
+            truncated: cut_from_front(tally.kind, &tally.head),
+            failed: result.is_err(),
+        });
         if rel == "system/instance-id.txt" {
             let head = String::from_utf8_lossy(&tally.head);
             part.clues.instance_id_file(head.lines().next().unwrap_or(""));
         }
-        part.findings.extend(tally.into_findings(&node.vpath, kind));
+        if rel == "networking/curl_api_server.txt" {
+            part.clues.curl_api_server(&tally.head);
+        }
+        part.findings.extend(tally.into_findings(&node.vpath));
         if let Err(e) = result {
             part.error(
                 &node.vpath,
@@ -406,6 +500,9 @@ impl Walker<'_, '_> {
         let top = depth <= 1;
         let mut last = None;
         for entry in entries {
+            if self.budget.exhausted() {
+                return;
+            }
             let mut entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
@@ -432,6 +529,16 @@ impl Walker<'_, '_> {
             last = Some(name);
             if top {
                 part.clues.member(&raw);
+            }
+            if let Some(t) = entry
+                .header()
+                .mtime()
+                .ok()
+                .filter(|&t| t > 0)
+                .and_then(|t| Timestamp::from_second(t as i64).ok())
+            {
+                // Collectors tar their files right after writing them.
+                let _ = self.reference.set(t);
             }
             use tar::EntryType as T;
             match entry.header().entry_type() {
@@ -462,6 +569,9 @@ impl Walker<'_, '_> {
                     );
                     continue;
                 }
+            }
+            if !self.budget.take_member() {
+                return;
             }
             let size = entry.size();
             let mut counting = Counting { inner: &mut entry, read: 0 };
@@ -526,21 +636,32 @@ impl Walker<'_, '_> {
         &self,
         part: &mut Part,
         node: &Node,
-        reader: R,
+        mut reader: R,
         depth: u32,
     ) {
-        let mut archive = match zip::ZipArchive::new(reader) {
+        let mut archive = match zip::ZipArchive::new(&mut reader) {
             Ok(a) => a,
             Err(e) => {
+                // The central directory is broken (a cut download, say);
+                // the members' own headers still lead from one to the next.
                 part.error(
                     &node.vpath,
-                    format!("cannot read zip archive ({e})"),
+                    format!(
+                        "cannot read zip central directory ({e}); members \
+                         read from their local headers"
+                    ),
                 );
+                if reader.rewind().is_ok() {
+                    self.zip_stream(part, node, &mut reader, depth);
+                }
                 return;
             }
         };
         let top = depth <= 1;
         for i in 0..archive.len() {
+            if self.budget.exhausted() || !self.budget.take_member() {
+                return;
+            }
             let fallback = format!("#{i}");
             let raw = archive
                 .name_for_index(i)
@@ -569,7 +690,55 @@ impl Walker<'_, '_> {
                 continue;
             }
             let member = Node::new(vpath, raw);
-            self.stream(part, &member, &mut file, depth, false);
+            let mut metered = Metered::new(&mut file, &self.budget);
+            self.stream(part, &member, &mut metered, depth, false);
+        }
+    }
+}
+
+fn to_timestamp(t: std::time::SystemTime) -> Option<Timestamp> {
+    Timestamp::try_from(t).ok()
+}
+
+impl Walker<'_, '_> {
+    /// A zip read member by member from its local headers, for archives
+    /// whose central directory cannot be read.
+    fn zip_stream(
+        &self,
+        part: &mut Part,
+        node: &Node,
+        reader: &mut dyn Read,
+        depth: u32,
+    ) {
+        let top = depth <= 1;
+        let mut reader = reader;
+        loop {
+            if self.budget.exhausted() || !self.budget.take_member() {
+                return;
+            }
+            let mut file =
+                match zip::read::read_zipfile_from_stream(&mut reader) {
+                    Ok(Some(f)) => f,
+                    Ok(None) => return,
+                    Err(e) => {
+                        part.error(
+                            &node.vpath,
+                            format!("cannot read zip member header ({e})"),
+                        );
+                        return;
+                    }
+                };
+            let raw = String::from_utf8_lossy(file.name_raw()).into_owned();
+            if top {
+                part.clues.member(&raw);
+            }
+            if file.is_dir() {
+                continue;
+            }
+            let member =
+                Node::new(format!("{}!{}", node.vpath, normalize(&raw)), raw);
+            let mut metered = Metered::new(&mut file, &self.budget);
+            self.stream(part, &member, &mut metered, depth, false);
         }
     }
 }

@@ -19,6 +19,11 @@ pub struct Report {
     pub inputs: Vec<InputEntry>,
     /// Findings, sorted by severity (worst first), input, path, line.
     pub findings: Vec<Finding>,
+    /// Findings rolled up per signature and input.
+    pub occurrences: Vec<Occurrence>,
+    /// Root causes named from combinations of findings, ranked by
+    /// severity, then by how much evidence they rest on.
+    pub diagnoses: Vec<DiagnosisEntry>,
     /// Totals.
     pub summary: Summary,
 }
@@ -58,6 +63,104 @@ pub struct InputEntry {
     pub skipped: Vec<Skipped>,
     /// What could not be read.
     pub errors: Vec<ErrorEntry>,
+    /// Which sources were there, and which signatures could not be checked.
+    pub coverage: CoverageEntry,
+    /// This input's signatures in the order they first appeared, so the
+    /// first failure of a cascade stands out.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// Which sources an input held.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CoverageEntry {
+    /// One entry per source kind seen or expected.
+    pub sources: Vec<SourceEntry>,
+    /// Signatures that could not be evaluated because no file of a kind
+    /// they apply to was read: "no finding" from them means "not checked".
+    pub not_evaluated: Vec<String>,
+}
+
+/// One source kind of an input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceEntry {
+    /// The kind.
+    pub kind: String,
+    /// `present`, `truncated`, `empty`, `unreadable` or `missing`.
+    pub status: String,
+    /// Whether this bundle's collector writes it.
+    pub expected: bool,
+    /// Files of this kind.
+    pub files: u64,
+    /// Their bytes.
+    pub bytes: u64,
+}
+
+/// One signature's place in an input's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    /// The signature.
+    pub signature: String,
+    /// Its severity.
+    pub severity: String,
+    /// When it first appeared (null when its lines carry no time).
+    pub first_seen: Option<String>,
+    /// When it last appeared.
+    pub last_seen: Option<String>,
+    /// Matching lines across the input.
+    pub count: u64,
+}
+
+/// Every hit of one signature across one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Occurrence {
+    /// The signature's id.
+    pub signature: String,
+    /// Its severity.
+    pub severity: String,
+    /// The input.
+    pub input: String,
+    /// Matching lines across all files.
+    pub count: u64,
+    /// The files, sorted.
+    pub files: Vec<String>,
+    /// The earliest time among the matching lines.
+    pub first_seen: Option<String>,
+    /// The latest.
+    pub last_seen: Option<String>,
+}
+
+/// A root cause found on one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiagnosisEntry {
+    /// The diagnosis' id.
+    pub diagnosis: String,
+    /// The cause, in one line.
+    pub title: String,
+    /// How bad it is.
+    pub severity: String,
+    /// The input.
+    pub input: String,
+    /// Why these findings point at this cause.
+    pub summary: String,
+    /// When the earliest finding it rests on started.
+    pub first_seen: Option<String>,
+    /// The findings it rests on.
+    pub findings: Vec<DiagnosisEvidence>,
+    /// How to fix the cause.
+    pub fix: String,
+    /// Links to the official fix.
+    pub links: Vec<String>,
+}
+
+/// A finding a diagnosis rests on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiagnosisEvidence {
+    /// The signature.
+    pub signature: String,
+    /// Matching lines across the input.
+    pub count: u64,
+    /// The files it was found in.
+    pub files: Vec<String>,
 }
 
 /// What is known of a bundle; null where unknown.
@@ -115,6 +218,11 @@ pub struct Finding {
     pub first_line: u64,
     /// The last matching line.
     pub last_line: u64,
+    /// The earliest time among the matching lines (RFC 3339, UTC); null
+    /// when the file's lines carry no time.
+    pub first_seen: Option<String>,
+    /// The latest time among the matching lines; null likewise.
+    pub last_seen: Option<String>,
     /// A few matching lines: the first ones and the last one.
     pub evidence: Vec<EvidenceLine>,
     /// How to fix it.
@@ -144,6 +252,8 @@ pub struct Summary {
     pub by_severity: BySeverity,
     /// How many errors across all inputs.
     pub errors: usize,
+    /// How many diagnoses.
+    pub diagnoses: usize,
 }
 
 /// Counts per severity.

@@ -31,6 +31,6 @@ pub use crate::{
     error::{Diagnostic, LoadError},
     lint::lint,
     matcher::Matcher,
-    model::{Examples, Origin, Severity, Signature, SourceKind},
+    model::{Diagnosis, Examples, Origin, Severity, Signature, SourceKind},
     pack::Pack,
 };

@@ -14,18 +14,63 @@ const MIN_LITERAL: usize = 5;
 /// signature's `[[signature]]` line.
 pub fn lint(pack: &Pack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut push = |origin: &crate::Origin, id: &str, problem: String| {
+        out.push(Diagnostic {
+            file: origin.file.clone(),
+            line: origin.line,
+            col: 1,
+            message: format!("{id}: {problem}"),
+            snippet: None,
+        });
+    };
     for sig in pack.signatures() {
         for problem in problems(sig) {
-            out.push(Diagnostic {
-                file: sig.origin.file.clone(),
-                line: sig.origin.line,
-                col: 1,
-                message: format!("{}: {problem}", sig.id),
-                snippet: None,
-            });
+            push(&sig.origin, &sig.id, problem);
+        }
+    }
+    for d in pack.diagnoses() {
+        for problem in diagnosis_problems(pack, d) {
+            push(&d.origin, &d.id, problem);
         }
     }
     out
+}
+
+fn diagnosis_problems(pack: &Pack, d: &crate::Diagnosis) -> Vec<String> {
+    let mut p = link_problems(&d.links);
+    for (field, value) in
+        [("title", &d.title), ("summary", &d.summary), ("fix", &d.fix)]
+    {
+        if value.trim().is_empty() {
+            p.push(format!("`{field}` is empty"));
+        }
+    }
+    // Markers give context (the kubelet started); a cause needs a failure.
+    let failures = d
+        .all_of
+        .iter()
+        .chain(&d.any_of)
+        .filter(|id| pack.get(id).is_some_and(|s| !s.marker));
+    if failures.count() == 0 {
+        p.push(
+            "needs a failure signature in all_of or any_of, not only markers"
+                .into(),
+        );
+    }
+    p
+}
+
+fn link_problems(links: &[String]) -> Vec<String> {
+    let mut p = Vec::new();
+    if links.is_empty() {
+        p.push("needs at least one link to the official fix".to_string());
+    }
+    for link in links {
+        if !link.starts_with("https://") || link.len() <= "https://".len() {
+            p.push(format!("link {link:?} is not an https URL"));
+        }
+    }
+    p
 }
 
 fn problems(sig: &Signature) -> Vec<String> {
@@ -38,14 +83,7 @@ fn problems(sig: &Signature) -> Vec<String> {
             "needs at least one `no_match` example (a near miss)".to_string(),
         );
     }
-    if sig.links.is_empty() {
-        p.push("needs at least one link to the official fix".to_string());
-    }
-    for link in &sig.links {
-        if !link.starts_with("https://") || link.len() <= "https://".len() {
-            p.push(format!("link {link:?} is not an https URL"));
-        }
-    }
+    p.extend(link_problems(&sig.links));
     for (field, value) in [
         ("title", &sig.title),
         ("summary", &sig.summary),

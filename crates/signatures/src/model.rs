@@ -75,8 +75,8 @@ macro_rules! source_kinds {
         /// Signatures name the kinds they apply to; the engine classifies
         /// every scanned file into one kind.
         #[derive(
-            Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash,
-            Serialize, Deserialize,
+            Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord,
+            Hash, Serialize, Deserialize,
         )]
         pub enum SourceKind {
             $( $(#[$doc])* #[serde(rename = $name)] $variant, )*
@@ -133,6 +133,7 @@ source_kinds! {
     /// A configuration file copied by the collector.
     Config = "config",
     /// Nothing says what produced it.
+    #[default]
     Unknown = "unknown",
 }
 
@@ -150,6 +151,8 @@ impl SourceKind {
                 Nodeadm,
             ],
             Container => &[Ipamd, CniPlugin, KubeProxy],
+            // konvoy drives terraform and Ansible and prints their output.
+            Konvoy => &[Terraform, Ansible],
             _ => &[],
         }
     }
@@ -241,7 +244,41 @@ pub struct Signature {
     pub links: Vec<String>,
     /// Test lines.
     pub examples: Examples,
+    /// A marker records a healthy event (a node registered) for diagnoses
+    /// to reason about; it is never reported as a finding.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub marker: bool,
     /// Where it was defined; not part of its identity.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A root cause named from a combination of findings on one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnosis {
+    /// Permanent id, kebab-case, unique among signatures and diagnoses.
+    pub id: String,
+    /// One line naming the root cause.
+    pub title: String,
+    /// How bad it is.
+    pub severity: Severity,
+    /// Why these findings together point at this cause.
+    pub summary: String,
+    /// Every one of these signatures must have a finding.
+    pub all_of: Vec<String>,
+    /// At least one of these must (when not empty).
+    pub any_of: Vec<String>,
+    /// None of these may, and each must have been checked: a source that
+    /// was not in the input proves no absence.
+    pub none_of: Vec<String>,
+    /// The required findings must have started within this many seconds
+    /// of each other, where their lines carry times.
+    pub within_seconds: Option<u64>,
+    /// Steps that fix the cause.
+    pub fix: String,
+    /// https links to the official fix.
+    pub links: Vec<String>,
+    /// Where it was defined.
     #[serde(skip)]
     pub origin: Origin,
 }

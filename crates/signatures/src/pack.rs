@@ -14,7 +14,7 @@ use toml::Spanned;
 use crate::{
     error::{Diagnostic, LoadError},
     matcher::Matcher,
-    model::{Examples, Origin, Severity, Signature, SourceKind},
+    model::{Diagnosis, Examples, Origin, Severity, Signature, SourceKind},
 };
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -24,6 +24,28 @@ include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 struct RawFile {
     #[serde(default)]
     signature: Vec<Spanned<RawSignature>>,
+    #[serde(default)]
+    diagnosis: Vec<Spanned<RawDiagnosis>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDiagnosis {
+    id: Spanned<String>,
+    title: String,
+    severity: Severity,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    all_of: Vec<String>,
+    #[serde(default)]
+    any_of: Vec<String>,
+    #[serde(default)]
+    none_of: Vec<String>,
+    within: Option<Spanned<String>>,
+    fix: String,
+    #[serde(default)]
+    links: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +70,8 @@ struct RawSignature {
     links: Vec<String>,
     #[serde(default)]
     examples: RawExamples,
+    #[serde(default)]
+    marker: bool,
 }
 
 #[derive(Default, Deserialize)]
@@ -63,6 +87,7 @@ struct RawExamples {
 #[derive(Clone, Debug, Default)]
 pub struct Pack {
     signatures: Vec<Signature>,
+    diagnoses: Vec<Diagnosis>,
 }
 
 impl Pack {
@@ -77,6 +102,7 @@ impl Pack {
         for (name, text) in EMBEDDED {
             pack.add_toml(name, text)?;
         }
+        pack.check()?;
         Ok(pack)
     }
 
@@ -95,6 +121,11 @@ impl Pack {
             .signatures
             .iter()
             .map(|s| (s.id.clone(), s.origin.clone()))
+            .chain(
+                self.diagnoses
+                    .iter()
+                    .map(|d| (d.id.clone(), d.origin.clone())),
+            )
             .collect();
         let mut problems = Vec::new();
         let mut added = Vec::new();
@@ -122,11 +153,67 @@ impl Pack {
                 Err(mut d) => problems.append(&mut d),
             }
         }
+        let mut diagnoses = Vec::new();
+        for spanned in raw.diagnosis {
+            let start = spanned.span().start;
+            match validate_diagnosis(file, text, start, spanned.into_inner()) {
+                Ok(d) => {
+                    if let Some(first) = seen.get(&d.id) {
+                        problems.push(Diagnostic::at(
+                            file,
+                            text,
+                            start,
+                            format!(
+                                "duplicate id {:?} (first defined at {first})",
+                                d.id
+                            ),
+                        ));
+                        continue;
+                    }
+                    seen.insert(d.id.clone(), d.origin.clone());
+                    diagnoses.push(d);
+                }
+                Err(mut d) => problems.append(&mut d),
+            }
+        }
         if !problems.is_empty() {
             return Err(LoadError::new(problems));
         }
         self.signatures.extend(added);
+        self.diagnoses.extend(diagnoses);
         Ok(())
+    }
+
+    /// Checks what only the whole pack can tell: every signature a
+    /// diagnosis names exists. Call it once all files are added.
+    pub fn check(&self) -> Result<(), LoadError> {
+        let mut problems = Vec::new();
+        for d in &self.diagnoses {
+            for id in d.all_of.iter().chain(&d.any_of).chain(&d.none_of) {
+                if self.get(id).is_none() {
+                    problems.push(Diagnostic {
+                        file: d.origin.file.clone(),
+                        line: d.origin.line,
+                        col: 1,
+                        message: format!(
+                            "diagnosis {:?} names unknown signature {id:?}",
+                            d.id
+                        ),
+                        snippet: None,
+                    });
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(LoadError::new(problems))
+        }
+    }
+
+    /// The diagnoses, in load order.
+    pub fn diagnoses(&self) -> &[Diagnosis] {
+        &self.diagnoses
     }
 
     /// Adds a pack file, or every `*.toml` file below a folder (in sorted
@@ -237,19 +324,7 @@ fn validate(
     raw: RawSignature,
 ) -> Result<Signature, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let id_span = raw.id.span();
-    let id = raw.id.into_inner();
-    if !is_kebab(&id) {
-        problems.push(Diagnostic::at(
-            file,
-            text,
-            id_span.start,
-            format!(
-                "signature id {id:?} must be lowercase kebab-case \
-                 (a-z, 0-9 and -)"
-            ),
-        ));
-    }
+    let (id, _) = kebab_id(file, text, raw.id, "signature", &mut problems);
     let patterns_span = raw.patterns.span();
     let patterns = raw.patterns.into_inner();
     if patterns.is_empty() {
@@ -331,19 +406,96 @@ fn validate(
             matches: raw.examples.matches,
             no_match: raw.examples.no_match,
         },
+        marker: raw.marker,
         origin: Origin {
             file: file.to_string(),
-            line: header_line(text, line),
+            line: header_line(text, line, "[[signature]]"),
         },
     })
 }
 
-/// The line of the `[[signature]]` header a table's span starts after.
-fn header_line(text: &str, line: usize) -> usize {
+fn validate_diagnosis(
+    file: &str,
+    text: &str,
+    start: usize,
+    raw: RawDiagnosis,
+) -> Result<Diagnosis, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let (id, id_span) =
+        kebab_id(file, text, raw.id, "diagnosis", &mut problems);
+    if raw.all_of.is_empty() && raw.any_of.is_empty() {
+        problems.push(Diagnostic::at(
+            file,
+            text,
+            id_span.start,
+            format!("diagnosis {id:?} needs all_of or any_of"),
+        ));
+    }
+    let within_seconds = match raw.within {
+        None => None,
+        Some(w) => {
+            let span = w.span();
+            match parse_seconds(w.get_ref()) {
+                Some(s) => Some(s),
+                None => {
+                    problems.push(Diagnostic::at(
+                        file,
+                        text,
+                        span.start,
+                        format!(
+                            "diagnosis {id:?}: within = {:?} is not a duration \
+                             such as 90s, 10m or 2h",
+                            w.get_ref()
+                        ),
+                    ));
+                    None
+                }
+            }
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let (line, _) = crate::error::line_col(text, start);
+    Ok(Diagnosis {
+        id,
+        title: raw.title,
+        severity: raw.severity,
+        summary: raw.summary.trim().to_string(),
+        all_of: raw.all_of,
+        any_of: raw.any_of,
+        none_of: raw.none_of,
+        within_seconds,
+        fix: raw.fix.trim().to_string(),
+        links: raw.links,
+        origin: Origin {
+            file: file.to_string(),
+            line: header_line(text, line, "[[diagnosis]]"),
+        },
+    })
+}
+
+/// `90s`, `10m`, `2h`, `1d` as seconds.
+fn parse_seconds(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (n, unit) = s.split_at(s.len().checked_sub(1)?);
+    let per = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    n.parse::<u64>().ok()?.checked_mul(per)
+}
+
+/// The line of the `[[signature]]` (or other) header a table's span
+/// starts after.
+fn header_line(text: &str, line: usize, header: &str) -> usize {
     let lines: Vec<&str> = text.lines().collect();
     (1..=line.min(lines.len()))
         .rev()
-        .find(|&l| lines[l - 1].trim_start().starts_with("[[signature]]"))
+        .find(|&l| lines[l - 1].trim_start().starts_with(header))
         .unwrap_or(line)
 }
 
@@ -353,6 +505,27 @@ pub(crate) fn placeholders(template: &str) -> impl Iterator<Item = &str> {
         .split('{')
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(n, _)| n))
+}
+
+/// The id, with a problem pushed when it is not kebab-case.
+fn kebab_id(
+    file: &str,
+    text: &str,
+    id: Spanned<String>,
+    what: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> (String, std::ops::Range<usize>) {
+    let span = id.span();
+    let id = id.into_inner();
+    if !is_kebab(&id) {
+        problems.push(Diagnostic::at(
+            file,
+            text,
+            span.start,
+            format!("{what} id {id:?} must be lowercase kebab-case (a-z, 0-9 and -)"),
+        ));
+    }
+    (id, span)
 }
 
 fn is_kebab(id: &str) -> bool {
@@ -428,6 +601,28 @@ fix = "Do not boom."
         let err = Pack::new().add_toml("t.toml", &text).unwrap_err();
         assert!(err.to_string().contains("{who}"), "{err}");
         assert_eq!(err.diagnostics().len(), 1, "{err}");
+    }
+
+    #[test]
+    fn diagnoses_load_and_check_references() {
+        let text = format!(
+            "{GOOD}\n[[diagnosis]]\nid = \"root-cause\"\ntitle = \"T\"\nseverity = \"critical\"\n\
+             all_of = [\"demo-failure\"]\nnone_of = [\"missing-one\"]\nwithin = \"10m\"\nfix = \"f\"\n"
+        );
+        let mut pack = Pack::new();
+        pack.add_toml("t.toml", &text).unwrap();
+        let d = &pack.diagnoses()[0];
+        assert_eq!(d.within_seconds, Some(600));
+        assert_eq!(d.origin.line, 9);
+        let err = pack.check().unwrap_err();
+        assert!(
+            err.to_string().contains("unknown signature \"missing-one\""),
+            "{err}"
+        );
+
+        let bad = text.replace("\"10m\"", "\"soon\"");
+        let err = Pack::new().add_toml("t.toml", &bad).unwrap_err();
+        assert!(err.to_string().contains("not a duration"), "{err}");
     }
 
     #[test]

@@ -148,3 +148,68 @@ macro_rules! eqnice {
         }
     }};
 }
+
+/// Writes a child's standard input.
+pub type Feed = Box<dyn FnOnce(&mut dyn Write) + Send>;
+
+/// Runs `logsift ARGS` in `cwd`, feeding stdin from `feed` (on a thread,
+/// so inputs larger than memory can be streamed), and returns the output
+/// with the child's peak resident memory in KiB, read from /proc while it
+/// runs (0 where /proc is not there).
+pub fn run_measured(
+    cwd: &Path,
+    args: &[&str],
+    feed: Option<Feed>,
+) -> (Output, u64) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_logsift"));
+    cmd.args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.stdin(if feed.is_some() { Stdio::piped() } else { Stdio::null() });
+    let mut child = cmd.spawn().expect("spawn logsift");
+    if let Some(feed) = feed {
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        std::thread::spawn(move || feed(&mut pipe));
+    }
+    let status_path = format!("/proc/{}/status", child.id());
+    let stdout = child.stdout.take().expect("stdout");
+    let stderr = child.stderr.take().expect("stderr");
+    let read_all = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = r.read_to_end(&mut s);
+            s
+        })
+    };
+    let out_t = read_all(Box::new(stdout));
+    let err_t = read_all(Box::new(stderr));
+    let mut peak = 0;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_path) {
+            for line in text.lines() {
+                if let Some(v) = line.strip_prefix("VmHWM:") {
+                    let kib = v
+                        .trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse()
+                        .unwrap_or(0);
+                    peak = peak.max(kib);
+                }
+            }
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let output = Output {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out_t.join().unwrap_or_default())
+            .into_owned(),
+        stderr: String::from_utf8_lossy(&err_t.join().unwrap_or_default())
+            .into_owned(),
+    };
+    (output, peak)
+}

@@ -12,9 +12,17 @@ mod containers;
 mod determinism;
 // Exit codes, stderr messages, broken and missing input.
 mod errors;
+// Hostile input: bombs, corrupt archives, huge lines, links, special files.
+mod hostile;
 // Bundle recognition and the committed demo bundle.
 mod bundles;
 // Signature packs: loading them, listing, showing, testing, linting.
 mod packs;
 // The default pack against the guides' error lines and a healthy node.
 mod pack_quality;
+// Output formats: text, SARIF, Markdown, JUnit, NDJSON; goldens and schema.
+mod formats;
+// Diagnoses, coverage and what could not be checked.
+mod diagnoses;
+// Line times: first/last seen, --since/--until, timelines, --source-kind.
+mod times;

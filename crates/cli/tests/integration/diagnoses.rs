@@ -1,0 +1,228 @@
+//! Every shipped diagnosis fires on a bundle built to trigger it and stays
+//! silent on near misses; coverage says what could not be checked.
+//!
+//! The bundles are built here from the signatures' own example lines,
+//! placed where the Linux collector puts each source, beside healthy
+//! kubelet lines.
+
+use logsift_fixtures::{Entry, tar_gz};
+use logsift_signatures::{Pack, Signature, SourceKind};
+use serde_json::Value;
+
+use crate::harness::*;
+
+const HEALTHY_KUBELET: &str = "Nov 20 10:00:38 ip-10-0-12-34.us-west-2.compute.internal kubelet[3012]: \
+     I1120 10:00:38.484868    3012 memory_manager.go:170] \"Starting memorymanager\" policy=\"None\"\n";
+
+/// Where the collector puts a file of this kind.
+fn home_path(sig: &Signature) -> &'static str {
+    use SourceKind::*;
+    match sig.sources.first().copied().unwrap_or(Unknown) {
+        Kubelet => "kubelet/kubelet.log",
+        KubeProxy => "var_log/kube-proxy.log",
+        Containerd => "containerd/containerd-log.txt",
+        Docker => "docker/docker.log",
+        Ipamd => "var_log/aws-routed-eni/ipamd.log",
+        CniPlugin => "var_log/aws-routed-eni/plugin.log",
+        Journal => "sandbox-image/sandbox-image-log.txt",
+        Messages => "var_log/messages",
+        Dmesg => "kernel/dmesg.current",
+        CloudInit => "var_log/cloud-init-output.log",
+        Nodeadm => "nodeadm/nodeadm-run.log",
+        Container => "var_log/kube-system_aws-node-abcde_0123/aws-node/0.log",
+        Terraform => "terraform-apply.log",
+        Ansible => "ansible.log",
+        Konvoy => "konvoy-up.log",
+        WindowsEvents | CommandOutput | Config | Unknown => "notes/output.log",
+    }
+}
+
+/// A collector-shaped bundle holding the first example line of each named
+/// signature, and healthy kubelet lines.
+fn bundle(pack: &Pack, ids: &[&str]) -> Vec<u8> {
+    let mut files: Vec<(String, String)> =
+        vec![("kubelet/kubelet.log".to_string(), HEALTHY_KUBELET.to_string())];
+    for id in ids {
+        let sig = pack.get(id).unwrap_or_else(|| panic!("no signature {id}"));
+        let line = sig
+            .examples
+            .matches
+            .first()
+            .unwrap_or_else(|| panic!("{id} has no example"));
+        let path = home_path(sig).to_string();
+        match files.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, text)) => text.push_str(&format!("{line}\n")),
+            None => files.push((path, format!("{line}\n"))),
+        }
+    }
+    let entries: Vec<Entry> = files
+        .into_iter()
+        .map(|(p, t)| Entry { path: format!("./{p}"), data: t.into_bytes() })
+        .collect();
+    tar_gz(&entries)
+}
+
+fn diagnoses_of(dir: &Dir, name: &str, data: &[u8]) -> Vec<String> {
+    dir.write(name, data);
+    let out = run(dir, &["scan", "--fail-on", "never", name]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.report()["diagnoses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["diagnosis"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_diagnosis_triggers_and_near_misses_do_not() {
+    let pack = Pack::embedded().unwrap();
+    assert!(pack.diagnoses().len() >= 8, "ship at least 8 diagnoses");
+    let dir = Dir::new();
+    for (n, d) in pack.diagnoses().iter().enumerate() {
+        let mut trigger: Vec<&str> =
+            d.all_of.iter().map(String::as_str).collect();
+        trigger.extend(d.any_of.first().map(String::as_str));
+        let name = format!(
+            "eks_i-0abc1234def5678{n:02}_2026-11-21_1200-UTC_0.7.9.tar.gz"
+        );
+        let got = diagnoses_of(&dir, &name, &bundle(&pack, &trigger));
+        assert!(
+            got.contains(&d.id),
+            "{} did not fire on {trigger:?}: {got:?}",
+            d.id
+        );
+
+        let mut misses: Vec<(String, Vec<&str>)> = Vec::new();
+        for skip in d.all_of.iter() {
+            let rest =
+                trigger.iter().copied().filter(|id| id != skip).collect();
+            misses.push((format!("without {skip}"), rest));
+        }
+        if !d.any_of.is_empty() {
+            let rest = d.all_of.iter().map(String::as_str).collect();
+            misses.push(("without any of any_of".into(), rest));
+        }
+        for marker in &d.none_of {
+            let mut with = trigger.clone();
+            with.push(marker);
+            misses.push((format!("with {marker}"), with));
+        }
+        assert!(!misses.is_empty(), "{} has no near miss", d.id);
+        for (why, ids) in misses {
+            let got = diagnoses_of(&dir, &name, &bundle(&pack, &ids));
+            assert!(!got.contains(&d.id), "{} fired {why}: {ids:?}", d.id);
+        }
+    }
+}
+
+#[test]
+fn diagnosis_lists_its_findings_and_ranks_first() {
+    let pack = Pack::embedded().unwrap();
+    let dir = Dir::new();
+    let data = bundle(
+        &pack,
+        &["network-plugin-not-ready", "node-register-unauthorized"],
+    );
+    dir.write(
+        "eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz",
+        data,
+    );
+    let out = run(
+        &dir,
+        &["scan", "eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz"],
+    );
+    assert_eq!(out.code, 1);
+    let report = out.report();
+    let d = &report["diagnoses"][0];
+    assert_eq!(d["diagnosis"], "node-role-not-mapped");
+    assert_eq!(d["severity"], "critical");
+    let rest: Vec<&str> = d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["signature"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rest,
+        ["network-plugin-not-ready", "node-register-unauthorized"]
+    );
+    assert_eq!(report["summary"]["diagnoses"], 1);
+    // Markers are never findings.
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["signature"] != "node-registered")
+    );
+}
+
+#[test]
+fn missing_kubelet_log_is_reported_and_its_signatures_not_evaluated() {
+    let entries = vec![
+        Entry {
+            path: "./containerd/containerd-log.txt".into(),
+            data: b"Nov 20 10:00:31 ip-10-0-12-34 containerd[2810]: time=\"2026-11-20T10:00:31Z\" level=info msg=\"ok\"\n".to_vec(),
+        },
+        Entry { path: "./var_log/aws-routed-eni/ipamd.log".into(), data: b"{\"level\":\"info\",\"ts\":\"2026-11-20T10:00:55.000Z\",\"msg\":\"ok\"}\n".to_vec() },
+        Entry { path: "./docker/docker.log".into(), data: b"-- No entries --\n".to_vec() },
+    ];
+    let dir = Dir::new();
+    let name = "eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz";
+    dir.write(name, tar_gz(&entries));
+    let report = run(&dir, &["scan", name]).report();
+    let cov = &report["inputs"][0]["coverage"];
+    let status = |kind: &str| -> Value {
+        cov["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["kind"] == kind)
+            .map(|s| s["status"].clone())
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(status("kubelet"), "missing");
+    assert_eq!(status("containerd"), "present");
+    assert_eq!(status("docker"), "empty");
+    let not_evaluated: Vec<&str> = cov["not_evaluated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(not_evaluated.contains(&"node-name-empty"), "{not_evaluated:?}");
+    assert!(
+        !not_evaluated.contains(&"network-plugin-not-ready"),
+        "containerd was read"
+    );
+    assert!(
+        !not_evaluated.contains(&"node-registered"),
+        "markers are not listed"
+    );
+}
+
+#[test]
+fn truncated_messages_are_reported_and_still_scanned() {
+    let mut messages = "\u{e9}t cut mid-character and mid-line by tail -c\n"
+        .as_bytes()[1..]
+        .to_vec();
+    messages.extend_from_slice(
+        b"Nov 20 10:00:44 ip-10-0-12-34 kubelet: E1120 10:00:44.204118    3012 kubelet.go:2240] node \"\" not found\n",
+    );
+    let entries =
+        vec![Entry { path: "./var_log/messages".into(), data: messages }];
+    let dir = Dir::new();
+    let name = "eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz";
+    dir.write(name, tar_gz(&entries));
+    let out = run(&dir, &["scan", "--fail-on", "never", name]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.report();
+    let sources =
+        report["inputs"][0]["coverage"]["sources"].as_array().unwrap().clone();
+    let messages = sources.iter().find(|s| s["kind"] == "messages").unwrap();
+    assert_eq!(messages["status"], "truncated");
+    assert_eq!(report["findings"][0]["signature"], "node-name-empty");
+    assert_eq!(report["findings"][0]["first_line"], 2);
+    assert_eq!(report["findings"][0]["first_seen"], "2026-11-20T10:00:44Z");
+}

@@ -1,0 +1,295 @@
+//! The JUnit XML renderer, for CI systems that show test reports (GitLab's
+//! `artifacts:reports:junit`, Jenkins' junit step).
+//!
+//! One `<testsuite>` per input and one `<testcase>` per signature of the
+//! pack in each, so the checks that found nothing show as passed. A
+//! signature's findings in that input become one `<failure>` (JUnit
+//! readers take one per test case) whose text lists every file, line and
+//! evidence line. An input that could not be read at all has nothing to
+//! pass: its test cases get an `<error>` instead. Errors and skipped files
+//! also go to the suite's `<system-err>` and `<system-out>`.
+//!
+//! Everything is escaped by hand, and characters XML 1.0 does not allow
+//! (most C0 controls, U+FFFE, U+FFFF) are dropped: a log line with an
+//! escape sequence must not make the whole file unreadable.
+
+use std::io::{self, Write};
+
+use logsift_signatures::Pack;
+
+use crate::{Finding, InputEntry, Report};
+
+/// Writes `report` as JUnit XML, with a test case for every signature of
+/// `pack` (the pack the report was made with) in every input.
+pub fn write<W: Write>(
+    report: &Report,
+    pack: &Pack,
+    mut w: W,
+) -> io::Result<()> {
+    let suites: Vec<Suite<'_>> =
+        report.inputs.iter().map(|i| Suite::new(i, report, pack)).collect();
+    let tests: usize = suites.iter().map(|s| s.cases.len()).sum();
+    let failures: usize = suites.iter().map(Suite::failures).sum();
+    let errors: usize = suites.iter().map(Suite::errors).sum();
+    writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        w,
+        concat!(
+            r#"<testsuites name="logsift" tests="{tests}" "#,
+            r#"failures="{failures}" errors="{errors}">"#
+        ),
+        tests = tests,
+        failures = failures,
+        errors = errors
+    )?;
+    for s in &suites {
+        s.write(&mut w)?;
+    }
+    writeln!(w, "</testsuites>")?;
+    w.flush()
+}
+
+/// One input's test cases.
+struct Suite<'a> {
+    input: &'a InputEntry,
+    /// Whether nothing of the input could be read.
+    unread: bool,
+    cases: Vec<Case<'a>>,
+}
+
+struct Case<'a> {
+    id: &'a str,
+    title: &'a str,
+    category: &'a str,
+    findings: Vec<&'a Finding>,
+}
+
+impl<'a> Suite<'a> {
+    fn new(input: &'a InputEntry, report: &'a Report, pack: &'a Pack) -> Self {
+        let cases = pack
+            .signatures()
+            .iter()
+            .map(|s| Case {
+                id: &s.id,
+                title: &s.title,
+                category: &s.category,
+                findings: report
+                    .findings
+                    .iter()
+                    .filter(|f| f.input == input.path && f.signature == s.id)
+                    .collect(),
+            })
+            .collect();
+        Suite {
+            input,
+            unread: input.files_scanned == 0 && !input.errors.is_empty(),
+            cases,
+        }
+    }
+
+    fn failures(&self) -> usize {
+        self.cases.iter().filter(|c| !c.findings.is_empty()).count()
+    }
+
+    fn errors(&self) -> usize {
+        if self.unread {
+            self.cases.iter().filter(|c| c.findings.is_empty()).count()
+        } else {
+            0
+        }
+    }
+
+    fn write<W: Write>(&self, w: &mut W) -> io::Result<()> {
+        let i = self.input;
+        writeln!(
+            w,
+            concat!(
+                r#"  <testsuite name="{}" tests="{}" failures="{}" "#,
+                r#"errors="{}" skipped="0">"#
+            ),
+            attr(&i.path),
+            self.cases.len(),
+            self.failures(),
+            self.errors()
+        )?;
+        writeln!(w, "    <properties>")?;
+        let b = &i.bundle;
+        let props = [
+            ("kind", Some(i.kind.as_str())),
+            ("bundle.producer", b.producer.as_deref()),
+            ("bundle.instance_id", b.instance_id.as_deref()),
+            ("bundle.collected_at", b.collected_at.as_deref()),
+            ("bundle.collector_version", b.collector_version.as_deref()),
+        ];
+        for (name, value) in props {
+            if let Some(v) = value {
+                writeln!(
+                    w,
+                    r#"      <property name="{name}" value="{}"/>"#,
+                    attr(v)
+                )?;
+            }
+        }
+        writeln!(
+            w,
+            r#"      <property name="files_scanned" value="{}"/>"#,
+            i.files_scanned
+        )?;
+        writeln!(
+            w,
+            r#"      <property name="bytes_scanned" value="{}"/>"#,
+            i.bytes_scanned
+        )?;
+        writeln!(w, "    </properties>")?;
+        for c in &self.cases {
+            self.case(c, w)?;
+        }
+        if !i.skipped.is_empty() {
+            write!(w, "    <system-out>")?;
+            for s in &i.skipped {
+                writeln!(w, "skipped {}: {}", text(&s.path), text(&s.reason))?;
+            }
+            writeln!(w, "</system-out>")?;
+        }
+        if !i.errors.is_empty() {
+            write!(w, "    <system-err>")?;
+            for e in &i.errors {
+                writeln!(w, "error {}: {}", text(&e.path), text(&e.message))?;
+            }
+            writeln!(w, "</system-err>")?;
+        }
+        writeln!(w, "  </testsuite>")
+    }
+
+    fn case<W: Write>(&self, c: &Case<'_>, w: &mut W) -> io::Result<()> {
+        let classname = if c.category.is_empty() {
+            "logsift".to_string()
+        } else {
+            format!("logsift.{}", c.category)
+        };
+        let open = format!(
+            r#"    <testcase name="{}" classname="{}""#,
+            attr(c.id),
+            attr(&classname)
+        );
+        let Some(first) = c.findings.first() else {
+            if self.unread {
+                let why = self
+                    .input
+                    .errors
+                    .first()
+                    .map_or("", |e| e.message.as_str());
+                writeln!(w, "{open}>")?;
+                writeln!(
+                    w,
+                    r#"      <error message="{}" type="input-error"/>"#,
+                    attr(&format!("input not scanned: {why}"))
+                )?;
+                return writeln!(w, "    </testcase>");
+            }
+            return writeln!(w, "{open}/>");
+        };
+        writeln!(w, "{open}>")?;
+        let lines: u64 = c.findings.iter().map(|f| f.count).sum();
+        let files = c.findings.len();
+        let message = format!(
+            "{}: {} matching {} in {} {}",
+            c.title,
+            lines,
+            if lines == 1 { "line" } else { "lines" },
+            files,
+            if files == 1 { "file" } else { "files" },
+        );
+        write!(
+            w,
+            r#"      <failure message="{}" type="{}">"#,
+            attr(&message),
+            attr(&first.severity)
+        )?;
+        for f in &c.findings {
+            let lines = if f.count == 1 { "line" } else { "lines" };
+            let last = if f.last_line == f.first_line {
+                String::new()
+            } else {
+                format!(", last {}", f.last_line)
+            };
+            writeln!(
+                w,
+                "{}:{} ({} {lines}{last})",
+                text(&f.path),
+                f.first_line,
+                f.count,
+            )?;
+            if let Some(m) = &f.message {
+                writeln!(w, "  message: {}", text(m))?;
+            }
+            for e in &f.evidence {
+                let cut = if e.truncated { " [cut]" } else { "" };
+                writeln!(w, "  {}: {}{cut}", e.line, text(&e.text))?;
+            }
+            for l in &f.links {
+                writeln!(w, "  fix: {}", text(l))?;
+            }
+        }
+        writeln!(w, "</failure>")?;
+        writeln!(w, "    </testcase>")
+    }
+}
+
+/// Whether XML 1.0 allows `c` in a document.
+fn allowed(c: char) -> bool {
+    matches!(c,
+        '\t' | '\n' | '\r'
+        | '\u{20}'..='\u{d7ff}'
+        | '\u{e000}'..='\u{fffd}'
+        | '\u{10000}'..='\u{10ffff}')
+}
+
+/// Character data: markup escaped, disallowed characters dropped.
+fn text(s: &str) -> String {
+    escape(s, false)
+}
+
+/// An attribute value (in double quotes): as [`text`], and whitespace
+/// other than spaces written as references, which a parser would
+/// otherwise turn into spaces.
+fn attr(s: &str) -> String {
+    escape(s, true)
+}
+
+fn escape(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().filter(|&c| allowed(c)) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_escaped_and_disallowed_characters_dropped() {
+        assert_eq!(
+            text("a<b>&\"c\" \u{1b}[1m\u{0}\u{fffe}é"),
+            "a&lt;b&gt;&amp;\"c\" [1mé"
+        );
+        assert_eq!(attr("x\"y'\nz\t"), "x&quot;y&apos;&#10;z&#9;");
+    }
+
+    #[test]
+    fn bidi_and_astral_characters_are_allowed() {
+        assert_eq!(text("\u{202e}😀"), "\u{202e}😀");
+    }
+}

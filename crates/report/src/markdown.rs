@@ -1,0 +1,343 @@
+//! The Markdown renderer: GitHub-flavoured Markdown for a job's step
+//! summary (`$GITHUB_STEP_SUMMARY`) or a pull request comment.
+//!
+//! A title, a table of counts by severity, the inputs, a table of the
+//! findings, each finding's evidence in a `<details>` block, then the
+//! errors and skipped files. Log text is untrusted: table cells escape
+//! Markdown's punctuation (pipes above all), code spans and fences are
+//! made longer than any run of backticks inside them, HTML is entity
+//! escaped, and control, bidi and zero-width characters are shown as
+//! escapes, since a page renders them as silently as a terminal does.
+
+use std::io::{self, Write};
+
+use crate::{Finding, Report, sanitize};
+
+/// Writes `report` as Markdown.
+pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
+    let s = &report.summary;
+    let skipped: usize = report.inputs.iter().map(|i| i.skipped.len()).sum();
+    writeln!(w, "# logsift report")?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "**{} {}** in {} {}, {} {}, {} skipped {}.",
+        s.findings,
+        plural(s.findings, "finding", "findings"),
+        report.inputs.len(),
+        plural(report.inputs.len(), "input", "inputs"),
+        s.errors,
+        plural(s.errors, "error", "errors"),
+        skipped,
+        plural(skipped, "file", "files"),
+    )?;
+    writeln!(w)?;
+    writeln!(w, "| severity | findings |")?;
+    writeln!(w, "| --- | ---: |")?;
+    let b = &s.by_severity;
+    for (name, n) in [
+        ("critical", b.critical),
+        ("error", b.error),
+        ("warning", b.warning),
+        ("info", b.info),
+    ] {
+        writeln!(w, "| {name} | {n} |")?;
+    }
+
+    writeln!(w)?;
+    writeln!(w, "## Inputs")?;
+    writeln!(w)?;
+    writeln!(w, "| input | kind | bundle | files scanned | bytes scanned |")?;
+    writeln!(w, "| --- | --- | --- | ---: | ---: |")?;
+    for i in &report.inputs {
+        let b = &i.bundle;
+        let bundle: Vec<String> = [
+            b.producer.as_deref().map(cell),
+            b.collector_version
+                .as_deref()
+                .map(|v| format!("version {}", cell(v))),
+            b.instance_id.as_deref().map(|v| format!("instance {}", cell(v))),
+            b.collected_at
+                .as_deref()
+                .map(|v| format!("collected {}", cell(v))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        writeln!(
+            w,
+            "| {} | {} | {} | {} | {} |",
+            code(&i.path, true),
+            cell(&i.kind),
+            bundle.join(", "),
+            i.files_scanned,
+            i.bytes_scanned
+        )?;
+    }
+
+    writeln!(w)?;
+    writeln!(w, "## Findings")?;
+    writeln!(w)?;
+    if report.findings.is_empty() {
+        writeln!(w, "No findings.")?;
+    } else {
+        writeln!(w, "| severity | signature | where | count | fix |")?;
+        writeln!(w, "| --- | --- | --- | ---: | --- |")?;
+        for f in &report.findings {
+            writeln!(
+                w,
+                "| {} | {}<br>{} | {} | {} | {} |",
+                cell(&f.severity),
+                code(&f.signature, true),
+                cell(&f.title),
+                code(&where_(f), true),
+                f.count,
+                links(&f.links),
+            )?;
+        }
+        writeln!(w)?;
+        writeln!(w, "### Evidence")?;
+        for f in &report.findings {
+            writeln!(w)?;
+            details(f, &mut w)?;
+        }
+    }
+
+    let errors: Vec<_> =
+        report.inputs.iter().flat_map(|i| &i.errors).collect();
+    if !errors.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "## Errors")?;
+        writeln!(w)?;
+        for e in errors {
+            writeln!(w, "- {}: {}", code(&e.path, false), cell(&e.message))?;
+        }
+    }
+    let skipped: Vec<_> =
+        report.inputs.iter().flat_map(|i| &i.skipped).collect();
+    if !skipped.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "## Skipped files")?;
+        writeln!(w)?;
+        for s in skipped {
+            writeln!(w, "- {}: {}", code(&s.path, false), cell(&s.reason))?;
+        }
+    }
+    w.flush()
+}
+
+fn details<W: Write>(f: &Finding, w: &mut W) -> io::Result<()> {
+    writeln!(w, "<details>")?;
+    writeln!(
+        w,
+        "<summary>{}: <code>{}</code> at <code>{}</code> ({} {})</summary>",
+        html(&f.severity),
+        html(&f.signature),
+        html(&where_(f)),
+        f.count,
+        plural(f.count as usize, "line", "lines"),
+    )?;
+    // A blank line after the HTML so GitHub renders what follows as
+    // Markdown.
+    writeln!(w)?;
+    writeln!(w, "**{}**", cell(&f.title))?;
+    if let Some(m) = &f.message {
+        writeln!(w)?;
+        writeln!(w, "{}", cell(m))?;
+    }
+    writeln!(w)?;
+    let width =
+        f.evidence.iter().map(|e| e.line.to_string().len()).max().unwrap_or(1);
+    let body: Vec<String> = f
+        .evidence
+        .iter()
+        .map(|e| {
+            let cut = if e.truncated { " [cut]" } else { "" };
+            format!("{:>width$} | {}{cut}", e.line, sanitize::escape(&e.text))
+        })
+        .collect();
+    let fence = "`".repeat(longest_run(&body.concat(), '`').max(2) + 1);
+    writeln!(w, "{fence}text")?;
+    for line in &body {
+        writeln!(w, "{line}")?;
+    }
+    writeln!(w, "{fence}")?;
+    if !f.fix.trim().is_empty() {
+        writeln!(w)?;
+        writeln!(w, "Fix:")?;
+        writeln!(w)?;
+        for line in f.fix.lines() {
+            writeln!(w, "{}", cell(line))?;
+        }
+    }
+    if !f.links.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "See {}.", links(&f.links))?;
+    }
+    writeln!(w)?;
+    writeln!(w, "</details>")
+}
+
+/// `path:line`.
+fn where_(f: &Finding) -> String {
+    format!("{}:{}", f.path, f.first_line)
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+/// Untrusted text for a table cell or a paragraph: controls escaped,
+/// Markdown's punctuation backslash-escaped so it stays literal.
+fn cell(s: &str) -> String {
+    let s = sanitize::escape(s);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '|'
+                | '~'
+                | '&'
+                | '$'
+                | '#'
+                | '!'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Untrusted text as a code span, its delimiter longer than any run of
+/// backticks inside; in a table, pipes are escaped too (GitHub splits
+/// cells before it finds code spans).
+fn code(s: &str, in_table: bool) -> String {
+    let mut s = sanitize::escape(s).into_owned();
+    if in_table {
+        s = s.replace('|', "\\|");
+    }
+    let ticks = "`".repeat(longest_run(&s, '`') + 1);
+    // A space pads content that starts or ends with a backtick, which
+    // would otherwise merge with the delimiter.
+    let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
+    format!("{ticks}{pad}{s}{pad}{ticks}")
+}
+
+/// Untrusted text inside HTML.
+fn html(s: &str) -> String {
+    let s = sanitize::escape(s);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '|' => out.push_str("&#124;"),
+            '`' => out.push_str("&#96;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The fix links; an https link as a Markdown link, anything else as code
+/// so a pack cannot smuggle a `javascript:` link into a page.
+fn links(links: &[String]) -> String {
+    let many = links.len() > 1;
+    links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let text =
+                if many { format!("docs {}", i + 1) } else { "docs".into() };
+            if l.starts_with("https://") || l.starts_with("http://") {
+                format!("[{text}]({})", url(l))
+            } else {
+                code(l, true)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A link destination with the characters that would end it, or a table
+/// cell, percent-encoded.
+fn url(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '|' => out.push_str("%7C"),
+            '`' => out.push_str("%60"),
+            c if sanitize::is_unsafe(c) => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The longest run of `c` in `s`.
+fn longest_run(s: &str, c: char) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for x in s.chars() {
+        run = if x == c { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_keep_pipes_and_markup_literal() {
+        assert_eq!(cell("a|b `c` *d*"), "a\\|b \\`c\\` \\*d\\*");
+        assert_eq!(cell("<img src=x>"), "\\<img src=x\\>");
+        assert_eq!(cell("esc\u{1b}[1m"), "esc\\\\x1b\\[1m");
+    }
+
+    #[test]
+    fn code_spans_outgrow_backtick_runs() {
+        assert_eq!(code("plain", false), "`plain`");
+        assert_eq!(code("a``b", false), "```a``b```");
+        assert_eq!(code("`x", false), "`` `x ``");
+        assert_eq!(code("a|b", true), "`a\\|b`");
+    }
+
+    #[test]
+    fn links_are_http_only() {
+        assert_eq!(
+            links(&["https://x.test/a b(c)".into()]),
+            "[docs](https://x.test/a%20b%28c%29)"
+        );
+        assert_eq!(
+            links(&["javascript:alert(1)".into()]),
+            "`javascript:alert(1)`"
+        );
+    }
+
+    #[test]
+    fn longest_run_counts_consecutive() {
+        assert_eq!(longest_run("a``b```c", '`'), 3);
+        assert_eq!(longest_run("abc", '`'), 0);
+    }
+}

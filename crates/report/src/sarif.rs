@@ -1,0 +1,313 @@
+//! The SARIF 2.1.0 renderer, for code scanning dashboards (GitHub's
+//! `upload-sarif`, GitLab, VS Code's SARIF viewer).
+//!
+//! One run: the pack's signatures are the driver's rules, each finding a
+//! result at `path:first_line` with its last line as a related location
+//! and a `logsift/v1` partial fingerprint (see [`crate::fingerprint`]) so
+//! a dashboard tracks the same failure across runs and nodes. A file
+//! inside an archive has no URI of its own: its virtual path
+//! (`outer.tar.gz!member/path`) is written as a relative URI reference,
+//! percent-encoded, and the archive and member are also given apart, in
+//! the artifact location's properties and as a logical location. Input
+//! errors and skipped files are the invocation's notifications.
+
+mod wire;
+
+use std::{
+    borrow::Cow,
+    io::{self, Write},
+};
+
+use logsift_signatures::{Pack, Severity};
+
+use crate::{Finding, Report, fingerprint};
+
+use self::wire::{
+    ArtifactLocation, Configuration, Driver, Fingerprints, InputProperties,
+    Invocation, Location, Log, LogicalLocation, Member, Notification,
+    PhysicalLocation, Region, ResultProperties, Rule, RuleProperties, Run,
+    RunProperties, Text, Tool,
+};
+
+/// Where people learn about the tool, as SARIF viewers link it.
+pub const INFORMATION_URI: &str = "https://logsift.dev";
+
+const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/\
+                      errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// SARIF's level for a severity: SARIF has no level above `error`.
+pub fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// Writes `report` as a SARIF 2.1.0 log whose rules are the signatures
+/// of `pack` (the pack the report was made with).
+pub fn write<W: Write>(
+    report: &Report,
+    pack: &Pack,
+    mut w: W,
+) -> io::Result<()> {
+    let rules = pack
+        .signatures()
+        .iter()
+        .map(|s| {
+            let mut tags: Vec<&str> = Vec::new();
+            for t in std::iter::once(s.category.as_str())
+                .chain(s.sources.iter().map(|k| k.as_str()))
+            {
+                if !t.is_empty() && !tags.contains(&t) {
+                    tags.push(t);
+                }
+            }
+            let full =
+                if s.summary.is_empty() { &s.title } else { &s.summary };
+            Rule {
+                id: &s.id,
+                name: pascal_case(&s.id),
+                short_description: text(&s.title),
+                full_description: text(full),
+                help: text(&s.fix),
+                help_uri: s.links.first().map(String::as_str),
+                default_configuration: Configuration {
+                    level: level(s.severity),
+                },
+                properties: RuleProperties {
+                    category: &s.category,
+                    severity: s.severity.as_str(),
+                    tags,
+                },
+            }
+        })
+        .collect();
+    let results = report.findings.iter().map(|f| result(f, pack)).collect();
+    let mut notifications = Vec::new();
+    for input in &report.inputs {
+        for e in &input.errors {
+            notifications.push(Notification {
+                level: "error",
+                message: text(&e.message),
+                locations: vec![location(&input.path, &e.path, None)],
+            });
+        }
+        for s in &input.skipped {
+            notifications.push(Notification {
+                level: "note",
+                message: Text {
+                    text: format!("not scanned: {}", s.reason).into(),
+                },
+                locations: vec![location(&input.path, &s.path, None)],
+            });
+        }
+    }
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: &report.tool.name,
+                    version: &report.tool.version,
+                    semantic_version: &report.tool.version,
+                    information_uri: INFORMATION_URI,
+                    rules,
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: !report.has_errors(),
+                tool_execution_notifications: notifications,
+            }],
+            results,
+            properties: RunProperties {
+                signatures: &report.signatures,
+                inputs: report
+                    .inputs
+                    .iter()
+                    .map(|i| InputProperties {
+                        path: &i.path,
+                        kind: &i.kind,
+                        bundle: &i.bundle,
+                        files_scanned: i.files_scanned,
+                        bytes_scanned: i.bytes_scanned,
+                    })
+                    .collect(),
+            },
+        }],
+    };
+    serde_json::to_writer_pretty(&mut w, &log)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
+fn result<'a>(f: &'a Finding, pack: &Pack) -> wire::Result<'a> {
+    let rule_index =
+        pack.signatures().iter().position(|s| s.id == f.signature);
+    let level_ = f.severity.parse().map_or("warning", level);
+    let lines = if f.count == 1 { "line" } else { "lines" };
+    let message = match &f.message {
+        Some(m) => format!("{}: {m} ({} matching {lines})", f.title, f.count),
+        None => format!("{} ({} matching {lines})", f.title, f.count),
+    };
+    let first = f.evidence.first();
+    let snippet = first
+        .filter(|e| e.line == f.first_line)
+        .map(|e| Text { text: Cow::Borrowed(e.text.as_str()) });
+    let mut loc = location(&f.input, &f.path, Some(f.first_line));
+    if let Some(r) = &mut loc.physical_location.region {
+        r.snippet = snippet;
+    }
+    let related = if f.last_line != f.first_line {
+        let mut last = location(&f.input, &f.path, Some(f.last_line));
+        last.id = Some(1);
+        last.message = Some(text("last matching line"));
+        if let Some(r) = &mut last.physical_location.region {
+            r.snippet = f
+                .evidence
+                .iter()
+                .find(|e| e.line == f.last_line)
+                .map(|e| Text { text: Cow::Borrowed(e.text.as_str()) });
+        }
+        vec![last]
+    } else {
+        Vec::new()
+    };
+    // The first evidence line is what the failure says; without one (an
+    // evidence limit of 0) the title stands in.
+    let evidence = first.map_or(f.title.as_str(), |e| e.text.as_str());
+    wire::Result {
+        rule_id: &f.signature,
+        rule_index,
+        level: level_,
+        message: Text { text: message.into() },
+        locations: vec![loc],
+        related_locations: related,
+        partial_fingerprints: Fingerprints {
+            v1: fingerprint::fingerprint(&f.signature, evidence),
+        },
+        properties: ResultProperties {
+            input: &f.input,
+            path: &f.path,
+            source: &f.source,
+            count: f.count,
+            first_line: f.first_line,
+            last_line: f.last_line,
+            message: f.message.as_deref(),
+            evidence: &f.evidence,
+        },
+    }
+}
+
+fn text(s: &str) -> Text<'_> {
+    Text { text: Cow::Borrowed(s) }
+}
+
+/// The location of the file at virtual `path` of `input`, at `line`.
+fn location<'a>(
+    input: &str,
+    path: &'a str,
+    line: Option<u64>,
+) -> Location<'a> {
+    let member = split(input, path);
+    Location {
+        id: None,
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: uri(path),
+                properties: member,
+            },
+            region: line.map(|l| Region { start_line: l, snippet: None }),
+        },
+        logical_locations: member
+            .map(|m| LogicalLocation {
+                name: m.member,
+                fully_qualified_name: path,
+                kind: "resource",
+                properties: m,
+            })
+            .into_iter()
+            .collect(),
+        message: None,
+    }
+}
+
+/// The archive on disk and the member inside it, when `path` is inside
+/// an archive. The input's own name may hold a `!`, so the search starts
+/// after it; the first `!` past it leaves the file system.
+fn split<'a>(input: &str, path: &'a str) -> Option<Member<'a>> {
+    let skip = if path.starts_with(input) { input.len() } else { 0 };
+    let bang = skip + path.get(skip..)?.find('!')?;
+    Some(Member { archive: &path[..bang], member: &path[bang + 1..] })
+}
+
+/// A virtual path as a URI reference: a relative reference, or a `file:`
+/// URI for an absolute path, with every byte that is not an unreserved
+/// character, a sub-delimiter (`!` among them), `/` or `@`
+/// percent-encoded. `:` is encoded too, so no first segment reads as a
+/// scheme.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for &b in path.as_bytes() {
+        let keep =
+            b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=/@".contains(&b);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `network-plugin-not-ready` as `NetworkPluginNotReady`, the shape SARIF
+/// suggests for a rule's name.
+fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next().map_or(String::new(), |c| {
+                c.to_ascii_uppercase().to_string() + cs.as_str()
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded_references() {
+        assert_eq!(
+            uri("b.tar.gz!var_log/messages"),
+            "b.tar.gz!var_log/messages"
+        );
+        assert_eq!(uri("my logs/a#1%.log"), "my%20logs/a%231%25.log");
+        assert_eq!(uri("/tmp/x:y.log"), "file:///tmp/x%3Ay.log");
+        assert_eq!(uri("C:\\logs\\é"), "C%3A%5Clogs%5C%C3%A9");
+        assert_eq!(uri("a\u{1b}b"), "a%1Bb");
+    }
+
+    #[test]
+    fn members_split_after_the_input() {
+        let m = split("x.tar.gz", "x.tar.gz!a/b.tar.gz!c.log").unwrap();
+        assert_eq!((m.archive, m.member), ("x.tar.gz", "a/b.tar.gz!c.log"));
+        let m = split("odd!dir", "odd!dir/y.tgz!m.log").unwrap();
+        assert_eq!((m.archive, m.member), ("odd!dir/y.tgz", "m.log"));
+        assert!(split("logs", "logs/kubelet.log").is_none());
+    }
+
+    #[test]
+    fn levels_and_names() {
+        assert_eq!(level(Severity::Critical), "error");
+        assert_eq!(level(Severity::Info), "note");
+        assert_eq!(pascal_case("node-name-empty"), "NodeNameEmpty");
+        assert_eq!(pascal_case("ipamd-eni-1"), "IpamdEni1");
+    }
+}

@@ -1,0 +1,278 @@
+//! The text renderer: the report for people reading a terminal.
+//!
+//! Each input gets a header with what is known of its bundle, then its
+//! findings grouped by severity (worst first), then the files it skipped
+//! and the errors it met, so nothing is left out silently; a summary line
+//! ends the report. Log text is escaped when [`Options::escape`] says so
+//! (the output is a terminal), and written as it is otherwise.
+
+use std::{
+    borrow::Cow,
+    io::{self, Write},
+};
+
+use logsift_signatures::Severity;
+
+use crate::{Finding, InputEntry, Report, sanitize};
+
+/// How to render.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Colour with ANSI escape sequences.
+    pub color: bool,
+    /// Escape control, bidi and zero-width characters in log text, so a
+    /// log line cannot drive the terminal or read differently than it is.
+    pub escape: bool,
+}
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const CYAN: &str = "\x1b[36m";
+
+fn severity_style(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "\x1b[1;35m",
+        Severity::Error => "\x1b[1;31m",
+        Severity::Warning => "\x1b[1;33m",
+        Severity::Info => "\x1b[1;36m",
+    }
+}
+
+struct Printer<W> {
+    opts: Options,
+    w: W,
+}
+
+impl<W: Write> Printer<W> {
+    /// Untrusted text, escaped when the options say so.
+    fn clean<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if self.opts.escape { sanitize::escape(s) } else { Cow::Borrowed(s) }
+    }
+
+    /// `s` in `style` when colouring.
+    fn paint<'a>(&self, style: &str, s: &'a str) -> Cow<'a, str> {
+        if self.opts.color {
+            Cow::Owned(format!("{style}{s}{RESET}"))
+        } else {
+            Cow::Borrowed(s)
+        }
+    }
+
+    fn input(
+        &mut self,
+        input: &InputEntry,
+        findings: &[&Finding],
+    ) -> io::Result<()> {
+        let path = self.clean(&input.path);
+        let head = format!("== {path} ({})", self.clean(&input.kind));
+        writeln!(self.w, "{}", self.paint(BOLD, &head))?;
+        let b = &input.bundle;
+        let mut known = Vec::new();
+        if let Some(p) = &b.producer {
+            known.push(self.clean(p).into_owned());
+        }
+        if let Some(v) = &b.collector_version {
+            known.push(format!("version {}", self.clean(v)));
+        }
+        if let Some(i) = &b.instance_id {
+            known.push(format!("instance {}", self.clean(i)));
+        }
+        if let Some(t) = &b.collected_at {
+            known.push(format!("collected {}", self.clean(t)));
+        }
+        if !known.is_empty() {
+            writeln!(self.w, "   bundle: {}", known.join(", "))?;
+        }
+        writeln!(
+            self.w,
+            "   scanned: {} {}, {} bytes",
+            input.files_scanned,
+            plural(input.files_scanned, "file", "files"),
+            input.bytes_scanned
+        )?;
+        for sev in Severity::ALL.into_iter().rev() {
+            let group: Vec<&Finding> = findings
+                .iter()
+                .copied()
+                .filter(|f| f.severity == sev.as_str())
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            writeln!(self.w)?;
+            let n = group.len();
+            let head = format!(
+                "-- {sev}: {n} {}",
+                plural(n as u64, "finding", "findings")
+            );
+            writeln!(self.w, "{}", self.paint(severity_style(sev), &head))?;
+            for f in group {
+                writeln!(self.w)?;
+                self.finding(f)?;
+            }
+        }
+        // Severities the pack does not know cannot come from the builder,
+        // but a report is data: show them rather than drop them.
+        let other: Vec<&Finding> = findings
+            .iter()
+            .copied()
+            .filter(|f| f.severity.parse::<Severity>().is_err())
+            .collect();
+        if !other.is_empty() {
+            writeln!(self.w)?;
+            writeln!(self.w, "-- other: {} findings", other.len())?;
+            for f in other {
+                writeln!(self.w)?;
+                self.finding(f)?;
+            }
+        }
+        if !input.skipped.is_empty() {
+            writeln!(self.w)?;
+            writeln!(self.w, "-- skipped: {}", input.skipped.len())?;
+            for s in &input.skipped {
+                writeln!(
+                    self.w,
+                    "   {}: {}",
+                    self.clean(&s.path),
+                    self.clean(&s.reason)
+                )?;
+            }
+        }
+        if !input.errors.is_empty() {
+            writeln!(self.w)?;
+            let head = format!("-- errors: {}", input.errors.len());
+            let style = severity_style(Severity::Error);
+            writeln!(self.w, "{}", self.paint(style, &head))?;
+            for e in &input.errors {
+                writeln!(
+                    self.w,
+                    "   {}: {}",
+                    self.clean(&e.path),
+                    self.clean(&e.message)
+                )?;
+            }
+        }
+        writeln!(self.w)
+    }
+
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        let id = self.clean(&f.signature);
+        writeln!(
+            self.w,
+            "{}: {}",
+            self.paint(BOLD, &id),
+            self.clean(&f.title)
+        )?;
+        let at = format!("{}:{}", self.clean(&f.path), f.first_line);
+        let span = if f.count > 1 {
+            format!(
+                "{} matching lines ({}-{})",
+                f.count, f.first_line, f.last_line
+            )
+        } else {
+            "1 matching line".to_string()
+        };
+        writeln!(self.w, "   {}  {span}", self.paint(CYAN, &at))?;
+        let width =
+            f.evidence.iter().map(|e| digits(e.line)).max().unwrap_or(1);
+        for e in &f.evidence {
+            let gutter = format!("{:>width$} |", e.line);
+            let cut = if e.truncated { " [cut]" } else { "" };
+            writeln!(
+                self.w,
+                "     {} {}{cut}",
+                self.paint(DIM, &gutter),
+                self.clean(&e.text)
+            )?;
+        }
+        if let Some(m) = &f.message {
+            writeln!(self.w, "   message: {}", self.clean(m))?;
+        }
+        if f.links.is_empty() {
+            writeln!(self.w, "   fix: see `logsift signatures show {id}`")?;
+        }
+        for link in &f.links {
+            writeln!(self.w, "   fix: {}", self.clean(link))?;
+        }
+        Ok(())
+    }
+
+    fn summary(&mut self, report: &Report) -> io::Result<()> {
+        let s = &report.summary;
+        let b = &s.by_severity;
+        let skipped: usize =
+            report.inputs.iter().map(|i| i.skipped.len()).sum();
+        let inputs = report.inputs.len();
+        let line = format!(
+            "{} {} (critical {}, error {}, warning {}, info {}) in {} {}; \
+             {} {}; {} skipped",
+            s.findings,
+            plural(s.findings as u64, "finding", "findings"),
+            b.critical,
+            b.error,
+            b.warning,
+            b.info,
+            inputs,
+            plural(inputs as u64, "input", "inputs"),
+            s.errors,
+            plural(s.errors as u64, "error", "errors"),
+            skipped,
+        );
+        writeln!(self.w, "{}", self.paint(BOLD, &line))
+    }
+}
+
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// Writes `report` as text.
+pub fn write<W: Write>(
+    report: &Report,
+    opts: &Options,
+    w: W,
+) -> io::Result<()> {
+    let mut p = Printer { opts: *opts, w };
+    let mut seen: Vec<&str> = Vec::new();
+    for input in &report.inputs {
+        // The same path named twice shares its findings; list them once.
+        let findings: Vec<&Finding> = if seen.contains(&input.path.as_str()) {
+            Vec::new()
+        } else {
+            report.findings.iter().filter(|f| f.input == input.path).collect()
+        };
+        seen.push(&input.path);
+        p.input(input, &findings)?;
+    }
+    // Findings of an input the report does not list cannot come from the
+    // builder; shown all the same, so nothing is dropped.
+    let orphans: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| !seen.contains(&f.input.as_str()))
+        .collect();
+    for f in orphans {
+        p.finding(f)?;
+        writeln!(p.w)?;
+    }
+    p.summary(report)?;
+    p.w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_counts_decimal_places() {
+        assert_eq!(digits(0), 1);
+        assert_eq!(digits(9), 1);
+        assert_eq!(digits(10), 2);
+        assert_eq!(digits(12345), 5);
+    }
+}
