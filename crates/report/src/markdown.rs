@@ -21,9 +21,11 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
     writeln!(w)?;
     writeln!(
         w,
-        "**{} {}** in {} {}, {} {}, {} skipped {}.",
+        "**{} {}** and **{} {}** in {} {}, {} {}, {} skipped {}.",
         s.findings,
         plural(s.findings, "finding", "findings"),
+        s.diagnoses,
+        plural(s.diagnoses, "root cause", "root causes"),
         report.inputs.len(),
         plural(report.inputs.len(), "input", "inputs"),
         s.errors,
@@ -73,6 +75,71 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
             i.files_scanned,
             i.bytes_scanned
         )?;
+    }
+
+    if !report.diagnoses.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "## Root causes")?;
+        writeln!(w)?;
+        writeln!(w, "| severity | root cause | input | because | fix |")?;
+        writeln!(w, "| --- | --- | --- | --- | --- |")?;
+        for d in &report.diagnoses {
+            let because: Vec<String> = d
+                .findings
+                .iter()
+                .map(|f| format!("{} ({})", code(&f.signature, true), f.count))
+                .collect();
+            writeln!(
+                w,
+                "| {} | {}<br>{} | {} | {} | {} |",
+                cell(&d.severity),
+                code(&d.diagnosis, true),
+                cell(&d.title),
+                code(&d.input, true),
+                because.join(" + "),
+                links(&d.links),
+            )?;
+        }
+    }
+
+    // No findings must never read as "all clear" when the logs that
+    // would show a failure were not in the bundle.
+    let gaps: Vec<&crate::InputEntry> = report
+        .inputs
+        .iter()
+        .filter(|i| {
+            !i.coverage.not_evaluated.is_empty()
+                || i.coverage
+                    .sources
+                    .iter()
+                    .any(|s| s.expected && s.status != "present")
+        })
+        .collect();
+    if !gaps.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "## Coverage gaps")?;
+        writeln!(w)?;
+        writeln!(
+            w,
+            "| input | sources not fully read | signatures not checked |"
+        )?;
+        writeln!(w, "| --- | --- | ---: |")?;
+        for i in gaps {
+            let sources: Vec<String> = i
+                .coverage
+                .sources
+                .iter()
+                .filter(|s| s.status != "present")
+                .map(|s| format!("{} {}", cell(&s.kind), cell(&s.status)))
+                .collect();
+            writeln!(
+                w,
+                "| {} | {} | {} |",
+                code(&i.path, true),
+                sources.join(", "),
+                i.coverage.not_evaluated.len()
+            )?;
+        }
     }
 
     writeln!(w)?;

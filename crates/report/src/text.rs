@@ -13,7 +13,7 @@ use std::{
 
 use logsift_signatures::Severity;
 
-use crate::{Finding, InputEntry, Report, sanitize};
+use crate::{DiagnosisEntry, Finding, InputEntry, Report, sanitize};
 
 /// How to render.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,6 +63,7 @@ impl<W: Write> Printer<W> {
         &mut self,
         input: &InputEntry,
         findings: &[&Finding],
+        diagnoses: &[&DiagnosisEntry],
     ) -> io::Result<()> {
         let path = self.clean(&input.path);
         let head = format!("== {path} ({})", self.clean(&input.kind));
@@ -91,6 +92,31 @@ impl<W: Write> Printer<W> {
             plural(input.files_scanned, "file", "files"),
             input.bytes_scanned
         )?;
+        self.coverage(input, findings.is_empty())?;
+        if !diagnoses.is_empty() {
+            writeln!(self.w)?;
+            let n = diagnoses.len();
+            let head = format!("-- root causes: {n}");
+            writeln!(self.w, "{}", self.paint(BOLD, &head))?;
+            for d in diagnoses {
+                writeln!(self.w)?;
+                self.diagnosis(d)?;
+            }
+        }
+        if input.timeline.len() > 1 {
+            writeln!(self.w)?;
+            writeln!(self.w, "-- timeline (first seen)")?;
+            for t in &input.timeline {
+                let when = t.first_seen.as_deref().unwrap_or("no time");
+                writeln!(
+                    self.w,
+                    "   {:<27} {:<8} {}",
+                    self.clean(when),
+                    self.clean(&t.severity),
+                    self.clean(&t.signature)
+                )?;
+            }
+        }
         for sev in Severity::ALL.into_iter().rev() {
             let group: Vec<&Finding> = findings
                 .iter()
@@ -156,6 +182,79 @@ impl<W: Write> Printer<W> {
         writeln!(self.w)
     }
 
+    /// Which sources were read, and what could not be checked, so that no
+    /// findings is never mistaken for a clean bill of health.
+    fn coverage(&mut self, input: &InputEntry, clean: bool) -> io::Result<()> {
+        let c = &input.coverage;
+        let logs: Vec<String> = c
+            .sources
+            .iter()
+            .filter(|s| s.expected || s.status != "present")
+            .map(|s| {
+                format!("{} {}", self.clean(&s.kind), self.clean(&s.status))
+            })
+            .collect();
+        if !logs.is_empty() {
+            writeln!(self.w, "   sources: {}", logs.join(", "))?;
+        }
+        if !c.not_evaluated.is_empty() {
+            let n = c.not_evaluated.len();
+            let ids: Vec<Cow<'_, str>> = c
+                .not_evaluated
+                .iter()
+                .take(8)
+                .map(|i| self.clean(i))
+                .collect();
+            let more = if n > 8 {
+                format!(", and {} more", n - 8)
+            } else {
+                String::new()
+            };
+            let line = format!(
+                "   not checked: {n} {} whose logs are not here: {}{more}",
+                plural(n as u64, "signature", "signatures"),
+                ids.join(", ")
+            );
+            writeln!(self.w, "{}", self.paint(DIM, &line))?;
+        }
+        if clean && input.errors.is_empty() {
+            let line = if c.not_evaluated.is_empty() {
+                "   no findings: every signature was checked".to_string()
+            } else {
+                "   no findings among the signatures checked".to_string()
+            };
+            writeln!(self.w, "{line}")?;
+        }
+        Ok(())
+    }
+
+    fn diagnosis(&mut self, d: &DiagnosisEntry) -> io::Result<()> {
+        let sev = d.severity.parse::<Severity>().unwrap_or(Severity::Error);
+        let head = format!("{} [{}]", self.clean(&d.diagnosis), d.severity);
+        writeln!(
+            self.w,
+            "{}: {}",
+            self.paint(severity_style(sev), &head),
+            self.clean(&d.title)
+        )?;
+        let rests: Vec<String> = d
+            .findings
+            .iter()
+            .map(|f| format!("{} ({})", self.clean(&f.signature), f.count))
+            .collect();
+        writeln!(self.w, "   because: {}", rests.join(" + "))?;
+        if let Some(t) = &d.first_seen {
+            writeln!(self.w, "   since: {}", self.clean(t))?;
+        }
+        if let Some(step) = d.fix.lines().next() {
+            writeln!(self.w, "   first step: {}", self.clean(step))?;
+        }
+        for link in &d.links {
+            writeln!(self.w, "   fix: {}", self.clean(link))?;
+        }
+        Ok(())
+    }
+
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
         let id = self.clean(&f.signature);
         writeln!(
@@ -205,14 +304,16 @@ impl<W: Write> Printer<W> {
             report.inputs.iter().map(|i| i.skipped.len()).sum();
         let inputs = report.inputs.len();
         let line = format!(
-            "{} {} (critical {}, error {}, warning {}, info {}) in {} {}; \
-             {} {}; {} skipped",
+            "{} {} (critical {}, error {}, warning {}, info {}), {} {} \
+             in {} {}; {} {}; {} skipped",
             s.findings,
             plural(s.findings as u64, "finding", "findings"),
             b.critical,
             b.error,
             b.warning,
             b.info,
+            s.diagnoses,
+            plural(s.diagnoses as u64, "root cause", "root causes"),
             inputs,
             plural(inputs as u64, "input", "inputs"),
             s.errors,
@@ -246,8 +347,15 @@ pub fn write<W: Write>(
         } else {
             report.findings.iter().filter(|f| f.input == input.path).collect()
         };
+        let diagnoses: Vec<&DiagnosisEntry> = if seen
+            .contains(&input.path.as_str())
+        {
+            Vec::new()
+        } else {
+            report.diagnoses.iter().filter(|d| d.input == input.path).collect()
+        };
         seen.push(&input.path);
-        p.input(input, &findings)?;
+        p.input(input, &findings, &diagnoses)?;
     }
     // Findings of an input the report does not list cannot come from the
     // builder; shown all the same, so nothing is dropped.

@@ -15,6 +15,9 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// 2026-11-21T12:00:00Z, the time every file a test writes carries.
+pub const FIXED_MTIME: u64 = 1_795_262_400;
+
 /// A temporary folder, removed when dropped.
 pub struct Dir {
     tmp: tempfile::TempDir,
@@ -36,6 +39,15 @@ impl Dir {
             std::fs::create_dir_all(parent).expect("mkdir");
         }
         std::fs::write(&p, data).expect("write");
+        // A fixed time, so year-less log times (inferred from the file's
+        // time) and so reports do not change with the day tests run.
+        let fixed = std::time::UNIX_EPOCH
+            + std::time::Duration::from_secs(FIXED_MTIME);
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .and_then(|f| f.set_modified(fixed))
+            .expect("set mtime");
         p
     }
 }

@@ -87,3 +87,83 @@ fn healthy_bundle_has_no_finding_of_warning_or_worse() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(report["inputs"][0]["files_scanned"].as_u64().unwrap() > 20);
 }
+
+/// Every failure the two guides name has its signature, by these ids.
+const REQUIRED: &[&str] = &[
+    "insufficient-capacity",
+    "node-name-empty",
+    "nodes-fail-to-join",
+    "kubectl-could-not-get-token",
+    "kubectl-unauthorized",
+    "kubectl-no-resource-type",
+    "hostname-doesnt-match",
+    "docker-cidr-no-route-to-host",
+    "instances-failed-to-join",
+    "not-authorized-for-images",
+    "node-not-ready",
+    "network-plugin-not-ready",
+    "node-register-unauthorized",
+    "tls-handshake-timeout",
+    "invalid-client-token-id",
+    "vpc-admission-webhook-cert-expired",
+    "nodegroup-version-mismatch",
+    "too-many-requests",
+    "service-account-token-expired",
+    "backend-tls-internal-error",
+    "aws-expired-token",
+    "ansible-host-unreachable",
+    "terraform-provider-error",
+    "nodegroup-access-denied",
+    "nodegroup-ami-id-not-found",
+    "nodegroup-asg-not-found",
+    "nodegroup-cluster-unreachable",
+    "nodegroup-ec2-security-group-not-found",
+    "nodegroup-ec2-security-group-deletion-failure",
+    "nodegroup-ec2-launch-template-not-found",
+    "nodegroup-ec2-launch-template-version-mismatch",
+    "nodegroup-iam-instance-profile-not-found",
+    "nodegroup-iam-node-role-not-found",
+    "nodegroup-asg-instance-launch-failures",
+    "nodegroup-node-creation-failure",
+    "nodegroup-instance-limit-exceeded",
+    "nodegroup-insufficient-free-addresses",
+    "nodegroup-internal-failure",
+    "cluster-health-subnet-not-found",
+    "cluster-health-security-group-not-found",
+    "cluster-health-ip-not-available",
+    "cluster-health-vpc-not-found",
+    "cluster-health-assume-role-access-denied",
+    "cluster-health-permission-access-denied",
+    "cluster-health-assume-role-access-denied-using-slr",
+    "cluster-health-permission-access-denied-using-slr",
+    "cluster-health-opt-in-required",
+    "cluster-health-sts-regional-endpoint-disabled",
+    "cluster-health-kms-key-disabled",
+    "cluster-health-kms-key-not-found",
+    "cluster-health-kms-grant-revoked",
+];
+
+#[test]
+fn every_required_id_exists_and_the_pack_goes_beyond_the_guides() {
+    let dir = Dir::new();
+    let out = run(&dir, &["signatures", "list", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let items: Value = serde_json::from_str(&out.stdout).expect("json");
+    let ids: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    let missing: Vec<&&str> =
+        REQUIRED.iter().filter(|r| !ids.contains(r)).collect();
+    assert!(missing.is_empty(), "missing required ids: {missing:?}");
+    // Markers record healthy events and are not failures.
+    let failures = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["marker"].as_bool() != Some(true))
+        .count();
+    assert!(failures >= REQUIRED.len() + 40, "{failures} failure signatures");
+}
