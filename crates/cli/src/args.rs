@@ -25,6 +25,22 @@ pub(crate) enum Command {
     /// List, show, test and lint signature packs.
     #[command(subcommand, term_width = 79)]
     Signatures(SignaturesCommand),
+    /// Build one fleet summary from the reports of separate runs.
+    Merge(MergeArgs),
+}
+
+/// `logsift merge`: the summary.json of `scan --out-dir`, from reports
+/// written by several runs (shards of one fleet, say).
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// JSON reports, or folders of them such as `scan --out-dir` writes
+    /// (their summary.json is left out).
+    #[arg(required = true, value_name = "REPORT_OR_DIR")]
+    pub(crate) inputs: Vec<PathBuf>,
+
+    /// Write the summary to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 /// Each takes an optional pack (a TOML file or a folder of them); without
@@ -99,6 +115,11 @@ pub(crate) struct ScanArgs {
     )]
     pub(crate) fail_on: String,
 
+    /// Also exit 1 when an input lacks a source its collector always
+    /// writes (coverage says missing or unreadable), e.g. the kubelet log.
+    #[arg(long)]
+    pub(crate) fail_on_incomplete: bool,
+
     /// The report's format (default: text on a terminal, else json).
     #[arg(
         long,
@@ -119,9 +140,33 @@ pub(crate) struct ScanArgs {
     #[arg(long)]
     pub(crate) no_default_signatures: bool,
 
+    /// Quote log lines as they are, secrets included.
+    ///
+    /// By default, AWS keys and session tokens, bearer tokens, JWTs,
+    /// kubeconfig credentials, tokens, passwords in URLs and private keys
+    /// in evidence lines and messages are replaced by placeholders.
+    #[arg(long)]
+    pub(crate) no_redact: bool,
+
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+
+    /// Write one JSON report per input into DIR, each as soon as its input
+    /// is done, and summary.json over all of them.
+    ///
+    /// A folder holding only archives (tar, tar.gz, zip) is taken as one
+    /// input per archive. Replaces --output, --format and --report.
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = ["output", "format", "reports"]
+    )]
+    pub(crate) out_dir: Option<PathBuf>,
+
+    /// No progress bar on standard error.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
 
     /// Also write the report in FORMAT to PATH (repeatable).
     ///
@@ -129,9 +174,21 @@ pub(crate) struct ScanArgs {
     #[arg(long = "report", value_name = "FORMAT=PATH")]
     pub(crate) reports: Vec<String>,
 
+    /// Scan only share K of N (1-based) of the inputs, chosen by a hash
+    /// of each input's path, e.g. --shard 2/8.
+    ///
+    /// As with --out-dir, a folder of archives counts one input each.
+    #[arg(long, value_name = "K/N")]
+    pub(crate) shard: Option<String>,
+
     /// Add a signature pack: a TOML file, or a folder of them.
     #[arg(long = "signatures", value_name = "PATH")]
     pub(crate) signatures: Vec<PathBuf>,
+
+    /// Findings to accept, with reasons (default: .logsift.toml in the
+    /// current folder, when there is one).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) suppressions: Option<PathBuf>,
 
     /// Keep only lines stamped at or after TIME: 2h, 30m, 7d before each
     /// input's collection, or a time such as 2026-11-21T10:00Z.

@@ -1,10 +1,13 @@
 //! Turns parsed arguments into a scan configuration, once; nothing past
 //! this point sees clap.
 
-use std::{io::IsTerminal, path::PathBuf};
+use std::{
+    io::IsTerminal,
+    path::{Path, PathBuf},
+};
 
-use logsift_engine::{Input, TimeBound};
-use logsift_report::{Format, text};
+use logsift_engine::{Input, TimeBound, Timestamp};
+use logsift_report::{Format, suppress::Suppressions, text};
 use logsift_signatures::{Pack, Severity, SourceKind};
 
 use crate::args::ScanArgs;
@@ -25,6 +28,53 @@ pub(crate) struct ScanConfig {
     pub(crate) fail_on: Option<Severity>,
     /// Threads; 0 lets rayon choose.
     pub(crate) threads: usize,
+    /// Whether secrets in the log text reports quote are redacted.
+    pub(crate) redact: bool,
+    /// With `--out-dir`: where each input's report and summary.json go;
+    /// the outputs above are then unused.
+    pub(crate) out_dir: Option<PathBuf>,
+    /// Whether to draw a progress bar on standard error.
+    pub(crate) progress: bool,
+    /// Whether an input lacking an expected source fails the run.
+    pub(crate) fail_on_incomplete: bool,
+    /// Findings to mark suppressed; expired entries are already dropped.
+    pub(crate) suppressions: Suppressions,
+    /// Said on standard error before the scan (expired suppressions).
+    pub(crate) warnings: Vec<String>,
+}
+
+/// Where suppressions are read from when `--suppressions` is not given,
+/// if it exists.
+const DEFAULT_SUPPRESSIONS: &str = ".logsift.toml";
+
+/// The suppressions of `--suppressions FILE`, or of `.logsift.toml` when
+/// there is one, with the entries expired by `now` dropped and a warning
+/// for each.
+fn suppressions(
+    flag: Option<&Path>,
+    now: Timestamp,
+) -> Result<(Suppressions, Vec<String>), String> {
+    let path = match flag {
+        Some(p) => p,
+        None if Path::new(DEFAULT_SUPPRESSIONS).is_file() => {
+            Path::new(DEFAULT_SUPPRESSIONS)
+        }
+        None => return Ok((Suppressions::new(), Vec::new())),
+    };
+    let mut s = Suppressions::load(path).map_err(|e| e.to_string())?;
+    let warnings = s
+        .drop_expired(now)
+        .iter()
+        .map(|e| {
+            format!(
+                "warning: suppression expired on {}: {}:{}",
+                e.expires_text().unwrap_or_default(),
+                e.file,
+                e.line
+            )
+        })
+        .collect();
+    Ok((s, warnings))
 }
 
 impl ScanConfig {
@@ -51,7 +101,7 @@ impl ScanConfig {
                 "standard input (-) can be given only once".to_string()
             );
         }
-        let inputs = args
+        let mut inputs: Vec<Input> = args
             .inputs
             .into_iter()
             .map(|p| {
@@ -62,6 +112,21 @@ impl ScanConfig {
                 }
             })
             .collect();
+        // Batches count a folder of archives as one input per archive,
+        // before sharding, so shards split bundles, not folders.
+        let shard = args
+            .shard
+            .as_deref()
+            .map(crate::batch::parse_shard)
+            .transpose()?;
+        if args.out_dir.is_some() || shard.is_some() {
+            inputs = crate::batch::expand(inputs);
+        }
+        if let Some(shard) = shard {
+            inputs.retain(|i| crate::batch::in_shard(&i.display(), shard));
+        }
+        let (suppressions, warnings) =
+            suppressions(args.suppressions.as_deref(), Timestamp::now())?;
         let fail_on = match args.fail_on.as_str() {
             "never" => None,
             s => Some(s.parse::<Severity>()?),
@@ -105,6 +170,12 @@ impl ScanConfig {
             )?,
             fail_on,
             threads: args.threads.unwrap_or(0),
+            redact: !args.no_redact,
+            out_dir: args.out_dir,
+            progress: !args.quiet && std::io::stderr().is_terminal(),
+            fail_on_incomplete: args.fail_on_incomplete,
+            suppressions,
+            warnings,
         })
     }
 }

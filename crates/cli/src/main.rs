@@ -2,23 +2,28 @@
 //! report, and owns the exit code. Glue only; the work is in the crates.
 
 mod args;
+mod batch;
 mod config;
 mod packs;
+mod progress;
 
 use std::{
     fs::File,
     io::{self, BufWriter},
+    path::Path,
     process::ExitCode,
+    sync::Arc,
 };
 
 use clap::Parser;
 use logsift_engine::Scanner;
 use logsift_report::{Report, ReportBuilder};
-use logsift_signatures::Pack;
+use logsift_signatures::{Pack, Severity};
 
 use crate::{
     args::{Cli, Command, SignaturesCommand},
     config::{Destination, Output, ScanConfig},
+    progress::Bar,
 };
 
 /// How a run ended.
@@ -26,7 +31,8 @@ use crate::{
 pub(crate) enum Outcome {
     /// Nothing at or above `--fail-on`, and everything was read.
     Clean = 0,
-    /// A finding at or above `--fail-on`.
+    /// A finding at or above `--fail-on` that is not suppressed, or with
+    /// `--fail-on-incomplete`, an input lacking an expected source.
     Findings = 1,
     /// A usage error, or something could not be read.
     Error = 2,
@@ -43,6 +49,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Signatures(cmd) => signatures(&cmd),
+        Command::Merge(args) => batch::merge(&args),
     };
     ExitCode::from(outcome as u8)
 }
@@ -88,16 +95,39 @@ fn scan(config: &ScanConfig) -> Outcome {
             return Outcome::Error;
         }
     };
+    for w in &config.warnings {
+        eprintln!("logsift: {w}");
+    }
     let matcher = config.pack.compile();
-    let scanner = Scanner::new(&matcher, config.engine.clone());
+    let bar = config.progress.then(|| Arc::new(Bar::start(&config.inputs)));
+    let mut scanner = Scanner::new(&matcher, config.engine.clone());
+    if let Some(b) = &bar {
+        scanner = scanner.with_progress(Arc::clone(b) as _);
+    }
+    if let Some(dir) = &config.out_dir {
+        return scan_to_dir(config, dir, bar, |sink| {
+            pool.install(|| scanner.scan(&config.inputs, sink));
+        });
+    }
     let order = config.inputs.iter().map(|i| i.display()).collect();
-    let mut builder = ReportBuilder::new(&config.pack, order);
+    let mut builder = ReportBuilder::new(&config.pack, order)
+        .redact(config.redact)
+        .suppress(&config.suppressions);
     pool.install(|| scanner.scan(&config.inputs, &mut builder));
+    if let Some(b) = &bar {
+        b.finish();
+    }
     let report = builder.finish();
 
     for input in &report.inputs {
         for e in &input.errors {
             eprintln!("logsift: {}: {}", e.message, e.path);
+        }
+    }
+    let incomplete = report.incomplete();
+    if config.fail_on_incomplete {
+        for (input, kind, status) in &incomplete {
+            eprintln!("logsift: incomplete: {kind} {status}: {input}");
         }
     }
     // Every report is attempted even when one fails, so a full disk for
@@ -128,15 +158,59 @@ fn scan(config: &ScanConfig) -> Outcome {
     if closed {
         return Outcome::Clean;
     }
-    outcome(&report, config)
+    gate(
+        config,
+        report.has_errors(),
+        report.worst_severity(),
+        !incomplete.is_empty(),
+    )
 }
 
-fn outcome(report: &Report, config: &ScanConfig) -> Outcome {
-    if report.has_errors() {
+/// `scan --out-dir`: each input's report is written as it is done, then
+/// summary.json; nothing goes to standard output.
+fn scan_to_dir(
+    config: &ScanConfig,
+    dir: &Path,
+    bar: Option<Arc<Bar>>,
+    run: impl FnOnce(&mut batch::OutDir<'_>),
+) -> Outcome {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("logsift: cannot create folder ({e}): {}", dir.display());
         return Outcome::Error;
     }
-    match (config.fail_on, report.worst_severity()) {
+    let mut sink = batch::OutDir::new(
+        dir,
+        &config.pack,
+        &config.suppressions,
+        config.redact,
+        config.fail_on_incomplete,
+        bar.clone(),
+    );
+    run(&mut sink);
+    let tally = sink.finish();
+    if let Some(b) = &bar {
+        b.finish();
+    }
+    if tally.write_failed {
+        return Outcome::Error;
+    }
+    gate(config, tally.errors, tally.worst, tally.incomplete)
+}
+
+/// The exit code: errors first, then findings at or above `--fail-on`
+/// (suppressed ones aside), then, when asked, incomplete coverage.
+fn gate(
+    config: &ScanConfig,
+    errors: bool,
+    worst: Option<Severity>,
+    incomplete: bool,
+) -> Outcome {
+    if errors {
+        return Outcome::Error;
+    }
+    match (config.fail_on, worst) {
         (Some(min), Some(worst)) if worst >= min => Outcome::Findings,
+        _ if config.fail_on_incomplete && incomplete => Outcome::Findings,
         _ => Outcome::Clean,
     }
 }

@@ -9,15 +9,19 @@
 
 use std::{
     io::{self, Read, Seek, SeekFrom},
-    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
 };
+
+use crate::{NoProgress, Progress};
 
 /// A layer is not judged by its ratio before it has produced this much:
 /// small, repetitive files compress very well and are harmless.
 const RATIO_FLOOR: u64 = 64 * 1024 * 1024;
 
 /// The limits and the running totals of one input.
-#[derive(Debug)]
 pub(crate) struct Budget {
     max_bytes: u64,
     max_ratio: u64,
@@ -26,6 +30,12 @@ pub(crate) struct Budget {
     expanded: AtomicU64,
     members: AtomicU64,
     exhausted: AtomicBool,
+    /// Raw bytes read while staging is on, not yet charged (see
+    /// [`Budget::stage_raw`]).
+    staged: AtomicU64,
+    staging: AtomicBool,
+    /// Told of every raw byte, as the one place that sees them all.
+    progress: Arc<dyn Progress>,
 }
 
 impl Budget {
@@ -42,7 +52,19 @@ impl Budget {
             expanded: AtomicU64::new(0),
             members: AtomicU64::new(0),
             exhausted: AtomicBool::new(false),
+            staged: AtomicU64::new(0),
+            staging: AtomicBool::new(false),
+            progress: Arc::new(NoProgress),
         }
+    }
+
+    /// The same budget, reporting raw bytes to `progress`.
+    pub(crate) fn with_progress(
+        mut self,
+        progress: Arc<dyn Progress>,
+    ) -> Self {
+        self.progress = progress;
+        self
     }
 
     /// Whether the input's byte or member budget is spent, so nothing
@@ -78,9 +100,32 @@ impl Budget {
         }
     }
 
+    /// While on, raw bytes read through [`Raw`] are only staged, for the
+    /// reader that inflates ahead of the scan to charge them when the
+    /// scan reaches the bytes they inflate to (`ahead.rs`). Turning it
+    /// off drops what is staged: bytes read ahead that were never used.
+    pub(crate) fn stage_raw(&self, on: bool) {
+        self.staging.store(on, Ordering::Relaxed);
+        if !on {
+            self.staged.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// The raw bytes staged since the last call.
+    pub(crate) fn take_staged_raw(&self) -> u64 {
+        self.staged.swap(0, Ordering::Relaxed)
+    }
+
+    /// Raw bytes read so far.
+    #[cfg(test)]
+    pub(crate) fn raw(&self) -> u64 {
+        self.raw.load(Ordering::Relaxed)
+    }
+
     /// Raw bytes read from the input itself.
     pub(crate) fn add_raw(&self, n: u64) {
         self.raw.fetch_add(n, Ordering::Relaxed);
+        self.progress.bytes(n);
     }
 }
 
@@ -150,7 +195,11 @@ impl<'b, R> Raw<'b, R> {
 impl<R: Read> Read for Raw<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.budget.add_raw(n as u64);
+        if self.budget.staging.load(Ordering::Relaxed) {
+            self.budget.staged.fetch_add(n as u64, Ordering::Relaxed);
+        } else {
+            self.budget.add_raw(n as u64);
+        }
         Ok(n)
     }
 }

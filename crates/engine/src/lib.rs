@@ -16,16 +16,22 @@
 
 #![deny(missing_docs)]
 
+mod ahead;
 mod budget;
 mod bundle;
 mod coverage;
+#[doc(hidden)]
+pub mod fuzzing;
 mod scan;
 mod sniff;
 mod source;
 mod time;
 mod walk;
 
-use std::{path::PathBuf, sync::Mutex};
+use std::{
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex, atomic::AtomicUsize},
+};
 
 pub use jiff::{SignedDuration, Timestamp};
 use logsift_signatures::{Matcher, SourceKind};
@@ -189,6 +195,40 @@ pub trait Sink {
     fn input(&mut self, report: InputReport);
 }
 
+/// Hears how a scan advances, for a progress display; the engine calls it
+/// from its worker threads and draws nothing itself.
+///
+/// Both methods do nothing by default, so an implementation takes only
+/// what it shows.
+pub trait Progress: Send + Sync {
+    /// `n` more bytes were read from the inputs themselves (compressed
+    /// bytes as they are on disk, not what they expand to), so the total
+    /// to expect is the inputs' size.
+    fn bytes(&self, n: u64) {
+        let _ = n;
+    }
+
+    /// One more input was scanned and handed to the sink.
+    fn input_done(&self) {}
+}
+
+/// A [`Progress`] that ignores everything: the default.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// How a file given as an input is packed, told from its first bytes (a
+/// gzip stream is opened far enough to see whether a tar is inside):
+/// `Some(Tar | TarGz | Zip)` for an archive that can hold a whole bundle,
+/// `Some(Gzip)` for a gzip stream too damaged to tell what it holds, and
+/// `None` for anything else (a compressed log, a folder).
+///
+/// Batch runs use it to tell a folder of bundles from an extracted one.
+pub fn archive_kind(path: &Path) -> std::io::Result<Option<InputKind>> {
+    sniff::archive_kind(path)
+}
+
 /// Limits and knobs of a scan.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -316,28 +356,6 @@ impl Default for Config {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn time_bounds_parse() {
-        let t: Timestamp = "2026-11-21T12:00:00Z".parse().unwrap();
-        let b =
-            |s: &str| s.parse::<TimeBound>().unwrap().resolve(t).to_string();
-        assert_eq!(b("2h"), "2026-11-21T10:00:00Z");
-        assert_eq!(b("30m"), "2026-11-21T11:30:00Z");
-        assert_eq!(b("7d"), "2026-11-14T12:00:00Z");
-        assert_eq!(b("2026-11-20T08:00:00Z"), "2026-11-20T08:00:00Z");
-        assert_eq!(b("2026-11-20T08:00:00+02:00"), "2026-11-20T06:00:00Z");
-        assert_eq!(b("2026-11-20"), "2026-11-20T00:00:00Z");
-        assert_eq!(b("2026-11-20T08:30"), "2026-11-20T08:30:00Z");
-        for bad in ["", "soon", "-2h", "2x", "2026-13-01"] {
-            assert!(bad.parse::<TimeBound>().is_err(), "{bad:?}");
-        }
-    }
-}
-
 /// Scans inputs for signature hits.
 ///
 /// Every scanned file gets a virtual path saying where it lives: the input
@@ -345,17 +363,40 @@ mod tests {
 /// `/` separators and no leading `./`. A compressed file is read in place
 /// and keeps its own name: `bundle.tar.gz!var_log/aws-routed-eni/ipamd-
 /// 2024-01-01T00-00-00.000.log.gz`. A folder's files are joined with `/`.
-#[derive(Debug)]
 pub struct Scanner<'m> {
     matcher: &'m Matcher,
     config: Config,
+    progress: Arc<dyn Progress>,
+    /// Inputs being scanned now: a thread of the pool not busy with one
+    /// can inflate a compressed input ahead of its scan.
+    active: AtomicUsize,
+}
+
+impl std::fmt::Debug for Scanner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("matcher", &self.matcher)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'m> Scanner<'m> {
     /// A scanner using `matcher`, whose signature indices the findings
     /// refer to.
     pub fn new(matcher: &'m Matcher, config: Config) -> Scanner<'m> {
-        Scanner { matcher, config }
+        Scanner {
+            matcher,
+            config,
+            progress: Arc::new(NoProgress),
+            active: AtomicUsize::new(0),
+        }
+    }
+
+    /// The same scanner, telling `progress` how it advances.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Self {
+        self.progress = progress;
+        self
     }
 
     /// Scans every input (in parallel, on the current rayon pool), pushing
@@ -364,10 +405,13 @@ impl<'m> Scanner<'m> {
         let sink = Mutex::new(sink);
         inputs.par_iter().for_each(|input| {
             let report = self.scan_input(input);
-            // A poisoned lock means another input's sink call panicked;
-            // the sink's state is still the best there is.
-            let mut guard = sink.lock().unwrap_or_else(|p| p.into_inner());
-            guard.input(report);
+            {
+                // A poisoned lock means another input's sink call
+                // panicked; the sink's state is still the best there is.
+                let mut guard = sink.lock().unwrap_or_else(|p| p.into_inner());
+                guard.input(report);
+            }
+            self.progress.input_done();
         });
     }
 
@@ -386,5 +430,124 @@ impl<'m> Scanner<'m> {
         data: &[u8],
     ) -> InputReport {
         walk::scan_bytes(self, name, kind, data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use super::*;
+
+    #[derive(Default)]
+    struct Counts {
+        bytes: AtomicU64,
+        inputs: AtomicU64,
+    }
+
+    impl Progress for Counts {
+        fn bytes(&self, n: u64) {
+            self.bytes.fetch_add(n, Ordering::Relaxed);
+        }
+
+        fn input_done(&self) {
+            self.inputs.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    struct Collect(Vec<InputReport>);
+
+    impl Sink for Collect {
+        fn input(&mut self, report: InputReport) {
+            self.0.push(report);
+        }
+    }
+
+    #[test]
+    fn progress_hears_every_raw_byte_and_input() {
+        let dir = std::env::temp_dir()
+            .join(format!("logsift-progress-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("folder")).unwrap();
+        let gz = logsift_fixtures::gzip(&b"kubelet ok\n".repeat(1000));
+        std::fs::write(dir.join("a.log.gz"), &gz).unwrap();
+        std::fs::write(dir.join("folder/b.log"), b"fine\n").unwrap();
+        std::fs::write(dir.join("folder/c.log"), b"also fine\n").unwrap();
+        let mut pack = logsift_signatures::Pack::new();
+        pack.add_toml(
+            "p.toml",
+            "[[signature]]\nid = \"x\"\ntitle = \"X\"\n\
+             severity = \"info\"\npatterns = [\"nope\"]\nfix = \"f\"\n",
+        )
+        .unwrap();
+        let matcher = pack.compile();
+        let counts = Arc::new(Counts::default());
+        let scanner = Scanner::new(&matcher, Config::default())
+            .with_progress(Arc::clone(&counts) as Arc<dyn Progress>);
+        let inputs = [
+            Input::Path(dir.join("a.log.gz")),
+            Input::Path(dir.join("folder")),
+        ];
+        let mut sink = Collect(Vec::new());
+        scanner.scan(&inputs, &mut sink);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(sink.0.len(), 2);
+        assert_eq!(counts.inputs.load(Ordering::Relaxed), 2);
+        // Compressed bytes as on disk, not what they expand to.
+        let on_disk = gz.len() as u64 + 5 + 10;
+        assert_eq!(counts.bytes.load(Ordering::Relaxed), on_disk);
+    }
+
+    #[test]
+    fn archives_are_told_from_compressed_logs() {
+        let dir = std::env::temp_dir()
+            .join(format!("logsift-archive-kind-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let entry = logsift_fixtures::Entry {
+            path: "a.log".into(),
+            data: b"ok\n".to_vec(),
+        };
+        let cases: [(&str, Vec<u8>, Option<InputKind>); 5] = [
+            (
+                "b.tgz",
+                logsift_fixtures::tar_gz(std::slice::from_ref(&entry)),
+                Some(InputKind::TarGz),
+            ),
+            (
+                "b.zip",
+                logsift_fixtures::zip(std::slice::from_ref(&entry)),
+                Some(InputKind::Zip),
+            ),
+            ("rotated.log.gz", logsift_fixtures::gzip(b"ok\n"), None),
+            (
+                "cut.tar.gz",
+                b"\x1f\x8b\x08\x00garbage".to_vec(),
+                Some(InputKind::Gzip),
+            ),
+            ("plain.log", b"ok\n".to_vec(), None),
+        ];
+        for (name, data, want) in &cases {
+            std::fs::write(dir.join(name), data).unwrap();
+            let got = archive_kind(&dir.join(name)).unwrap();
+            assert_eq!(got, *want, "{name}");
+        }
+        assert_eq!(archive_kind(&dir).unwrap(), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn time_bounds_parse() {
+        let t: Timestamp = "2026-11-21T12:00:00Z".parse().unwrap();
+        let b =
+            |s: &str| s.parse::<TimeBound>().unwrap().resolve(t).to_string();
+        assert_eq!(b("2h"), "2026-11-21T10:00:00Z");
+        assert_eq!(b("30m"), "2026-11-21T11:30:00Z");
+        assert_eq!(b("7d"), "2026-11-14T12:00:00Z");
+        assert_eq!(b("2026-11-20T08:00:00Z"), "2026-11-20T08:00:00Z");
+        assert_eq!(b("2026-11-20T08:00:00+02:00"), "2026-11-20T06:00:00Z");
+        assert_eq!(b("2026-11-20"), "2026-11-20T00:00:00Z");
+        assert_eq!(b("2026-11-20T08:30"), "2026-11-20T08:30:00Z");
+        for bad in ["", "soon", "-2h", "2x", "2026-13-01"] {
+            assert!(bad.parse::<TimeBound>().is_err(), "{bad:?}");
+        }
     }
 }

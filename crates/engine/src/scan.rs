@@ -363,6 +363,67 @@ mod tests {
     }
 
     #[test]
+    fn nothing_is_missed_across_chunks_and_in_lines_longer_than_a_chunk() {
+        // Literals (of signatures without a regex) at every offset around
+        // the 64-byte chunk boundaries, in short lines, in lines longer
+        // than a chunk (the buffer grows), and in lines longer than the
+        // 256 bytes held at once (searched in overlapping fragments, so a
+        // literal may straddle a fragment's end). The scan in small chunks
+        // must find exactly what a scan holding every line whole finds,
+        // and what a plain line-by-line search finds.
+        let literals = [
+            "TLS handshake timeout",
+            "System OOM encountered",
+            "conntrack: table full, dropping packet",
+        ];
+        let whole =
+            ScanOptions { chunk: 1 << 20, max_line: 1 << 20, ..LIMITS };
+        for shift in 0..80 {
+            let lit = literals[shift % literals.len()];
+            let lines = [
+                format!("{}{lit} short", "a".repeat(shift)),
+                format!("{}{lit}{}", "b".repeat(64 + shift), "c".repeat(90)),
+                format!(
+                    "{}{lit}{}",
+                    "d".repeat(250 + shift),
+                    "e".repeat(shift)
+                ),
+                format!(
+                    "{}{lit}{}{lit}",
+                    "f".repeat(190 + 3 * shift),
+                    "g".repeat(300 + shift)
+                ),
+                "healthy line without any literal".to_string(),
+                format!("{}{lit}", "h".repeat(400 + 7 * shift)),
+            ];
+            let text = lines.join("\n");
+            let got = scan(text.as_bytes(), &LIMITS);
+            assert_eq!(got, scan(text.as_bytes(), &whole), "shift {shift}");
+            let mut want: Vec<(String, u64, u64, u64)> = Vec::new();
+            for l in literals {
+                let hit: Vec<u64> = (1..)
+                    .zip(&lines)
+                    .filter(|(_, line)| line.contains(l))
+                    .map(|(n, _)| n)
+                    .collect();
+                if let (Some(&first), Some(&last)) = (hit.first(), hit.last())
+                {
+                    let id = match l {
+                        "TLS handshake timeout" => "tls-handshake-timeout",
+                        "System OOM encountered" => "system-oom-kill",
+                        _ => "conntrack-table-full",
+                    };
+                    want.push((id.into(), hit.len() as u64, first, last));
+                }
+            }
+            want.sort();
+            let mut got = got;
+            got.sort();
+            assert_eq!(got, want, "shift {shift}");
+        }
+    }
+
+    #[test]
     fn evidence_keeps_first_and_last() {
         let text: String = (1..=10).map(tls).collect();
         let pack = Pack::embedded().unwrap();

@@ -78,6 +78,40 @@ pub(crate) fn sniff(head: &[u8]) -> Format {
     Format::Text
 }
 
+/// Whether the file at `path` is a tar, a gzip'd tar or a zip archive,
+/// from its first bytes; a gzip stream is decoded just far enough to see
+/// a tar header, and one that cannot be is `Gzip`.
+pub(crate) fn archive_kind(
+    path: &std::path::Path,
+) -> std::io::Result<Option<crate::InputKind>> {
+    use std::io::Read;
+
+    use crate::InputKind;
+
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Ok(None);
+    }
+    let mut head = Vec::with_capacity(512);
+    file.take(512).read_to_end(&mut head)?;
+    Ok(match sniff(&head) {
+        Format::Tar => Some(InputKind::Tar),
+        Format::Zip => Some(InputKind::Zip),
+        Format::Gzip => {
+            let file = std::fs::File::open(path)?;
+            let mut inner = Vec::with_capacity(512);
+            // Too damaged to tell (a bundle cut short in transfer, say):
+            // taken as an archive, so the scan reports it as one.
+            let gz = flate2::read::MultiGzDecoder::new(file);
+            if gz.take(512).read_to_end(&mut inner).is_err() {
+                return Ok(Some(InputKind::Gzip));
+            }
+            (sniff(&inner) == Format::Tar).then_some(InputKind::TarGz)
+        }
+        _ => None,
+    })
+}
+
 /// A POSIX or GNU tar header: the `ustar` magic, or failing that (v7
 /// archives have none) a header whose checksum adds up.
 fn is_tar_header(head: &[u8]) -> bool {

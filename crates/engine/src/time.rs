@@ -145,7 +145,9 @@ pub(crate) fn iso(s: &[u8]) -> Option<(Timestamp, usize)> {
             let (mm, n) = if s.get(end + 3) == Some(&b':') {
                 (digits(s, end + 4, 2)?, 6)
             } else {
-                (digits(s, end + 3, 2).unwrap_or(0), 5)
+                // `+HH` alone is read as whole hours; only minutes that
+                // are there count as read.
+                digits(s, end + 3, 2).map_or((0, 3), |mm| (mm, 5))
             };
             end += n;
             let secs = (hh * 3600 + mm * 60) as i32;
@@ -523,6 +525,23 @@ mod tests {
         ] {
             assert_eq!(parse_line(line.as_bytes()), None, "{line:?}");
         }
+    }
+
+    #[test]
+    fn offset_without_minutes_is_read_as_hours_within_the_text() {
+        // Found by fuzzing (fuzz/ line_time): `+HH` followed by one digit
+        // or nothing claimed five bytes, past the end of the text.
+        let cases: [(&[u8], &str); 2] = [
+            (b"2024-11-06T10:09:36.4+020", "2024-11-06T08:09:36.4Z"),
+            (b"2024-11-06T10:09:36+02", "2024-11-06T08:09:36Z"),
+        ];
+        for (s, want) in cases {
+            let (t, read) = iso(s).unwrap();
+            assert!(read <= s.len(), "{read} > {}", s.len());
+            assert_eq!(t.to_string(), want);
+        }
+        let s = b"2024-11-06T10:09:36+0230 x";
+        assert_eq!(iso(s).map(|(_, n)| n), Some(24));
     }
 
     #[test]

@@ -13,7 +13,10 @@ use std::{
     io::{self, Cursor, Read, Seek},
     path::Path,
     rc::Rc,
-    sync::OnceLock,
+    sync::{
+        Arc, OnceLock,
+        atomic::{AtomicUsize, Ordering},
+    },
 };
 
 use encoding_rs_io::DecodeReaderBytesBuilder;
@@ -26,6 +29,7 @@ use logsift_signatures::SourceKind;
 
 use crate::{
     FileFinding, Input, InputKind, InputReport, ScanError, Scanner, Skipped,
+    ahead,
     budget::{Budget, Metered, Raw},
     bundle::BundleClues,
     coverage::{FileInfo, coverage, cut_from_front, no_entries},
@@ -92,7 +96,24 @@ impl Node {
     }
 }
 
+/// Counts an input as being scanned while it lives.
+struct Active<'a>(&'a AtomicUsize);
+
+impl<'a> Active<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Active(count)
+    }
+}
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 pub(crate) fn scan_input(scanner: &Scanner<'_>, input: &Input) -> InputReport {
+    let _active = Active::new(&scanner.active);
     let display = input.display();
     let (kind, part) = match input {
         Input::Stdin => {
@@ -103,7 +124,7 @@ pub(crate) fn scan_input(scanner: &Scanner<'_>, input: &Input) -> InputReport {
                 ..Node::new(display.clone(), String::new())
             };
             let stdin = io::stdin();
-            let w = Walker::new(scanner, None, None);
+            let w = Walker::new(scanner, None, None).one_stream();
             let mut raw = Raw::new(stdin.lock(), &w.budget);
             let kind = w.stream(&mut part, &node, &mut raw, 0, false);
             w.report_exhausted(&mut part, &display);
@@ -145,7 +166,8 @@ pub(crate) fn scan_bytes(
         raw: name.to_string(),
         kind: Some(kind),
     };
-    let w = Walker::new(scanner, None, Some(Timestamp::UNIX_EPOCH));
+    let w =
+        Walker::new(scanner, None, Some(Timestamp::UNIX_EPOCH)).one_stream();
     w.budget.add_raw(data.len() as u64);
     let kind = w.stream(&mut part, &node, &mut &data[..], 0, false);
     finish(name.to_string(), kind, part)
@@ -185,7 +207,7 @@ fn scan_path(
         }
         Ok(meta) => {
             let modified = meta.modified().ok().and_then(to_timestamp);
-            let w = Walker::new(scanner, named, modified);
+            let w = Walker::new(scanner, named, modified).one_stream();
             let node = Node {
                 kind: scanner.config.source_kind,
                 ..Node::new(display.to_string(), name)
@@ -207,6 +229,8 @@ struct Walker<'s, 'm> {
     fallback: Option<Timestamp>,
     /// What the input may expand to.
     budget: Budget,
+    /// See [`Walker::one_stream`].
+    one_stream: bool,
 }
 
 impl<'s, 'm> Walker<'s, 'm> {
@@ -220,8 +244,16 @@ impl<'s, 'm> Walker<'s, 'm> {
             let _ = reference.set(t);
         }
         let c = &s.config;
-        let budget = Budget::new(c.max_bytes, c.max_ratio, c.max_members);
-        Walker { s, reference, fallback, budget }
+        let budget = Budget::new(c.max_bytes, c.max_ratio, c.max_members)
+            .with_progress(Arc::clone(&s.progress));
+        Walker { s, reference, fallback, budget, one_stream: false }
+    }
+
+    /// The input is one stream (a file, standard input), not a folder:
+    /// its gzip layer, if any, is inflated ahead of the scan, on a thread
+    /// of its own when one is spare (`ahead.rs`).
+    fn one_stream(self) -> Self {
+        Walker { one_stream: true, ..self }
     }
 
     /// Records, once, that the input's budget ran out.
@@ -381,6 +413,20 @@ impl<'s, 'm> Walker<'s, 'm> {
             return InputKind::Binary;
         }
         match format {
+            Format::Gzip if depth == 0 && self.one_stream => {
+                // The pool has a thread no other input keeps busy.
+                let spare = rayon::current_num_threads()
+                    > self.s.active.load(Ordering::Relaxed);
+                let kind =
+                    ahead::inflate(&mut reader, &self.budget, spare, |gz| {
+                        let mut gz = Metered::new(gz, &self.budget);
+                        self.stream(part, node, &mut gz, level, true)
+                    });
+                match kind {
+                    InputKind::Tar => InputKind::TarGz,
+                    _ => InputKind::Gzip,
+                }
+            }
             Format::Gzip => {
                 let mut gz =
                     Metered::new(MultiGzDecoder::new(reader), &self.budget);

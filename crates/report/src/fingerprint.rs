@@ -108,8 +108,11 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
 /// MAC addresses, UUIDs and pod UIDs, hex ids of 12 digits or more, EC2
 /// instance and other resource ids, pids and line numbers in klog and
 /// syslog headers) replaced by placeholders such as `<ts>` and `<ip>`.
+/// Secrets (and numbered redaction placeholders) become `[REDACTED
+/// <kind>]` first (see [`crate::redact::mask`]): like timestamps, they
+/// differ between nodes with the same failure.
 pub fn mask(text: &str) -> String {
-    let mut out = text.to_string();
+    let mut out = crate::redact::mask(text).into_owned();
     for r in RULES.iter() {
         let replaced = r.regex.replace_all(&out, r.replace);
         if let std::borrow::Cow::Owned(s) = replaced {

@@ -6,8 +6,10 @@
 //! signature's findings in that input become one `<failure>` (JUnit
 //! readers take one per test case) whose text lists every file, line and
 //! evidence line. An input that could not be read at all has nothing to
-//! pass: its test cases get an `<error>` instead. Errors and skipped files
-//! also go to the suite's `<system-err>` and `<system-out>`.
+//! pass: its test cases get an `<error>` instead. A test case whose every
+//! finding is suppressed is `<skipped>`, with the reason: accepted, not
+//! passed. Errors and skipped files also go to the suite's `<system-err>`
+//! and `<system-out>`.
 //!
 //! Everything is escaped by hand, and characters XML 1.0 does not allow
 //! (most C0 controls, U+FFFE, U+FFFF) are dropped: a log line with an
@@ -88,7 +90,15 @@ impl<'a> Suite<'a> {
     }
 
     fn failures(&self) -> usize {
-        self.cases.iter().filter(|c| !c.findings.is_empty()).count()
+        self.cases.iter().filter(|c| c.live() > 0).count()
+    }
+
+    /// Cases whose every finding is suppressed.
+    fn skipped(&self) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| !c.findings.is_empty() && c.live() == 0)
+            .count()
     }
 
     fn errors(&self) -> usize {
@@ -105,12 +115,13 @@ impl<'a> Suite<'a> {
             w,
             concat!(
                 r#"  <testsuite name="{}" tests="{}" failures="{}" "#,
-                r#"errors="{}" skipped="0">"#
+                r#"errors="{}" skipped="{}">"#
             ),
             attr(&i.path),
             self.cases.len(),
             self.failures(),
-            self.errors()
+            self.errors(),
+            self.skipped()
         )?;
         writeln!(w, "    <properties>")?;
         let b = &i.bundle;
@@ -190,8 +201,26 @@ impl<'a> Suite<'a> {
             return writeln!(w, "{open}/>");
         };
         writeln!(w, "{open}>")?;
-        let lines: u64 = c.findings.iter().map(|f| f.count).sum();
-        let files = c.findings.len();
+        if c.live() == 0 {
+            let reasons: Vec<&str> = c
+                .findings
+                .iter()
+                .filter_map(|f| f.suppressed.as_ref())
+                .map(|s| s.reason.as_str())
+                .collect();
+            write!(
+                w,
+                r#"      <skipped message="{}">"#,
+                attr(&format!("suppressed: {}", reasons.join("; ")))
+            )?;
+            details(c, w)?;
+            writeln!(w, "</skipped>")?;
+            return writeln!(w, "    </testcase>");
+        }
+        // Suppressed findings are listed below but not counted.
+        let live = c.findings.iter().filter(|f| f.suppressed.is_none());
+        let lines: u64 = live.clone().map(|f| f.count).sum();
+        let files = c.live();
         let message = format!(
             "{}: {} matching {} in {} {}",
             c.title,
@@ -206,34 +235,50 @@ impl<'a> Suite<'a> {
             attr(&message),
             attr(&first.severity)
         )?;
-        for f in &c.findings {
-            let lines = if f.count == 1 { "line" } else { "lines" };
-            let last = if f.last_line == f.first_line {
-                String::new()
-            } else {
-                format!(", last {}", f.last_line)
-            };
-            writeln!(
-                w,
-                "{}:{} ({} {lines}{last})",
-                text(&f.path),
-                f.first_line,
-                f.count,
-            )?;
-            if let Some(m) = &f.message {
-                writeln!(w, "  message: {}", text(m))?;
-            }
-            for e in &f.evidence {
-                let cut = if e.truncated { " [cut]" } else { "" };
-                writeln!(w, "  {}: {}{cut}", e.line, text(&e.text))?;
-            }
-            for l in &f.links {
-                writeln!(w, "  fix: {}", text(l))?;
-            }
-        }
+        details(c, w)?;
         writeln!(w, "</failure>")?;
         writeln!(w, "    </testcase>")
     }
+}
+
+impl Case<'_> {
+    /// Findings that are not suppressed.
+    fn live(&self) -> usize {
+        self.findings.iter().filter(|f| f.suppressed.is_none()).count()
+    }
+}
+
+/// Every file, line and evidence line of a case's findings.
+fn details<W: Write>(c: &Case<'_>, w: &mut W) -> io::Result<()> {
+    for f in &c.findings {
+        let lines = if f.count == 1 { "line" } else { "lines" };
+        let last = if f.last_line == f.first_line {
+            String::new()
+        } else {
+            format!(", last {}", f.last_line)
+        };
+        writeln!(
+            w,
+            "{}:{} ({} {lines}{last})",
+            text(&f.path),
+            f.first_line,
+            f.count,
+        )?;
+        if let Some(m) = &f.message {
+            writeln!(w, "  message: {}", text(m))?;
+        }
+        for e in &f.evidence {
+            let cut = if e.truncated { " [cut]" } else { "" };
+            writeln!(w, "  {}: {}{cut}", e.line, text(&e.text))?;
+        }
+        for l in &f.links {
+            writeln!(w, "  fix: {}", text(l))?;
+        }
+        if let Some(s) = &f.suppressed {
+            writeln!(w, "  suppressed: {}", text(&s.reason))?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether XML 1.0 allows `c` in a document.

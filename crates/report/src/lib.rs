@@ -14,18 +14,26 @@
 //! The other renderers ([`text`], [`sarif`], [`markdown`], [`junit`],
 //! [`ndjson`]) draw on the same report; [`Format::write`] picks one by
 //! name, and [`fingerprint`] gives SARIF its stable result ids.
+//!
+//! [`suppress`] reads the findings people accepted, which the builder
+//! marks ([`ReportBuilder::suppress`]) and `--fail-on` then ignores; and
+//! [`fleet`] folds many inputs' reports, one at a time, into the summary
+//! of a batch.
 
 #![deny(missing_docs)]
 
 pub mod fingerprint;
+pub mod fleet;
 mod format;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 mod model;
 pub mod ndjson;
+pub mod redact;
 mod sanitize;
 pub mod sarif;
+pub mod suppress;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -43,6 +51,10 @@ pub struct ReportBuilder<'p> {
     pack: &'p Pack,
     order: Vec<String>,
     inputs: Vec<InputReport>,
+    /// Whether log text is redacted (see [`redact`]).
+    redact: bool,
+    /// Findings people accepted (see [`suppress`]).
+    suppressions: Option<&'p suppress::Suppressions>,
 }
 
 /// One signature's hits across one input, before rendering.
@@ -100,7 +112,29 @@ impl<'p> ReportBuilder<'p> {
     /// A builder for findings of `pack`'s signatures; `order` lists the
     /// inputs' display names in the order the user gave them.
     pub fn new(pack: &'p Pack, order: Vec<String>) -> ReportBuilder<'p> {
-        ReportBuilder { pack, order, inputs: Vec::new() }
+        ReportBuilder {
+            pack,
+            order,
+            inputs: Vec::new(),
+            redact: true,
+            suppressions: None,
+        }
+    }
+
+    /// Marks the findings `suppressions` cover as suppressed.
+    pub fn suppress(
+        mut self,
+        suppressions: &'p suppress::Suppressions,
+    ) -> ReportBuilder<'p> {
+        self.suppressions = Some(suppressions);
+        self
+    }
+
+    /// Whether secrets in the log text the report quotes (evidence lines,
+    /// finding messages) are replaced by placeholders; on by default.
+    pub fn redact(mut self, on: bool) -> ReportBuilder<'p> {
+        self.redact = on;
+        self
     }
 
     /// The report.
@@ -171,6 +205,26 @@ impl<'p> ReportBuilder<'p> {
                 if sig.marker {
                     continue;
                 }
+                // Taken before redaction, which the fingerprint ignores
+                // anyway; the first evidence line is what the failure
+                // says, and without one (an evidence limit of 0) the
+                // title stands in.
+                let fingerprint = fingerprint::fingerprint(
+                    &sig.id,
+                    f.evidence.first().map_or(&sig.title, |e| &e.text),
+                );
+                let suppressed = self.suppressions.and_then(|s| {
+                    let target = suppress::Target {
+                        signature: &sig.id,
+                        input: &input.path,
+                        path: &f.path,
+                        fingerprint: &fingerprint,
+                    };
+                    s.find(&target).map(|e| Suppressed {
+                        reason: e.reason.clone(),
+                        expires: e.expires_text(),
+                    })
+                });
                 findings.push((
                     sig.severity,
                     Finding {
@@ -197,6 +251,8 @@ impl<'p> ReportBuilder<'p> {
                             .collect(),
                         fix: sig.fix.clone(),
                         links: sig.links.clone(),
+                        fingerprint,
+                        suppressed,
                     },
                 ));
             }
@@ -264,6 +320,14 @@ impl<'p> ReportBuilder<'p> {
                     .then_with(|| a.diagnosis.cmp(&b.diagnosis))
             },
         );
+        // After sorting, so secrets are numbered in report order, the same
+        // for any thread count.
+        let mut redactor = redact::Redactor::new();
+        if self.redact {
+            for (_, f) in &mut findings {
+                redact_finding(&mut redactor, f);
+            }
+        }
         let mut by_severity = BySeverity::default();
         for (s, _) in &findings {
             *match s {
@@ -288,6 +352,11 @@ impl<'p> ReportBuilder<'p> {
                 by_severity,
                 errors,
                 diagnoses: diagnoses.len(),
+                redactions: redactor.counts(),
+                suppressed: findings
+                    .iter()
+                    .filter(|(_, f)| f.suppressed.is_some())
+                    .count(),
             },
             findings: findings.into_iter().map(|(_, f)| f).collect(),
             occurrences: occurrences.into_iter().map(|(_, o)| o).collect(),
@@ -376,6 +445,17 @@ impl<'p> ReportBuilder<'p> {
     }
 }
 
+/// Redacts the log text a finding quotes: its message, then its evidence.
+fn redact_finding(redactor: &mut redact::Redactor, f: &mut Finding) {
+    if let Some(m) = &mut f.message {
+        redactor.redact_in_place(m, false);
+    }
+    for e in &mut f.evidence {
+        // A cut line may end in part of a secret.
+        redactor.redact_in_place(&mut e.text, e.truncated);
+    }
+}
+
 /// The rollups a diagnosis rests on, when its conditions hold.
 fn holds<'r>(
     d: &Diagnosis,
@@ -420,14 +500,58 @@ impl Sink for ReportBuilder<'_> {
 }
 
 impl Report {
-    /// The worst severity among the findings and diagnoses.
+    /// The worst severity among the findings and diagnoses that are not
+    /// suppressed. A diagnosis is suppressed when every finding it rests
+    /// on is: its cause is then what someone already accepted.
     pub fn worst_severity(&self) -> Option<Severity> {
+        let live = |input: &str, sig: &str| {
+            self.findings.iter().any(|f| {
+                f.input == input
+                    && f.signature == sig
+                    && f.suppressed.is_none()
+            })
+        };
+        let diagnoses = self.diagnoses.iter().filter(|d| {
+            let all_suppressed = !d.findings.is_empty()
+                && d.findings.iter().all(|e| {
+                    let listed = self.findings.iter().any(|f| {
+                        f.input == d.input && f.signature == e.signature
+                    });
+                    listed && !live(&d.input, &e.signature)
+                });
+            !all_suppressed
+        });
         self.findings
             .iter()
+            .filter(|f| f.suppressed.is_none())
             .map(|f| &f.severity)
-            .chain(self.diagnoses.iter().map(|d| &d.severity))
+            .chain(diagnoses.map(|d| &d.severity))
             .filter_map(|s| s.parse().ok())
             .max()
+    }
+
+    /// The sources an input's collector always writes that were missing
+    /// or could not be read, as (input, kind, status): what
+    /// `--fail-on-incomplete` fails on.
+    pub fn incomplete(&self) -> Vec<(&str, &str, &str)> {
+        self.inputs
+            .iter()
+            .flat_map(|i| {
+                i.coverage
+                    .sources
+                    .iter()
+                    .filter(|s| {
+                        s.expected
+                            && matches!(
+                                s.status.as_str(),
+                                "missing" | "unreadable"
+                            )
+                    })
+                    .map(|s| {
+                        (i.path.as_str(), s.kind.as_str(), s.status.as_str())
+                    })
+            })
+            .collect()
     }
 
     /// Whether any input had an error.

@@ -151,10 +151,15 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
         writeln!(w, "| severity | signature | where | count | fix |")?;
         writeln!(w, "| --- | --- | --- | ---: | --- |")?;
         for f in &report.findings {
+            // Accepted findings stay in the table, marked as such.
+            let severity = match &f.suppressed {
+                Some(_) => format!("{}<br>suppressed", cell(&f.severity)),
+                None => cell(&f.severity),
+            };
             writeln!(
                 w,
                 "| {} | {}<br>{} | {} | {} | {} |",
-                cell(&f.severity),
+                severity,
                 code(&f.signature, true),
                 cell(&f.title),
                 code(&where_(f), true),
@@ -208,6 +213,14 @@ fn details<W: Write>(f: &Finding, w: &mut W) -> io::Result<()> {
     // Markdown.
     writeln!(w)?;
     writeln!(w, "**{}**", cell(&f.title))?;
+    if let Some(s) = &f.suppressed {
+        let until = s
+            .expires
+            .as_ref()
+            .map_or(String::new(), |d| format!(" (until {})", cell(d)));
+        writeln!(w)?;
+        writeln!(w, "Suppressed: {}{until}", cell(&s.reason))?;
+    }
     if let Some(m) = &f.message {
         writeln!(w)?;
         writeln!(w, "{}", cell(m))?;

@@ -1,6 +1,8 @@
 //! The report: a contract. Fields may be added, never renamed or removed;
 //! `schema/report.schema.json` at the workspace root describes it.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 /// The version of the report's shape; bumped only on a breaking change.
@@ -229,6 +231,23 @@ pub struct Finding {
     pub fix: String,
     /// Links to the official fix.
     pub links: Vec<String>,
+    /// The `logsift/v1` fingerprint (see [`crate::fingerprint`]): the
+    /// same failure on any node and at any time has the same value, so
+    /// suppressions and dashboards can name it.
+    pub fingerprint: String,
+    /// The suppression that covers this finding; null when none does.
+    /// A suppressed finding stays in the report but does not fail a run.
+    pub suppressed: Option<Suppressed>,
+}
+
+/// Why a finding is suppressed, from the suppressions file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    /// The entry's reason, as written.
+    pub reason: String,
+    /// The day (YYYY-MM-DD) after which the entry stops suppressing;
+    /// null when it does not expire.
+    pub expires: Option<String>,
 }
 
 /// A matching line.
@@ -254,6 +273,13 @@ pub struct Summary {
     pub errors: usize,
     /// How many diagnoses.
     pub diagnoses: usize,
+    /// How many secrets of each kind were redacted from the log text the
+    /// report quotes (see [`crate::redact::Kind`]); only kinds met, so it
+    /// is empty when there were none or redaction was off.
+    pub redactions: BTreeMap<String, u64>,
+    /// How many of the findings are suppressed (counted in `findings`
+    /// and `by_severity` too, as they are listed).
+    pub suppressed: usize,
 }
 
 /// Counts per severity.

@@ -4,7 +4,9 @@
 //! One run: the pack's signatures are the driver's rules, each finding a
 //! result at `path:first_line` with its last line as a related location
 //! and a `logsift/v1` partial fingerprint (see [`crate::fingerprint`]) so
-//! a dashboard tracks the same failure across runs and nodes. A file
+//! a dashboard tracks the same failure across runs and nodes; a
+//! suppressed finding carries an `external` suppression with its reason.
+//! A file
 //! inside an archive has no URI of its own: its virtual path
 //! (`outer.tar.gz!member/path`) is written as a relative URI reference,
 //! percent-encoded, and the archive and member are also given apart, in
@@ -20,7 +22,7 @@ use std::{
 
 use logsift_signatures::{Pack, Severity};
 
-use crate::{Finding, Report, fingerprint};
+use crate::{Finding, Report};
 
 use self::wire::{
     ArtifactLocation, Configuration, Driver, Fingerprints, InputProperties,
@@ -174,9 +176,6 @@ fn result<'a>(f: &'a Finding, pack: &Pack) -> wire::Result<'a> {
     } else {
         Vec::new()
     };
-    // The first evidence line is what the failure says; without one (an
-    // evidence limit of 0) the title stands in.
-    let evidence = first.map_or(f.title.as_str(), |e| e.text.as_str());
     wire::Result {
         rule_id: &f.signature,
         rule_index,
@@ -184,9 +183,17 @@ fn result<'a>(f: &'a Finding, pack: &Pack) -> wire::Result<'a> {
         message: Text { text: message.into() },
         locations: vec![loc],
         related_locations: related,
-        partial_fingerprints: Fingerprints {
-            v1: fingerprint::fingerprint(&f.signature, evidence),
-        },
+        partial_fingerprints: Fingerprints { v1: &f.fingerprint },
+        // Kept as a result, as SARIF means it: code scanning shows it
+        // as dismissed, with the reason.
+        suppressions: f
+            .suppressed
+            .iter()
+            .map(|s| wire::Suppression {
+                kind: "external",
+                justification: &s.reason,
+            })
+            .collect(),
         properties: ResultProperties {
             input: &f.input,
             path: &f.path,

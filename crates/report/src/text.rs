@@ -257,11 +257,17 @@ impl<W: Write> Printer<W> {
 
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
         let id = self.clean(&f.signature);
+        // A suppressed finding says so on its first line, so a reader
+        // skimming ids sees it was accepted.
+        let mark = match f.suppressed {
+            Some(_) => self.paint(DIM, " [suppressed]"),
+            None => Cow::Borrowed(""),
+        };
         writeln!(
             self.w,
-            "{}: {}",
+            "{}: {}{mark}",
             self.paint(BOLD, &id),
-            self.clean(&f.title)
+            self.clean(&f.title),
         )?;
         let at = format!("{}:{}", self.clean(&f.path), f.first_line);
         let span = if f.count > 1 {
@@ -294,6 +300,16 @@ impl<W: Write> Printer<W> {
         for link in &f.links {
             writeln!(self.w, "   fix: {}", self.clean(link))?;
         }
+        if let Some(s) = &f.suppressed {
+            let until = s.expires.as_ref().map_or(String::new(), |d| {
+                format!(" (until {})", self.clean(d))
+            });
+            writeln!(
+                self.w,
+                "   suppressed: {}{until}",
+                self.clean(&s.reason)
+            )?;
+        }
         Ok(())
     }
 
@@ -303,9 +319,13 @@ impl<W: Write> Printer<W> {
         let skipped: usize =
             report.inputs.iter().map(|i| i.skipped.len()).sum();
         let inputs = report.inputs.len();
+        let suppressed = match s.suppressed {
+            0 => String::new(),
+            n => format!(", {n} suppressed"),
+        };
         let line = format!(
-            "{} {} (critical {}, error {}, warning {}, info {}), {} {} \
-             in {} {}; {} {}; {} skipped",
+            "{} {} (critical {}, error {}, warning {}, info {}{suppressed}), \
+             {} {} in {} {}; {} {}; {} skipped",
             s.findings,
             plural(s.findings as u64, "finding", "findings"),
             b.critical,

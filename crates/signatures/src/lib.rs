@@ -25,6 +25,7 @@ mod error;
 mod lint;
 mod matcher;
 mod model;
+mod needles;
 mod pack;
 
 pub use crate::{

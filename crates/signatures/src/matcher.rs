@@ -1,20 +1,27 @@
 //! The compiled matcher: one multi-literal search over large buffers, then
 //! per-line confirmation of the few candidate lines.
 //!
-//! Every literal of every signature goes into one Aho-Corasick automaton.
-//! The scan finds the next literal anywhere in a buffer of many lines; only
-//! the line around that hit is examined further: which literals it holds
-//! (overlapping search on the short line), which signatures those belong
-//! to, whether the file's kind admits them, their exclusions and regexes.
-//! Healthy lines, almost all of a log, cost only the automaton's pass.
+//! The scan finds the next literal anywhere in a buffer of many lines: it
+//! searches for a few short needles that the literals hold (see
+//! `needles.rs`) with the packed SIMD searcher, and compares, at each
+//! needle hit, the literals holding that needle. Only the line around a
+//! literal is examined further: which literals it holds (overlapping
+//! search on the short line), which signatures those belong to, whether
+//! the file's kind admits them, their exclusions and regexes. Healthy
+//! lines, almost all of a log, cost only the needle search.
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, Input, MatchKind, Span, packed,
+};
 use memchr::memmem;
 use regex::bytes::Regex;
 
-use crate::model::{Signature, SourceKind};
+use crate::{
+    model::{Signature, SourceKind},
+    needles,
+};
 
 struct Compiled {
     regex: Option<Regex>,
@@ -24,10 +31,244 @@ struct Compiled {
     admitted_by: Vec<bool>,
 }
 
+/// What finds needle hits.
+enum Finder {
+    /// Teddy, over at most 64 needles: the fast path.
+    Packed(packed::Searcher),
+    /// An automaton over the needles, where the packed searcher is not
+    /// available (a CPU without SSSE3) or the needles are too many.
+    Automaton(AhoCorasick),
+    /// Nothing to search for.
+    Nothing,
+}
+
+/// Finds where a literal starts: the next needle hit, then the literals
+/// holding that needle, compared in place.
+struct Scan {
+    finder: Finder,
+    /// Per needle, the literals assigned to it. Each literal is assigned
+    /// to one needle it holds; every occurrence of the literal is then
+    /// found at that needle's hit, since every needle start is visited.
+    verify: Vec<Assignment>,
+    literals: Vec<Box<[u8]>>,
+}
+
+/// The literals assigned to one needle. A common needle can carry dozens;
+/// looking them up by the two bytes that follow the needle in them spares
+/// comparing each at every hit.
+#[derive(Default)]
+struct Assignment {
+    needle_len: usize,
+    /// Literals with at least two bytes after the needle, sorted by those
+    /// two bytes.
+    keyed: Vec<(u16, Assigned)>,
+    /// Which bytes follow the needle in `keyed`, as bits: most hits of a
+    /// common needle are rejected by this alone.
+    follows: [u64; 4],
+    /// The others, compared at every hit.
+    loose: Vec<Assigned>,
+}
+
+impl Assignment {
+    fn new(needle_len: usize) -> Assignment {
+        Assignment { needle_len, ..Assignment::default() }
+    }
+
+    fn add(&mut self, literal: usize, lit: &[u8], offset: usize) {
+        let v = Assigned::new(literal, lit, offset);
+        match lit.get(offset + self.needle_len..offset + self.needle_len + 2) {
+            Some(&[a, b]) => {
+                self.follows[usize::from(a >> 6)] |= 1 << (a & 63);
+                self.keyed.push((u16::from_le_bytes([a, b]), v));
+            }
+            _ => self.loose.push(v),
+        }
+    }
+
+    fn sort(mut self) -> Assignment {
+        self.keyed.sort_by_key(|&(key, v)| (key, v.literal));
+        self
+    }
+
+    /// The literals that may be at a hit of the needle at `hit`.
+    fn at<'a>(
+        &'a self,
+        haystack: &[u8],
+        hit: usize,
+    ) -> impl Iterator<Item = &'a Assigned> {
+        let after = hit + self.needle_len;
+        let keyed = match haystack.get(after..after + 2) {
+            Some(&[a, b])
+                if self.follows[usize::from(a >> 6)] & (1 << (a & 63))
+                    != 0 =>
+            {
+                let key = u16::from_le_bytes([a, b]);
+                let first = self.keyed.partition_point(|&(k, _)| k < key);
+                let rest = &self.keyed[first..];
+                let len = rest.partition_point(|&(k, _)| k == key);
+                &rest[..len]
+            }
+            _ => &[],
+        };
+        keyed.iter().map(|(_, v)| v).chain(&self.loose)
+    }
+}
+
+/// A literal to compare at a hit of its needle.
+#[derive(Clone, Copy)]
+struct Assigned {
+    literal: u32,
+    /// Where the needle starts in the literal.
+    offset: u32,
+    len: u32,
+    first: u8,
+    last: u8,
+}
+
+impl Assigned {
+    fn new(literal: usize, lit: &[u8], offset: usize) -> Assigned {
+        Assigned {
+            literal: literal as u32,
+            offset: offset as u32,
+            len: lit.len() as u32,
+            first: lit.first().copied().unwrap_or(0),
+            last: lit.last().copied().unwrap_or(0),
+        }
+    }
+}
+
+impl Scan {
+    fn new(literals: &[&str]) -> Scan {
+        let bytes: Vec<&[u8]> =
+            literals.iter().map(|l| l.as_bytes()).collect();
+        let literals: Vec<Box<[u8]>> =
+            bytes.iter().map(|&l| Box::from(l)).collect();
+        if bytes.is_empty() {
+            return Scan {
+                finder: Finder::Nothing,
+                verify: Vec::new(),
+                literals,
+            };
+        }
+        // Validated packs have no empty literal (which would make every
+        // offset a hit), and needles::choose gives every literal a needle;
+        // should either fail, search for the literals themselves.
+        let needles = if bytes.iter().any(|l| l.is_empty()) {
+            Vec::new()
+        } else {
+            needles::choose(&bytes)
+        };
+        let mut verify: Vec<Assignment> =
+            needles.iter().map(|n| Assignment::new(n.len())).collect();
+        for (li, lit) in bytes.iter().enumerate() {
+            let found = needles
+                .iter()
+                .enumerate()
+                .find_map(|(ni, n)| memmem::find(lit, n).map(|off| (ni, off)));
+            let Some((ni, off)) = found else {
+                return Scan::literals_only(&bytes, literals);
+            };
+            verify[ni].add(li, lit, off);
+        }
+        let verify = verify.into_iter().map(Assignment::sort).collect();
+        let finder = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&needles)
+            .build()
+            .map_or_else(
+                || {
+                    Finder::Automaton(build_automaton(
+                        &needles,
+                        MatchKind::LeftmostFirst,
+                    ))
+                },
+                Finder::Packed,
+            );
+        Scan { finder, verify, literals }
+    }
+
+    /// The slow but plain way: an automaton over the literals, each its
+    /// own needle.
+    fn literals_only(bytes: &[&[u8]], literals: Vec<Box<[u8]>>) -> Scan {
+        let finder = Finder::Automaton(build_automaton(
+            bytes,
+            MatchKind::LeftmostFirst,
+        ));
+        let verify = bytes
+            .iter()
+            .enumerate()
+            .map(|(i, lit)| {
+                let mut a = Assignment::new(lit.len());
+                a.add(i, lit, 0);
+                a
+            })
+            .collect();
+        Scan { finder, verify, literals }
+    }
+
+    /// The next needle hit at or after `at`: (offset, needle index).
+    #[inline]
+    fn next_hit(&self, haystack: &[u8], at: usize) -> Option<(usize, usize)> {
+        match &self.finder {
+            Finder::Packed(s) => s
+                .find_in(haystack, Span::from(at..haystack.len()))
+                .map(|m| (m.start(), m.pattern().as_usize())),
+            Finder::Automaton(ac) => ac
+                .find(Input::new(haystack).range(at..))
+                .map(|m| (m.start(), m.pattern().as_usize())),
+            Finder::Nothing => None,
+        }
+    }
+
+    /// The start of a literal found in `haystack` at or after `from`: at
+    /// a needle hit, the first literal assigned to that needle that is
+    /// really there.
+    fn find(&self, haystack: &[u8], from: usize) -> Option<usize> {
+        let mut at = from;
+        while at <= haystack.len() {
+            let (hit, needle) = self.next_hit(haystack, at)?;
+            for v in self.verify[needle].at(haystack, hit) {
+                let Some(start) = hit.checked_sub(v.offset as usize) else {
+                    continue;
+                };
+                let end = start + v.len as usize;
+                if start < from || end > haystack.len() {
+                    continue;
+                }
+                let found = &haystack[start..end];
+                // The literal's end bytes reject almost every false hit
+                // before the full comparison is called.
+                if v.len == 0
+                    || found[0] == v.first
+                        && found[found.len() - 1] == v.last
+                        && *found == *self.literals[v.literal as usize]
+                {
+                    return Some(start);
+                }
+            }
+            // At most one needle starts at an offset (none holds
+            // another), so the next hit is further on.
+            at = hit + 1;
+        }
+        None
+    }
+}
+
+fn build_automaton<P: AsRef<[u8]>>(
+    patterns: &[P],
+    kind: MatchKind,
+) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .match_kind(kind)
+        .build(patterns)
+        .expect("literal automaton within default size limits")
+}
+
 /// Finds which signatures a line matches.
 pub struct Matcher {
-    /// Leftmost-first, so the scan can use the fastest searcher available.
-    scan: AhoCorasick,
+    /// Where the next literal starts, over buffers of many lines.
+    scan: Scan,
     /// Standard semantics, for every (overlapping) literal in one line.
     line: AhoCorasick,
     /// Literal id to the signatures that listed it.
@@ -81,15 +322,9 @@ impl Matcher {
                     .collect(),
             })
             .collect();
-        let build = |kind| {
-            AhoCorasickBuilder::new()
-                .match_kind(kind)
-                .build(&literals)
-                .expect("literal automaton within default size limits")
-        };
         Matcher {
-            scan: build(MatchKind::LeftmostFirst),
-            line: build(MatchKind::Standard),
+            scan: Scan::new(&literals),
+            line: build_automaton(&literals, MatchKind::Standard),
             owners,
             compiled,
             longest_literal: literals
@@ -108,7 +343,7 @@ impl Matcher {
         haystack: &[u8],
         from: usize,
     ) -> Option<usize> {
-        self.scan.find(Input::new(haystack).range(from..)).map(|m| m.start())
+        self.scan.find(haystack, from)
     }
 
     /// The length of the longest literal, so a caller that must split a
@@ -298,6 +533,116 @@ fix = "x"
             Some("node ip-10-0-1-2.ec2.internal cannot register")
         );
         assert_eq!(Pack::embedded().unwrap().compile().message(0, line), None);
+    }
+
+    /// The lines an automaton over the literals themselves finds, walked
+    /// as the engine walks them: next hit, then past its line.
+    fn candidate_lines(
+        text: &[u8],
+        next: impl Fn(usize) -> Option<usize>,
+    ) -> Vec<usize> {
+        let mut lines = Vec::new();
+        let mut pos = 0;
+        while let Some(hit) = next(pos) {
+            assert!(hit >= pos);
+            let start =
+                memchr::memrchr(b'\n', &text[..hit]).map_or(0, |i| i + 1);
+            lines.push(start);
+            pos = memchr::memchr(b'\n', &text[hit..])
+                .map_or(text.len(), |i| hit + i + 1);
+        }
+        lines
+    }
+
+    /// Every line holding a literal is a candidate, and no other: the
+    /// needle search finds the same lines as a search for the literals.
+    fn same_candidates_as_literal_search(pack: &Pack, text: &[u8]) {
+        let m = pack.compile();
+        let mut literals: Vec<&str> = pack
+            .signatures()
+            .iter()
+            .flat_map(|s| s.patterns.iter().map(String::as_str))
+            .collect();
+        literals.sort_unstable();
+        literals.dedup();
+        let plain = build_automaton(&literals, MatchKind::LeftmostFirst);
+        let want = candidate_lines(text, |at| {
+            plain.find(Input::new(text).range(at..)).map(|m| m.start())
+        });
+        let got = candidate_lines(text, |at| m.next_candidate(text, at));
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn needle_search_finds_every_literal_line() {
+        let pack = Pack::embedded().unwrap();
+        let mut text = Vec::new();
+        for (i, sig) in pack.signatures().iter().enumerate() {
+            for line in
+                sig.examples.matches.iter().chain(&sig.examples.no_match)
+            {
+                text.extend_from_slice(format!("I0101 00:00:{i:02} filler line with time, tion, to and not\n").as_bytes());
+                text.extend_from_slice(line.as_bytes());
+                text.push(b'\n');
+            }
+            // Literals back to back, cut, and at a text's very end.
+            for p in &sig.patterns {
+                text.extend_from_slice(p.as_bytes());
+                text.extend_from_slice(&p.as_bytes()[..p.len() / 2]);
+                text.push(b'\n');
+            }
+        }
+        same_candidates_as_literal_search(&pack, &text);
+        let last = &pack.signatures()[0].patterns[0];
+        text.extend_from_slice(last.as_bytes());
+        same_candidates_as_literal_search(&pack, &text);
+        same_candidates_as_literal_search(&pack, last.as_bytes());
+    }
+
+    #[test]
+    fn fallback_without_needles_finds_the_same_lines() {
+        let lits = ["TLS handshake timeout", "NotReady", "Ready", "x"];
+        let bytes: Vec<&[u8]> = lits.iter().map(|l| l.as_bytes()).collect();
+        let owned = bytes.iter().map(|&l| Box::from(l)).collect();
+        let slow = Scan::literals_only(&bytes, owned);
+        let fast = Scan::new(&lits);
+        let text =
+            b"a\nNot Ready\nKubeletNotReady TLS handshake timeout\nbox\n\
+                     Ready\nnothing\nTLS handshake timeou";
+        let slow = candidate_lines(text, |at| slow.find(text, at));
+        assert_eq!(slow, [2, 12, 50, 54]);
+        assert_eq!(candidate_lines(text, |at| fast.find(text, at)), slow);
+    }
+
+    #[test]
+    fn many_plain_word_literals_still_fit() {
+        // Hundreds of lowercase phrases of common words: the hard case for
+        // choosing needles.
+        let words = [
+            "failed", "to", "mount", "the", "volume", "attach", "node",
+            "could", "not", "resolve", "timed", "out", "waiting", "for",
+            "lease", "driver",
+        ];
+        let mut toml = String::new();
+        let mut text = String::new();
+        for i in 0..300usize {
+            let phrase: Vec<&str> = (0..4)
+                .map(|k| words[(i * 7 + k * (i % 5 + 1)) % words.len()])
+                .collect();
+            let phrase = format!("{} {i}x", phrase.join(" "));
+            toml.push_str(&format!("[[signature]]\nid = \"s{i}\"\ntitle = \"t\"\nseverity = \"error\"\npatterns = [{phrase:?}]\nfix = \"x\"\n"));
+            if i % 3 == 0 {
+                text.push_str(&format!("E0101 something {phrase} happened\n"));
+            }
+            text.push_str(&format!(
+                "I0101 {} {} the volume to node {i}\n",
+                words[i % 16],
+                words[(i + 3) % 16]
+            ));
+        }
+        let mut pack = Pack::new();
+        pack.add_toml("t.toml", &toml).unwrap();
+        same_candidates_as_literal_search(&pack, text.as_bytes());
     }
 
     #[test]

@@ -88,6 +88,8 @@ struct RawExamples {
 pub struct Pack {
     signatures: Vec<Signature>,
     diagnoses: Vec<Diagnosis>,
+    /// [`Pack::digest`], computed once: a batch asks for it per input.
+    digest: std::sync::OnceLock<String>,
 }
 
 impl Pack {
@@ -113,6 +115,7 @@ impl Pack {
         file: &str,
         text: &str,
     ) -> Result<(), LoadError> {
+        self.digest.take();
         let raw: RawFile = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             Diagnostic::at(file, text, offset, toml_message(&e))
@@ -273,6 +276,10 @@ impl Pack {
     /// `sha256:<hex>` over the signatures' content, sorted by id, so the
     /// same set gives the same digest whatever files it came from.
     pub fn digest(&self) -> String {
+        self.digest.get_or_init(|| self.compute_digest()).clone()
+    }
+
+    fn compute_digest(&self) -> String {
         let mut sorted: Vec<&Signature> = self.signatures.iter().collect();
         sorted.sort_by(|a, b| a.id.cmp(&b.id));
         let mut hasher = Sha256::new();

@@ -296,7 +296,7 @@ fn sarif_validator() -> jsonschema::Validator {
         .expect("SARIF schema compiles")
 }
 
-fn validate_sarif(sarif: &Value) {
+pub fn validate_sarif(sarif: &Value) {
     let v = sarif_validator();
     let errors: Vec<String> = v
         .iter_errors(sarif)

@@ -225,3 +225,25 @@ pub fn run_measured(
     };
     (output, peak)
 }
+
+/// Validates a fleet summary against `schema/summary.schema.json`.
+pub fn validate_summary(summary: &Value) {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let v = VALIDATOR.get_or_init(|| {
+        let text =
+            std::fs::read_to_string(root().join("schema/summary.schema.json"))
+                .expect("summary schema file");
+        let schema: Value =
+            serde_json::from_str(&text).expect("summary schema is JSON");
+        jsonschema::validator_for(&schema).expect("summary schema compiles")
+    });
+    let errors: Vec<String> = v
+        .iter_errors(summary)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "summary does not match the schema:\n{}",
+        errors.join("\n")
+    );
+}

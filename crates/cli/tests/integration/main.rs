@@ -14,6 +14,8 @@ mod determinism;
 mod errors;
 // Hostile input: bombs, corrupt archives, huge lines, links, special files.
 mod hostile;
+// Redaction of secrets in every output format, and --no-redact.
+mod redaction;
 // Bundle recognition and the committed demo bundle.
 mod bundles;
 // Signature packs: loading them, listing, showing, testing, linting.
@@ -26,3 +28,7 @@ mod formats;
 mod diagnoses;
 // Line times: first/last seen, --since/--until, timelines, --source-kind.
 mod times;
+// Batch triage: --out-dir, --shard, merge, and memory over many bundles.
+mod batch;
+// Gating: suppressions in every format, --fail-on-incomplete.
+mod gating;

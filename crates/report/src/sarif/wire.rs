@@ -112,14 +112,24 @@ pub(super) struct Result<'a> {
     pub(super) locations: Vec<Location<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) related_locations: Vec<Location<'a>>,
-    pub(super) partial_fingerprints: Fingerprints,
+    pub(super) partial_fingerprints: Fingerprints<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) suppressions: Vec<Suppression<'a>>,
     pub(super) properties: ResultProperties<'a>,
 }
 
 #[derive(Serialize)]
-pub(super) struct Fingerprints {
+pub(super) struct Fingerprints<'a> {
     #[serde(rename = "logsift/v1")]
-    pub(super) v1: String,
+    pub(super) v1: &'a str,
+}
+
+/// Why a result is suppressed: `external` says the reason lives outside
+/// the logs, in the suppressions file.
+#[derive(Serialize)]
+pub(super) struct Suppression<'a> {
+    pub(super) kind: &'static str,
+    pub(super) justification: &'a str,
 }
 
 #[derive(Serialize)]

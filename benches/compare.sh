@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# benches/compare.sh: end-to-end timings of logsift against the baselines
+# and targets of issue 6, on a generated 1 GiB eks-log-collector bundle.
+#
+#   bash benches/compare.sh
+#
+# It builds logsift and the bench tools in release, generates the inputs
+# once into a cache folder (reused on later runs), installs what it lacks
+# (ripgrep, hyperfine, GNU time: apt-get, else cargo install), then times,
+# in ROUNDS rounds that each run every command once (so a burst of load
+# from elsewhere hits all commands of a round alike):
+#
+#   inflate-only     our own decompression of the bundle (outer stream and
+#                    inner .gz members, same flate2 backend), no search
+#   logsift -j2/-j1  the bundle, with the built-in pack
+#   rg -z, zcat|grep the bundle, searching for every literal of the pack
+#   directory        logsift -j2 and rg -z over the extracted bundle
+#   tripled          logsift with the pack tripled by synthetic signatures
+#   batch            20 smaller bundles, -j1 and -j2
+#
+# and peak RSS with /usr/bin/time -v. Each ratio is the median over the
+# rounds of that round's ratio. Results are printed and written, with the
+# raw hyperfine JSON, to benches/runs/<date>-<machine>/.
+#
+# Environment:
+#   LOGSIFT_BENCH_DIR   cache of generated inputs (default ~/.cache/logsift-bench)
+#   ROUNDS              rounds of timings (default 5)
+#   SCALE               generator scale of the big bundle (default 3000000, ~1 GiB)
+#   BATCH_SCALE         scale of each of the 20 batch bundles (default 150000)
+#   WITH_4G=1           also generate a ~4 GiB bundle (scale 4 x SCALE) and
+#                       measure its peak RSS and time (adds a few minutes)
+#   MACHINE             name of the run folder's machine part (default: hostname)
+#   NO_RECORD=1         do not write benches/runs/
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${LOGSIFT_BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/logsift-bench}
+ROUNDS=${ROUNDS:-5}
+SCALE=${SCALE:-3000000}
+BATCH_SCALE=${BATCH_SCALE:-150000}
+BATCH=20
+MACHINE=${MACHINE:-$(hostname -s 2>/dev/null || echo machine)}
+OUT="$ROOT/benches/runs/$(date -u +%Y-%m-%d)-$MACHINE"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+# --- tools --------------------------------------------------------------
+
+need() {
+    # need COMMAND APT_PACKAGE [CARGO_CRATE]
+    command -v "$1" >/dev/null 2>&1 && return 0
+    say "installing $2"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    if command -v apt-get >/dev/null 2>&1 &&
+        { $sudo apt-get install -y "$2" >/dev/null 2>&1 ||
+            { $sudo apt-get update >/dev/null 2>&1 &&
+                $sudo apt-get install -y "$2" >/dev/null 2>&1; }; }; then
+        return 0
+    fi
+    if [ -n "${3:-}" ]; then
+        cargo install --locked "$3" >/dev/null
+        return 0
+    fi
+    echo "compare.sh: cannot install $2" >&2
+    exit 1
+}
+
+need rg ripgrep ripgrep
+need hyperfine hyperfine hyperfine
+need python3 python3
+[ -x /usr/bin/time ] || need /usr/bin/time time
+
+say "building logsift and the bench tools (release)"
+(cd "$ROOT" && cargo build --release --quiet \
+    -p logsift -p logsift-benches -p logsift-fixtures --bins)
+BIN="$ROOT/target/release"
+LOGSIFT="$BIN/logsift"
+
+# --- inputs -------------------------------------------------------------
+
+mkdir -p "$CACHE"
+generate() {
+    # generate SCALE SEED OUT
+    if [ ! -s "$3" ]; then
+        say "generating $3 (scale $1)"
+        "$BIN/logsift-fixtures" bundle --scale "$1" --seed "$2" "$3.part"
+        mv "$3.part" "$3"
+    fi
+}
+
+BUNDLE="$CACHE/bundle-$SCALE.tar.gz"
+generate "$SCALE" 1 "$BUNDLE"
+
+EXTRACTED="$CACHE/extracted-$SCALE"
+if [ ! -d "$EXTRACTED" ]; then
+    say "extracting $BUNDLE"
+    mkdir -p "$EXTRACTED.part"
+    tar -xzf "$BUNDLE" -C "$EXTRACTED.part"
+    mv "$EXTRACTED.part" "$EXTRACTED"
+fi
+
+BATCH_DIR="$CACHE/batch-$BATCH_SCALE"
+mkdir -p "$BATCH_DIR"
+for i in $(seq 1 $BATCH); do
+    generate "$BATCH_SCALE" "$i" "$BATCH_DIR/bundle-$i.tar.gz"
+done
+
+# Every literal of the built-in pack, one per line, for rg and grep.
+LITERALS="$WORK/literals.txt"
+"$LOGSIFT" signatures list --format json | python3 -c '
+import json, sys
+lits = sorted({p for s in json.load(sys.stdin) for p in s["patterns"]})
+sys.stdout.write("".join(l + "\n" for l in lits))' >"$LITERALS"
+
+# The pack tripled: twice its number of synthetic signatures on top.
+SIGS=$("$LOGSIFT" signatures list --format json |
+    python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+SYNTH="$WORK/synthetic.toml"
+"$BIN/synth-pack" --count $((2 * SIGS)) "$SYNTH"
+
+TEXT_BYTES=$("$BIN/inflate-only" "$BUNDLE" |
+    sed -E 's/.* ([0-9]+) outer, ([0-9]+) in .*/\1 \2/' | awk '{print $1 + $2}')
+
+# --- correctness first: the speed of a wrong answer is no use -----------
+
+say "checking outputs"
+"$LOGSIFT" scan --fail-on never --format json -j1 "$BUNDLE" >"$WORK/j1.json"
+"$LOGSIFT" scan --fail-on never --format json -j2 "$BUNDLE" >"$WORK/j2.json"
+cmp -s "$WORK/j1.json" "$WORK/j2.json" ||
+    { echo "compare.sh: -j1 and -j2 reports differ" >&2; exit 1; }
+"$LOGSIFT" scan --fail-on never --format json -j2 --signatures "$SYNTH" \
+    "$BUNDLE" >"$WORK/tripled.json"
+python3 - "$WORK/j1.json" "$WORK/tripled.json" <<'EOF'
+import json, sys
+def found(path):
+    r = json.load(open(path))
+    return sorted((f["signature"], f["path"], f["count"]) for f in r["findings"])
+a, b = found(sys.argv[1]), found(sys.argv[2])
+if a != b:
+    sys.exit("compare.sh: the tripled pack changed the findings")
+print(f"{len(a)} findings, the same with the tripled pack", file=sys.stderr)
+EOF
+
+# --- timings --------------------------------------------------------------
+
+BATCH_FILES=$(printf "$BATCH_DIR/bundle-%d.tar.gz " $(seq 1 $BATCH))
+q() { printf '%q' "$1"; }
+NAMES=(inflate-only logsift-j2 logsift-j1 rg-z zcat-grep
+    dir-logsift-j2 dir-rg-z tripled-j2 tripled-j1 batch-j1 batch-j2)
+CMDS=(
+    "$(q "$BIN/inflate-only") $(q "$BUNDLE")"
+    "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null $(q "$BUNDLE")"
+    "$(q "$LOGSIFT") scan --fail-on never -j1 -o /dev/null $(q "$BUNDLE")"
+    "rg -z -c -F -f $(q "$LITERALS") $(q "$BUNDLE")"
+    "zcat $(q "$BUNDLE") | grep -F -c -f $(q "$LITERALS")"
+    "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null $(q "$EXTRACTED")"
+    "rg -z -c -F -f $(q "$LITERALS") $(q "$EXTRACTED")"
+    "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null --signatures $(q "$SYNTH") $(q "$BUNDLE")"
+    "$(q "$LOGSIFT") scan --fail-on never -j1 -o /dev/null --signatures $(q "$SYNTH") $(q "$BUNDLE")"
+    "$(q "$LOGSIFT") scan --fail-on never -j1 -o /dev/null $BATCH_FILES"
+    "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null $BATCH_FILES"
+)
+ARGS=()
+for i in "${!NAMES[@]}"; do ARGS+=(-n "${NAMES[$i]}" "${CMDS[$i]}"); done
+
+# Whatever else runs on the machine skews every number: keep a note of it.
+busy() {
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "busiest processes (%CPU over their lifetime, command):"
+    ps -eo pcpu=,comm= --sort=-pcpu | head -4 | sed 's/^/    /'
+}
+busy >"$WORK/busy-start.txt"
+
+mkdir -p "$WORK/rounds"
+for r in $(seq 1 "$ROUNDS"); do
+    say "round $r of $ROUNDS"
+    # grep and rg exit 1 when they count nothing; that is not a failure.
+    warm=0
+    [ "$r" = 1 ] && warm=1
+    hyperfine --style basic --runs 1 --warmup "$warm" --ignore-failure \
+        --export-json "$WORK/rounds/round-$r.json" "${ARGS[@]}" >&2
+done
+
+# --- memory ----------------------------------------------------------------
+
+peak_rss() {
+    # peak_rss LABEL ARGS...: "LABEL <kB> <seconds>"
+    local label=$1
+    shift
+    /usr/bin/time -v "$@" 2>"$WORK/time.txt" >/dev/null || true
+    printf '%s %s %s\n' "$label" \
+        "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")" \
+        "$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/time.txt")"
+}
+
+say "peak RSS"
+{
+    peak_rss "1GiB-j2" "$LOGSIFT" scan --fail-on never -j2 -o /dev/null "$BUNDLE"
+    peak_rss "1GiB-j1" "$LOGSIFT" scan --fail-on never -j1 -o /dev/null "$BUNDLE"
+    peak_rss "dir-j2" "$LOGSIFT" scan --fail-on never -j2 -o /dev/null "$EXTRACTED"
+    if [ "${WITH_4G:-0}" = 1 ]; then
+        BIG="$CACHE/bundle-$((4 * SCALE)).tar.gz"
+        generate $((4 * SCALE)) 1 "$BIG"
+        peak_rss "4GiB-j2" "$LOGSIFT" scan --fail-on never -j2 -o /dev/null "$BIG"
+    fi
+} >"$WORK/rss.txt"
+
+# --- report ----------------------------------------------------------------
+
+describe() {
+    echo "date (UTC): $(date -u '+%Y-%m-%d %H:%M')"
+    echo "cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+    echo "cores (nproc): $(nproc)"
+    echo "memory: $(free -h | awk '/^Mem:/ {print $2 " total, " $7 " available"}')"
+    echo "before the timings, $(cat "$WORK/busy-start.txt")"
+    echo "after them, $(busy)"
+    echo "kernel: $(uname -sr)"
+    echo "rustc: $(rustc --version)"
+    echo "logsift: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+    echo "ripgrep: $(rg --version | head -1)"
+    echo "grep: $(grep --version | head -1)"
+    echo "gzip (zcat, and rg -z's decompressor): $(gzip --version | head -1)"
+    echo "hyperfine: $(hyperfine --version)"
+    echo "bundle: $(basename "$BUNDLE"), $(stat -c %s "$BUNDLE") bytes, $TEXT_BYTES bytes of logs (outer stream and inner .gz members)"
+    echo "batch: $BATCH bundles of scale $BATCH_SCALE, $(du -cb "$BATCH_DIR"/*.tar.gz | tail -1 | cut -f1) bytes"
+    echo "literals of the built-in pack: $(wc -l <"$LITERALS") ($SIGS signatures); tripled pack: $((3 * SIGS)) signatures"
+    echo "rounds: $ROUNDS"
+}
+
+describe >"$WORK/machine.txt"
+python3 - "$WORK" "$TEXT_BYTES" >"$WORK/summary.md" <<'EOF'
+import glob, json, os, statistics, sys
+
+work, text_bytes = sys.argv[1], int(sys.argv[2])
+rounds = []
+for path in sorted(glob.glob(os.path.join(work, "rounds", "round-*.json"))):
+    rounds.append({r["command"]: r["mean"] for r in json.load(open(path))["results"]})
+med = lambda name: statistics.median(r[name] for r in rounds)
+ratio = lambda a, b: statistics.median(r[a] / r[b] for r in rounds)
+
+rss = {}
+for line in open(os.path.join(work, "rss.txt")):
+    label, kb, wall = line.split()
+    rss[label] = (int(kb), wall)
+
+print(open(os.path.join(work, "machine.txt")).read().rstrip().replace("\n", "  \n"))
+print()
+print("| command | median s | GB/s of logs |")
+print("| --- | ---: | ---: |")
+for name in rounds[0]:
+    gbs = "" if name.startswith("batch") else f"{text_bytes / med(name) / 1e9:.2f}"
+    print(f"| {name} | {med(name):.2f} | {gbs} |")
+print()
+print("| target | measured | goal | met |")
+print("| --- | ---: | --- | --- |")
+def row(what, value, goal, ok, fmt="{:.2f}x"):
+    print(f"| {what} | {fmt.format(value)} | {goal} | {'yes' if ok else 'NO'} |")
+v = ratio("logsift-j2", "inflate-only"); row("2 threads: time / inflate-only time", v, "<= 1.15x", v <= 1.15)
+v = ratio("rg-z", "logsift-j2"); row("2 threads: speed-up over `rg -z -c -F -f`", v, ">= 2.5x", v >= 2.5)
+v = ratio("zcat-grep", "logsift-j2"); row("2 threads: speed-up over `zcat \\| grep -F -c -f`", v, ">= 2.5x", v >= 2.5)
+v = ratio("rg-z", "logsift-j1"); row("1 thread: speed-up over `rg -z`", v, ">= 2x", v >= 2)
+v = ratio("dir-rg-z", "dir-logsift-j2"); row("extracted folder: speed-up over `rg -z -c -F -f`", v, ">= 1x", v >= 1)
+v = ratio("tripled-j2", "logsift-j2"); row("tripled pack / built-in pack, 2 threads", v, "<= 1.25x", v <= 1.25)
+v = ratio("tripled-j1", "logsift-j1"); row("tripled pack / built-in pack, 1 thread", v, "<= 1.25x", v <= 1.25)
+for label, (kb, wall) in rss.items():
+    row(f"peak RSS, {label} (wall {wall})", kb / 1024, "<= 64 MiB", kb <= 64 * 1024, "{:.1f} MiB")
+v = ratio("batch-j1", "batch-j2"); row("batch of 20 bundles: 2-thread / 1-thread throughput", v, ">= 1.8x", v >= 1.8)
+EOF
+
+cat "$WORK/summary.md"
+
+if [ "${NO_RECORD:-0}" != 1 ]; then
+    # A second run the same day gets a folder of its own.
+    n=2
+    base=$OUT
+    while [ -e "$OUT" ]; do
+        OUT="$base-$n"
+        n=$((n + 1))
+    done
+    mkdir -p "$OUT"
+    cp "$WORK/summary.md" "$WORK/machine.txt" "$WORK/rss.txt" "$OUT/"
+    cp "$WORK"/rounds/round-*.json "$OUT/"
+    {
+        echo "# $(basename "$OUT")"
+        echo
+        echo "Raw output of \`bash benches/compare.sh\` (ROUNDS=$ROUNDS)."
+        echo "\`summary.md\` is the table it printed; \`round-N.json\` are"
+        echo "hyperfine's exports, one run of every command per round;"
+        echo "\`rss.txt\` is the peak RSS in kB and the wall time from"
+        echo "\`/usr/bin/time -v\`; \`machine.txt\` describes the machine."
+    } >"$OUT/README.md"
+    say "recorded in ${OUT#"$ROOT"/}"
+fi

@@ -1,0 +1,408 @@
+//! Batch triage: `--out-dir` writes a report per input and a fleet
+//! summary in bounded memory, `--shard` splits the inputs by a stable
+//! hash, and `logsift merge` rebuilds the very summary one run writes.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    time::Instant,
+};
+
+use logsift_fixtures::{BundleSpec, Entry, tar_gz, write_bundle};
+use serde_json::Value;
+
+use crate::harness::*;
+
+/// A small generated bundle, different for each `i`: its own node, time
+/// and noise, failures planted on two of every three nodes, and one
+/// node in twenty with no instance id (a hybrid node).
+fn spec(i: u64) -> BundleSpec {
+    BundleSpec {
+        instance_id: if i % 20 == 7 {
+            String::new()
+        } else {
+            format!("i-{:017x}", 0x0abc_0000_0000 + i)
+        },
+        collected: (2026, 11, 1 + (i % 28) as u8, (i % 24) as u8, 0),
+        seed: 0x5eed_0000 + i,
+        scale: 3,
+        failures: !i.is_multiple_of(3),
+    }
+}
+
+/// Writes bundles `0..n` into `dir/sub`, each under its collector name
+/// made unique by its index; returns the folder.
+fn bundles(dir: &Dir, sub: &str, n: u64) -> PathBuf {
+    let folder = dir.path().join(sub);
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    for i in 0..n {
+        let spec = spec(i);
+        let name = format!("{i:03}-{}", spec.file_name());
+        let file = std::fs::File::create(folder.join(name)).expect("create");
+        write_bundle(&spec, std::io::BufWriter::new(file)).expect("bundle");
+    }
+    folder
+}
+
+/// The files of `dir` by name, with their bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            let e = e.expect("entry");
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).expect("JSON")
+}
+
+/// Runs `scan --out-dir OUT` over the folder `input` (in `cwd`), measured.
+fn scan_measured(cwd: &Path, out: &str, input: &str) -> (Output, u64, f64) {
+    let args = [
+        "scan",
+        "--threads",
+        "2",
+        "--fail-on",
+        "never",
+        "--out-dir",
+        out,
+        input,
+    ];
+    let start = Instant::now();
+    let (output, peak) = run_measured(cwd, &args, None);
+    (output, peak, start.elapsed().as_secs_f64())
+}
+
+#[test]
+fn out_dir_memory_does_not_grow_with_the_number_of_inputs() {
+    let dir = Dir::new();
+    bundles(&dir, "fleet", 200);
+    // The first 50, as hard links: same bytes, no second generation.
+    let small = dir.path().join("fleet50");
+    std::fs::create_dir_all(&small).expect("mkdir");
+    let mut names: Vec<_> =
+        files(&dir.path().join("fleet")).into_keys().collect();
+    names.sort();
+    for n in &names[..50] {
+        std::fs::hard_link(dir.path().join("fleet").join(n), small.join(n))
+            .expect("link");
+    }
+
+    let (out50, peak50, secs50) =
+        scan_measured(dir.path(), "out50", "fleet50");
+    assert_eq!(out50.code, 0, "{}", out50.stderr);
+    let (out200, peak200, secs200) =
+        scan_measured(dir.path(), "out200", "fleet");
+    assert_eq!(out200.code, 0, "{}", out200.stderr);
+    println!(
+        "--out-dir peak memory (VmHWM): 50 bundles {peak50} KiB in \
+         {secs50:.2}s, 200 bundles {peak200} KiB in {secs200:.2}s"
+    );
+    assert!(out200.stdout.is_empty(), "--out-dir writes only files");
+
+    let written = files(&dir.path().join("out200"));
+    assert_eq!(written.len(), 201, "a report per bundle and the summary");
+    let summary = json(&written["summary.json"]);
+    validate_summary(&summary);
+    let totals = &summary["totals"];
+    assert_eq!(totals["inputs"], 200);
+    assert_eq!(totals["inputs_with_errors"], 0);
+    let with_findings = totals["inputs_with_findings"].as_u64().unwrap_or(0);
+    assert!((100..=200).contains(&with_findings), "{totals}");
+    let inputs = summary["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 200);
+    for i in inputs {
+        let report = json(&written[i["report"].as_str().expect("report")]);
+        validate(&report);
+        assert_eq!(report["inputs"][0]["path"], i["path"]);
+        assert!(i["top_findings"].as_array().expect("top").len() <= 5);
+    }
+    // The widest failure is on every node with failures planted, each
+    // named by its instance id or, for hybrid nodes, by its path.
+    let top = &summary["by_signature"][0];
+    let instances = top["instances"].as_array().expect("instances");
+    assert_eq!(top["inputs"].as_u64(), Some(instances.len() as u64));
+    assert!(
+        instances
+            .iter()
+            .any(|i| i.as_str().is_some_and(|s| s.starts_with("i-0")))
+    );
+    assert!(
+        instances
+            .iter()
+            .any(|i| i.as_str().is_some_and(|s| s.starts_with("fleet/")))
+    );
+
+    if peak50 > 0 {
+        assert!(
+            (peak200 as f64) < peak50 as f64 * 1.5,
+            "memory grew with the inputs: {peak50} KiB for 50, {peak200} \
+             KiB for 200"
+        );
+        assert!(peak200 < 200 * 1024, "{peak200} KiB");
+    }
+}
+
+#[test]
+fn four_shards_merge_into_the_summary_of_one_run() {
+    let dir = Dir::new();
+    bundles(&dir, "fleet", 24);
+    // Odd inputs too: one missing its kubelet log, one unreadable.
+    dir.write(
+        "fleet/zz-eks_i-0fff_2026-11-21_1200-UTC_0.7.9.tar.gz",
+        tar_gz(&[Entry {
+            path: "./var_log/messages".into(),
+            data: b"Nov 20 10:00:44 ip-10-0-12-34 kubelet: E1120 \
+                    10:00:44.204118    3012 kubelet.go:2240] node \"\" \
+                    not found\n"
+                .to_vec(),
+        }]),
+    );
+    let mut broken =
+        tar_gz(&[Entry { path: "./a.log".into(), data: vec![b'x'; 4096] }]);
+    broken.truncate(broken.len() / 2);
+    dir.write("fleet/zz-broken.tar.gz", broken);
+
+    let scan = |extra: &[&str], out: &str| {
+        let mut args = vec!["scan", "--fail-on", "never", "--out-dir", out];
+        args.extend_from_slice(extra);
+        args.push("fleet");
+        let o = run(&dir, &args);
+        // The broken bundle is an error wherever it lands.
+        assert!(o.code == 0 || o.code == 2, "{}", o.stderr);
+        o
+    };
+    scan(&[], "all");
+    for k in 1..=4 {
+        scan(&["--shard", &format!("{k}/4")], &format!("shard{k}"));
+    }
+    let one = files(&dir.path().join("all"));
+    assert_eq!(one.len(), 27);
+
+    // Every input lands in exactly one shard, with the very same report.
+    let mut sharded = BTreeMap::new();
+    for k in 1..=4 {
+        let mut f = files(&dir.path().join(format!("shard{k}")));
+        f.remove("summary.json").expect("each shard has a summary");
+        assert!(!f.is_empty(), "shard {k} is empty");
+        for (name, bytes) in f {
+            assert!(sharded.insert(name, bytes).is_none(), "in two shards");
+        }
+    }
+    let mut reports = one.clone();
+    reports.remove("summary.json");
+    assert!(sharded == reports, "shards' reports differ from one run's");
+
+    let merged = run(
+        &dir,
+        &[
+            "merge",
+            "-o",
+            "merged.json",
+            "shard1",
+            "shard2",
+            "shard3",
+            "shard4",
+        ],
+    );
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    let merged =
+        std::fs::read(dir.path().join("merged.json")).expect("merged");
+    let summary = &one["summary.json"];
+    assert!(
+        &merged == summary,
+        "merge differs from one run:\n==== one run ====\n{}\n==== merged \
+         ====\n{}",
+        String::from_utf8_lossy(summary),
+        String::from_utf8_lossy(&merged)
+    );
+    // Report files named one by one, to standard output, agree too.
+    let mut args = vec!["merge".to_string()];
+    args.extend(reports.keys().rev().map(|n| format!("all/{n}")));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&dir, &args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.as_bytes(), &summary[..]);
+
+    let summary = json(summary);
+    validate_summary(&summary);
+    assert_eq!(summary["totals"]["inputs"], 26);
+    assert_eq!(summary["totals"]["inputs_with_errors"], 1);
+    let incomplete = summary["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["path"].as_str().is_some_and(|p| p.contains("i-0fff")))
+        .expect("the bundle without kubelet log");
+    assert!(
+        incomplete["incomplete"]
+            .as_array()
+            .expect("list")
+            .contains(&"kubelet: missing".into()),
+        "{incomplete}"
+    );
+}
+
+#[test]
+fn a_folder_of_archives_is_one_input_per_archive_only_in_batches() {
+    let dir = Dir::new();
+    let log = b"E0524 14:01:03.447195    3567 kubelet.go:2240] node \"\" not found\n";
+    let entry = || {
+        vec![Entry {
+            path: "./kubelet/kubelet.log".into(),
+            data: log.to_vec(),
+        }]
+    };
+    dir.write("archives/a.tar.gz", tar_gz(&entry()));
+    dir.write("archives/b.tgz", tar_gz(&entry()));
+    dir.write("archives/c.zip", logsift_fixtures::zip(&entry()));
+    dir.write("archives/.DS_Store", b"\0\0\0\x01Bud1");
+    // A folder with anything but archives is an extracted bundle.
+    dir.write("mixed/a.tar.gz", tar_gz(&entry()));
+    dir.write("mixed/kubelet.log", log);
+
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--fail-on",
+            "never",
+            "--out-dir",
+            "out",
+            "archives",
+            "mixed",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let summary = json(
+        &std::fs::read(dir.path().join("out/summary.json")).expect("summary"),
+    );
+    let paths: Vec<&str> = summary["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["path"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        paths,
+        ["archives/a.tar.gz", "archives/b.tgz", "archives/c.zip", "mixed"]
+    );
+
+    // Without --out-dir or --shard, a folder stays one input.
+    let report =
+        run(&dir, &["scan", "--fail-on", "never", "archives"]).report();
+    assert_eq!(report["inputs"].as_array().map(Vec::len), Some(1));
+    // With --shard it is expanded too, so shards split bundles.
+    let mut seen = Vec::new();
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let report = run(
+            &dir,
+            &["scan", "--fail-on", "never", "--shard", &shard, "archives"],
+        )
+        .report();
+        for i in report["inputs"].as_array().expect("inputs") {
+            seen.push(i["path"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        ["archives/a.tar.gz", "archives/b.tgz", "archives/c.zip"]
+    );
+}
+
+#[test]
+fn shards_keep_their_inputs_when_more_are_added() {
+    let dir = Dir::new();
+    let names: Vec<String> = (0..30).map(|i| format!("{i:02}.log")).collect();
+    for n in &names {
+        dir.write(n, "ok\n");
+    }
+    let shard_of = |inputs: &[String]| {
+        let mut of = BTreeMap::new();
+        for k in 1..=3 {
+            let shard = format!("{k}/3");
+            let mut args =
+                vec!["scan", "--fail-on", "never", "--shard", &shard];
+            args.extend(inputs.iter().map(String::as_str));
+            let report = run(&dir, &args).report();
+            for i in report["inputs"].as_array().expect("inputs") {
+                let p = i["path"].as_str().unwrap_or_default().to_string();
+                assert!(of.insert(p, k).is_none(), "in two shards");
+            }
+        }
+        assert_eq!(of.len(), inputs.len(), "every input in one shard");
+        of
+    };
+    let before = shard_of(&names[..20]);
+    let after = shard_of(&names);
+    for (name, k) in &before {
+        assert_eq!(after.get(name), Some(k), "{name} moved");
+    }
+}
+
+#[test]
+fn batch_usage_and_merge_errors() {
+    let dir = Dir::new();
+    dir.write("a.log", "ok\n");
+    for bad in [
+        &["--out-dir", "o", "--output", "r.json"][..],
+        &["--out-dir", "o", "--report", "sarif=r.sarif"],
+        &["--out-dir", "o", "--format", "text"],
+        &["--shard", "0/4"],
+        &["--shard", "5/4"],
+        &["--shard", "two"],
+    ] {
+        let mut args = vec!["scan"];
+        args.extend_from_slice(bad);
+        args.push("a.log");
+        let out = run(&dir, &args);
+        assert_eq!(out.code, 2, "{bad:?}: {}", out.stderr);
+        assert!(!dir.path().join("o").exists(), "{bad:?}");
+    }
+
+    let out =
+        run(&dir, &["scan", "--fail-on", "never", "--out-dir", "o", "a.log"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    dir.write("not-a-report.json", "{\"x\": 1}");
+    let out = run(&dir, &["merge", "o", "not-a-report.json", "missing-dir"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not a logsift report"), "{}", out.stderr);
+    assert!(out.stderr.contains(": missing-dir"), "{}", out.stderr);
+    // The summary of what could be read is still written.
+    assert_eq!(json(out.stdout.as_bytes())["totals"]["inputs"], 1);
+
+    let out = run(&dir, &["merge", "o", "o"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("warning: input already merged"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(json(out.stdout.as_bytes())["totals"]["inputs"], 1);
+}
+
+#[test]
+fn out_dir_fails_the_run_like_one_report_would() {
+    let dir = Dir::new();
+    dir.write(
+        "bad.log",
+        "E0524 14:01:03.447195    3567 kubelet.go:2240] node \"\" not found\n",
+    );
+    dir.write("ok.log", "ok\n");
+    let out = run(&dir, &["scan", "--out-dir", "o", "ok.log", "bad.log"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let out = run(&dir, &["scan", "--out-dir", "o2", "ok.log", "missing.log"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains(": missing.log"), "{}", out.stderr);
+    // Both reports are there, the missing input's with its error.
+    let summary = json(
+        &std::fs::read(dir.path().join("o2/summary.json")).expect("summary"),
+    );
+    assert_eq!(summary["totals"]["inputs_with_errors"], 1);
+}

@@ -1,0 +1,574 @@
+//! Choosing what the scan searches for: a few short needles, substrings of
+//! the literals, such that every literal holds one.
+//!
+//! A line can only match a signature if it holds one of the pack's
+//! literals, and a line holding a literal holds that literal's needle, so
+//! searching for the needles and comparing the literals at each hit finds
+//! exactly the lines a search for the literals would. The point is speed:
+//! the packed (Teddy) SIMD searcher runs at several GB/s but takes at most
+//! 64 patterns, while a pack has hundreds of literals, and an automaton
+//! over hundreds of literals runs at a fraction of inflate's speed. The
+//! price is a hit on every occurrence of a needle, literal or not, so the
+//! needles are chosen to be rare in logs: a weighted set cover, greedy,
+//! with each needle's cost its estimated rate in log text.
+//!
+//! The estimate knows nothing of the input; it is built from how often
+//! bytes and letter pairs occur in logs and from a list of words that
+//! fill node logs. A poor estimate only costs speed, never a match.
+
+use std::{
+    cmp::Ordering,
+    collections::{BinaryHeap, HashMap, HashSet, hash_map::Entry},
+};
+
+use memchr::memmem;
+
+/// Needles are at least this long where the literal allows: Teddy
+/// fingerprints the first four bytes of each needle.
+const MIN_LEN: usize = 4;
+/// Longer needles would rarely be shared by two literals.
+const MAX_LEN: usize = 8;
+/// What comparing one literal at a needle hit costs, next to the hit
+/// itself (a restart of the SIMD search): a few nanoseconds to some 60.
+const COMPARE_COST: f64 = 0.05;
+/// The most needles the packed searcher takes.
+pub(crate) const MAX_NEEDLES: usize = 64;
+
+/// Words that fill kubelet, containerd, systemd and ipamd logs, and short
+/// English words: a needle inside one of them is hit at every line or so.
+const COMMON_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "at",
+    "be",
+    "by",
+    "in",
+    "is",
+    "no",
+    "of",
+    "on",
+    "or",
+    "to",
+    "and",
+    "are",
+    "for",
+    "has",
+    "not",
+    "the",
+    "you",
+    "was",
+    "with",
+    "your",
+    "from",
+    "into",
+    "that",
+    "this",
+    "able",
+    "unable",
+    "cannot",
+    "could",
+    "failed",
+    "failure",
+    "error",
+    "time",
+    "timeout",
+    "timed",
+    "found",
+    "pod",
+    "node",
+    "container",
+    "containerd",
+    "sandbox",
+    "image",
+    "volume",
+    "mount",
+    "kubelet",
+    "service",
+    "status",
+    "sync",
+    "ready",
+    "start",
+    "started",
+    "starting",
+    "stop",
+    "update",
+    "create",
+    "created",
+    "delete",
+    "request",
+    "response",
+    "connection",
+    "connect",
+    "host",
+    "server",
+    "client",
+    "network",
+    "interface",
+    "address",
+    "device",
+    "config",
+    "configuration",
+    "resource",
+    "process",
+    "access",
+    "success",
+    "successfully",
+    "event",
+    "level",
+    "info",
+    "debug",
+    "warning",
+    "message",
+    "reason",
+    "name",
+    "namespace",
+    "version",
+    "runtime",
+    "task",
+    "state",
+    "running",
+    "exited",
+    "plugin",
+    "default",
+    "systemd",
+    "unit",
+    "memory",
+    "disk",
+    "file",
+    "path",
+    "table",
+    "route",
+    "manager",
+    "controller",
+    "reconcile",
+    "watch",
+    "cache",
+    "probe",
+    "check",
+    "health",
+    "register",
+    "registered",
+    "available",
+    "operation",
+    "attach",
+    "detach",
+    "cluster",
+    "endpoint",
+    "token",
+    "credentials",
+    "policy",
+    "secret",
+    "certificate",
+    "store",
+    "template",
+    "instance",
+    "source",
+    "target",
+    "group",
+    "record",
+    "stream",
+    "listener",
+    "zone",
+    "queue",
+    "lease",
+    "driver",
+    "agent",
+    "proxy",
+];
+
+/// Letter pairs that make up most English text.
+const COMMON_PAIRS: &[&[u8; 2]] = &[
+    b"th", b"he", b"in", b"er", b"an", b"re", b"on", b"at", b"en", b"nd",
+    b"ti", b"es", b"or", b"te", b"of", b"ed", b"is", b"it", b"al", b"ar",
+    b"st", b"to", b"nt", b"ng", b"se", b"ha", b"as", b"ou", b"io", b"le",
+    b"ve", b"co", b"me", b"de", b"hi", b"ri", b"ro", b"ic", b"ne", b"ea",
+    b"ra", b"ce", b"li", b"ch", b"ll", b"be", b"ma", b"si", b"om", b"ur",
+    b"ai", b"ct", b"ss", b"ec", b"ta", b"us", b"ge", b"un", b"ac",
+];
+
+/// [`COMMON_PAIRS`] as bits: `PAIR_TABLE[a] & 1 << b` for letters a, b.
+const PAIR_TABLE: [u32; 26] = {
+    let mut table = [0u32; 26];
+    let mut i = 0;
+    while i < COMMON_PAIRS.len() {
+        let [a, b] = *COMMON_PAIRS[i];
+        table[(a - b'a') as usize] |= 1 << (b - b'a');
+        i += 1;
+    }
+    table
+};
+
+/// How often byte `b` occurs in node logs, per byte: digits and
+/// lowercase letters often, capitals and most punctuation seldom.
+fn byte_rate(b: u8) -> f64 {
+    let per_mille = match b {
+        b' ' | b'e' => 60.0,
+        b'0'..=b'9' => 30.0,
+        b't' | b'n' | b'a' | b'o' | b'i' | b'c' | b'd' | b'r' | b's' => 30.0,
+        b'-' | b'.' | b':' | b'"' => 25.0,
+        b'u' | b'm' | b'l' | b'p' | b'f' | b'b' => 17.0,
+        b'=' => 12.0,
+        b'v' | b'g' | b'w' | b'k' | b'h' | b'y' | b'\\' | b'/' => 6.0,
+        b'[' | b']' | b',' => 3.5,
+        b'E' | b'I' | b'W' | b'N' | b'T' | b'S' | b'C' | b'D' | b'A'
+        | b'P' | b'R' | b'U' => 2.0,
+        b'(' | b')' | b'_' => 1.5,
+        b'x' | b'z' | b'j' | b'q' => 1.0,
+        b'{' | b'}' => 0.6,
+        b'A'..=b'Z' => 0.5,
+        _ => 0.1,
+    };
+    per_mille / 1000.0
+}
+
+/// Estimates how often needles occur in log text.
+struct RateModel {
+    /// Every substring of a common word, lowercase.
+    in_words: HashSet<&'static [u8]>,
+}
+
+impl RateModel {
+    fn new() -> RateModel {
+        let mut in_words = HashSet::new();
+        for w in COMMON_WORDS {
+            let w = w.as_bytes();
+            for len in 1..=w.len() {
+                for start in 0..=w.len() - len {
+                    in_words.insert(&w[start..start + len]);
+                }
+            }
+        }
+        RateModel { in_words }
+    }
+
+    /// The estimated rate of `s` starting at a given byte of a log.
+    fn rate(&self, s: &[u8]) -> f64 {
+        // Needles are short: lowercase them on the stack.
+        let mut buf = [0u8; 2 * MAX_LEN];
+        let lower = &mut buf[..s.len().min(2 * MAX_LEN)];
+        for (l, b) in lower.iter_mut().zip(s) {
+            *l = b.to_ascii_lowercase();
+        }
+        let lower = &*lower;
+        let core = trim_spaces(lower);
+        if core.len() >= 2 && core.iter().all(u8::is_ascii_lowercase) {
+            // Inside a common word, or one with spaces around it.
+            if self.in_words.contains(core) {
+                return 1e-3;
+            }
+            // Word endings are common whatever the word.
+            let endings: [&[u8]; 8] = [
+                b"ing", b"tion", b"ed", b"able", b"ment", b"ness", b"er",
+                b"es",
+            ];
+            if lower.last() == Some(&b' ')
+                && endings.iter().any(|e| core.ends_with(e))
+            {
+                return 5e-4;
+            }
+        }
+        let mut rate = 1.0;
+        for (i, &b) in s.iter().enumerate() {
+            let mut r = byte_rate(b);
+            if let Some(&a) = i.checked_sub(1).and_then(|j| s.get(j)) {
+                // Letters follow letters far more often than chance, in
+                // words; the common pairs most of all.
+                if a.is_ascii_lowercase() && b.is_ascii_lowercase() {
+                    let common = PAIR_TABLE[usize::from(a - b'a')]
+                        & (1 << (b - b'a'))
+                        != 0;
+                    r *= if common { 8.0 } else { 2.0 };
+                } else if a.is_ascii_uppercase() && b.is_ascii_lowercase()
+                    || a == b' ' && b.is_ascii_lowercase()
+                    || a.is_ascii_lowercase() && b == b' '
+                {
+                    r *= 3.0;
+                }
+            }
+            rate *= r.min(1.0);
+        }
+        rate
+    }
+}
+
+fn trim_spaces(mut s: &[u8]) -> &[u8] {
+    while let [b' ', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' '] = s {
+        s = rest;
+    }
+    s
+}
+
+/// A substring of some literals, and which.
+struct Candidate<'a> {
+    bytes: &'a [u8],
+    /// Indices of the literals holding it, ascending.
+    literals: Vec<u32>,
+    /// Its estimated rate in log text; Teddy's cost follows the rate of
+    /// the first bytes it fingerprints, the verification's the whole.
+    cost: f64,
+}
+
+/// The literals holding a substring.
+enum Holders {
+    One(u32),
+    /// Ascending.
+    Many(Vec<u32>),
+}
+
+/// Whether `a` is a better pick than `b`, held by the same literals.
+fn cheaper(a: &Candidate<'_>, b: &Candidate<'_>) -> bool {
+    a.cost
+        .total_cmp(&b.cost)
+        .then(b.bytes.len().cmp(&a.bytes.len()))
+        .then(a.bytes.cmp(b.bytes))
+        .is_lt()
+}
+
+/// A candidate in the greedy's queue: cheapest cost per newly covered
+/// literal first; ties go to the longer, then the smaller needle, so the
+/// choice never depends on hashing order.
+struct Queued {
+    score: f64,
+    len: usize,
+    index: usize,
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap pops the greatest: the lowest score is the greatest.
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(self.len.cmp(&other.len))
+            .then(other.index.cmp(&self.index))
+    }
+}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Queued {}
+
+/// The needles for `literals` (none empty): at most [`MAX_NEEDLES`] when
+/// the literals allow it, each literal holding at least one, none holding
+/// another (so at most one needle starts at any offset of a text).
+pub(crate) fn choose(literals: &[&[u8]]) -> Vec<Vec<u8>> {
+    let model = RateModel::new();
+    // Who holds each substring: mostly a single literal.
+    let mut holders: HashMap<&[u8], Holders> = HashMap::new();
+    for (li, lit) in literals.iter().enumerate() {
+        let li = li as u32;
+        let lens = if lit.len() < MIN_LEN {
+            lit.len()..=lit.len()
+        } else {
+            MIN_LEN..=MAX_LEN.min(lit.len())
+        };
+        for len in lens {
+            for start in 0..=lit.len() - len {
+                match holders.entry(&lit[start..start + len]) {
+                    Entry::Vacant(v) => {
+                        v.insert(Holders::One(li));
+                    }
+                    Entry::Occupied(mut o) => match o.get_mut() {
+                        Holders::One(l) if *l == li => {}
+                        Holders::One(l) => {
+                            let first = *l;
+                            o.insert(Holders::Many(vec![first, li]));
+                        }
+                        Holders::Many(v) => {
+                            if v.last() != Some(&li) {
+                                v.push(li);
+                            }
+                        }
+                    },
+                }
+            }
+        }
+    }
+    // Of the substrings held by the same literals, only the cheapest can
+    // be worth choosing (ties: the longest, then the smallest), which
+    // leaves about one per literal and one per shared substring.
+    let mut single: Vec<Option<Candidate<'_>>> =
+        (0..literals.len()).map(|_| None).collect();
+    let mut shared: HashMap<Vec<u32>, Option<Candidate<'_>>> = HashMap::new();
+    for (bytes, held) in holders {
+        let head = model.rate(&bytes[..bytes.len().min(MIN_LEN)]);
+        let c = Candidate {
+            bytes,
+            literals: Vec::new(),
+            cost: head + model.rate(bytes),
+        };
+        let slot = match held {
+            Holders::One(l) => &mut single[l as usize],
+            Holders::Many(v) => shared.entry(v).or_insert(None),
+        };
+        if slot.as_ref().is_none_or(|old| cheaper(&c, old)) {
+            *slot = Some(c);
+        }
+    }
+    let mut candidates: Vec<Candidate<'_>> = Vec::new();
+    for (li, c) in single.into_iter().enumerate() {
+        candidates
+            .extend(c.map(|c| Candidate { literals: vec![li as u32], ..c }));
+    }
+    for (literals, c) in shared {
+        candidates.extend(c.map(|c| Candidate { literals, ..c }));
+    }
+    // Hash order is not stable across runs; the greedy's ties must be.
+    candidates.sort_unstable_by(|a, b| a.bytes.cmp(b.bytes));
+    // A fixed cost per needle trades rare needles against few: the
+    // smallest that makes the set fit the packed searcher, found by
+    // bisection (in log scale; the set shrinks as the cost grows).
+    let (mut low, mut high) = (1e-7_f64, 1.0_f64);
+    let mut needles = cover(&candidates, literals.len(), high);
+    if needles.len() <= MAX_NEEDLES {
+        let rarest = cover(&candidates, literals.len(), low);
+        if rarest.len() <= MAX_NEEDLES {
+            needles = rarest;
+        } else {
+            for _ in 0..10 {
+                let mid = (low * high).sqrt();
+                let set = cover(&candidates, literals.len(), mid);
+                if set.len() <= MAX_NEEDLES {
+                    high = mid;
+                    needles = set;
+                } else {
+                    low = mid;
+                }
+            }
+        }
+    }
+    // A needle holding another is redundant: every literal holding it
+    // holds the shorter one too.
+    needles.sort_by_key(|&i| (candidates[i].bytes.len(), candidates[i].bytes));
+    let mut kept: Vec<usize> = Vec::with_capacity(needles.len());
+    for i in needles {
+        let n = candidates[i].bytes;
+        if !kept
+            .iter()
+            .any(|&k| memmem::find(n, candidates[k].bytes).is_some())
+        {
+            kept.push(i);
+        }
+    }
+    // Rarest first: a literal is compared at the hits of the first needle
+    // it holds, so the common needles get as few literals as possible.
+    kept.sort_by(|&a, &b| {
+        let (a, b) = (&candidates[a], &candidates[b]);
+        a.cost.total_cmp(&b.cost).then(a.bytes.cmp(b.bytes))
+    });
+    kept.into_iter().map(|i| candidates[i].bytes.to_vec()).collect()
+}
+
+/// Greedy weighted set cover of the literals by the candidates.
+fn cover(
+    candidates: &[Candidate<'_>],
+    literal_count: usize,
+    per_needle: f64,
+) -> Vec<usize> {
+    let mut covered = vec![false; literal_count];
+    let mut left = literal_count;
+    // Each hit costs a restart of the search, and a comparison for each
+    // literal the needle was chosen for.
+    let score = |c: &Candidate<'_>, n: usize| {
+        (c.cost * (1.0 + COMPARE_COST * n as f64) + per_needle) / n as f64
+    };
+    let mut queue: BinaryHeap<Queued> = candidates
+        .iter()
+        .enumerate()
+        .map(|(index, c)| Queued {
+            score: score(c, c.literals.len()),
+            len: c.bytes.len(),
+            index,
+        })
+        .collect();
+    let mut chosen = Vec::new();
+    while left > 0 {
+        let Some(top) = queue.pop() else { break };
+        let c = &candidates[top.index];
+        let fresh =
+            c.literals.iter().filter(|&&l| !covered[l as usize]).count();
+        if fresh == 0 {
+            continue;
+        }
+        // Scores only grow as literals get covered: if this one's, brought
+        // up to date, still beats the next in line, it is the best.
+        let current = Queued { score: score(c, fresh), ..top };
+        if queue.peek().is_some_and(|next| *next > current) {
+            queue.push(current);
+            continue;
+        }
+        for &l in &c.literals {
+            if !covered[l as usize] {
+                covered[l as usize] = true;
+                left -= 1;
+            }
+        }
+        chosen.push(top.index);
+    }
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holds_one(lit: &[u8], needles: &[Vec<u8>]) -> bool {
+        needles.iter().any(|n| memmem::find(lit, n).is_some())
+    }
+
+    #[test]
+    fn every_literal_holds_a_needle_and_no_needle_holds_another() {
+        let pack = crate::Pack::embedded().unwrap();
+        let mut literals: Vec<&[u8]> = pack
+            .signatures()
+            .iter()
+            .flat_map(|s| s.patterns.iter().map(|p| p.as_bytes()))
+            .collect();
+        literals.sort();
+        literals.dedup();
+        let needles = choose(&literals);
+        assert!(needles.len() <= MAX_NEEDLES, "{}", needles.len());
+        for lit in &literals {
+            assert!(
+                holds_one(lit, &needles),
+                "{:?}",
+                String::from_utf8_lossy(lit)
+            );
+        }
+        for (i, a) in needles.iter().enumerate() {
+            for (j, b) in needles.iter().enumerate() {
+                assert!(i == j || memmem::find(a, b).is_none());
+            }
+        }
+        assert_eq!(needles, choose(&literals), "not deterministic");
+    }
+
+    #[test]
+    fn short_literals_are_their_own_needles() {
+        let needles = choose(&[b"ab", b"xyz", b"abcdef"]);
+        assert!(needles.contains(&b"ab".to_vec()));
+        assert!(needles.contains(&b"xyz".to_vec()));
+        assert_eq!(needles.len(), 2, "abcdef holds ab");
+    }
+
+    #[test]
+    fn rare_bytes_beat_common_words() {
+        let m = RateModel::new();
+        assert!(m.rate(b"KMS_") < m.rate(b"tion"));
+        assert!(m.rate(b"Kms") < m.rate(b" the"));
+        assert!(m.rate(b"x509") < m.rate(b"fail"));
+    }
+}
