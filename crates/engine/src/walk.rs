@@ -282,6 +282,19 @@ impl<'s, 'm> Walker<'s, 'm> {
     /// A folder: listed in order, its files scanned in parallel. Links are
     /// never followed, so a scan cannot leave the folder or loop.
     fn dir(&self, part: &mut Part, root: &Path, display: &str) {
+        let files = self.list(part, root, display);
+        self.scan_listed(part, &files);
+    }
+
+    /// The regular files below `root`, in name order, as (path, virtual
+    /// path, relative path); links and special files are recorded as
+    /// skipped, unreadable entries as errors.
+    fn list(
+        &self,
+        part: &mut Part,
+        root: &Path,
+        display: &str,
+    ) -> Vec<(std::path::PathBuf, String, String)> {
         let mut files = Vec::new();
         let follow = self.s.config.follow_links;
         for entry in
@@ -318,6 +331,17 @@ impl<'s, 'm> Walker<'s, 'm> {
                 part.skip(&vpath, "special file (FIFO, socket or device)");
             }
         }
+        files
+    }
+
+    /// Scans listed files in parallel. A file may have changed since it
+    /// was listed: one that vanished is an error naming it, one that
+    /// shrank or grew is read as it is now.
+    fn scan_listed(
+        &self,
+        part: &mut Part,
+        files: &[(std::path::PathBuf, String, String)],
+    ) {
         let parts: Vec<Part> = files
             .par_iter()
             .map(|(path, vpath, rel)| {
@@ -860,5 +884,57 @@ impl<R: Read> Read for Counting<'_, R> {
         let n = self.inner.read(buf)?;
         self.read += n as u64;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use logsift_signatures::Pack;
+
+    const TLS: &str = "x net/http: TLS handshake timeout\n";
+
+    #[test]
+    fn files_that_vanish_or_shrink_after_listing() {
+        let pack = Pack::embedded().unwrap();
+        let matcher = pack.compile();
+        let scanner = Scanner::new(&matcher, crate::Config::default());
+        let dir = std::env::temp_dir()
+            .join(format!("logsift-walk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.log"), TLS).unwrap();
+        std::fs::write(dir.join("gone.log"), TLS).unwrap();
+        std::fs::write(
+            dir.join("shrinks.log"),
+            format!("{TLS}{}", "y".repeat(4096)),
+        )
+        .unwrap();
+
+        let w = Walker::new(&scanner, None, None);
+        let mut part = Part::default();
+        let files = w.list(&mut part, &dir, "d");
+        assert_eq!(files.len(), 3);
+        // Between listing and reading: one file is removed, one cut short.
+        std::fs::remove_file(dir.join("gone.log")).unwrap();
+        let f = std::fs::File::options()
+            .write(true)
+            .open(dir.join("shrinks.log"))
+            .unwrap();
+        f.set_len(TLS.len() as u64).unwrap();
+        w.scan_listed(&mut part, &files);
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        assert_eq!(part.errors.len(), 1, "{:?}", part.errors);
+        assert_eq!(part.errors[0].path, "d/gone.log");
+        assert!(
+            part.errors[0].message.starts_with("cannot open"),
+            "{:?}",
+            part.errors
+        );
+        let mut paths: Vec<&str> =
+            part.findings.iter().map(|f| f.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(paths, ["d/a.log", "d/shrinks.log"]);
+        assert_eq!(part.files, 2);
     }
 }
