@@ -19,8 +19,8 @@
 #   batch            20 smaller bundles, -j1 and -j2
 #
 # and peak RSS with /usr/bin/time -v. Each ratio is the median over the
-# rounds of that round's ratio. Results are printed and written, with the
-# raw hyperfine JSON, to benches/runs/<date>-<machine>/.
+# rounds of that round's ratio (benches/summarize.py). Results are printed
+# and written, with the raw hyperfine JSON, to benches/runs/<date>-<machine>/.
 #
 # Environment:
 #   LOGSIFT_BENCH_DIR   cache of generated inputs (default ~/.cache/logsift-bench)
@@ -169,7 +169,14 @@ for i in "${!NAMES[@]}"; do ARGS+=(-n "${NAMES[$i]}" "${CMDS[$i]}"); done
 
 # Whatever else runs on the machine skews every number: keep a note of it.
 busy() {
-    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    # Cores kept busy by others: /proc/stat over two quiet seconds.
+    local a b
+    a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+    sleep 2
+    b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+    echo "$a $b" | awk -v n="$(nproc)" '{
+        busy = $3 - $1; idle = $4 - $2
+        printf "other load: %.2f of %d cores busy\n", n * busy / (busy + idle), n }'
     echo "busiest processes (%CPU over their lifetime, command):"
     ps -eo pcpu=,comm= --sort=-pcpu | head -4 | sed 's/^/    /'
 }
@@ -232,44 +239,7 @@ describe() {
 }
 
 describe >"$WORK/machine.txt"
-python3 - "$WORK" "$TEXT_BYTES" >"$WORK/summary.md" <<'EOF'
-import glob, json, os, statistics, sys
-
-work, text_bytes = sys.argv[1], int(sys.argv[2])
-rounds = []
-for path in sorted(glob.glob(os.path.join(work, "rounds", "round-*.json"))):
-    rounds.append({r["command"]: r["mean"] for r in json.load(open(path))["results"]})
-med = lambda name: statistics.median(r[name] for r in rounds)
-ratio = lambda a, b: statistics.median(r[a] / r[b] for r in rounds)
-
-rss = {}
-for line in open(os.path.join(work, "rss.txt")):
-    label, kb, wall = line.split()
-    rss[label] = (int(kb), wall)
-
-print(open(os.path.join(work, "machine.txt")).read().rstrip().replace("\n", "  \n"))
-print()
-print("| command | median s | GB/s of logs |")
-print("| --- | ---: | ---: |")
-for name in rounds[0]:
-    gbs = "" if name.startswith("batch") else f"{text_bytes / med(name) / 1e9:.2f}"
-    print(f"| {name} | {med(name):.2f} | {gbs} |")
-print()
-print("| target | measured | goal | met |")
-print("| --- | ---: | --- | --- |")
-def row(what, value, goal, ok, fmt="{:.2f}x"):
-    print(f"| {what} | {fmt.format(value)} | {goal} | {'yes' if ok else 'NO'} |")
-v = ratio("logsift-j2", "inflate-only"); row("2 threads: time / inflate-only time", v, "<= 1.15x", v <= 1.15)
-v = ratio("rg-z", "logsift-j2"); row("2 threads: speed-up over `rg -z -c -F -f`", v, ">= 2.5x", v >= 2.5)
-v = ratio("zcat-grep", "logsift-j2"); row("2 threads: speed-up over `zcat \\| grep -F -c -f`", v, ">= 2.5x", v >= 2.5)
-v = ratio("rg-z", "logsift-j1"); row("1 thread: speed-up over `rg -z`", v, ">= 2x", v >= 2)
-v = ratio("dir-rg-z", "dir-logsift-j2"); row("extracted folder: speed-up over `rg -z -c -F -f`", v, ">= 1x", v >= 1)
-v = ratio("tripled-j2", "logsift-j2"); row("tripled pack / built-in pack, 2 threads", v, "<= 1.25x", v <= 1.25)
-v = ratio("tripled-j1", "logsift-j1"); row("tripled pack / built-in pack, 1 thread", v, "<= 1.25x", v <= 1.25)
-for label, (kb, wall) in rss.items():
-    row(f"peak RSS, {label} (wall {wall})", kb / 1024, "<= 64 MiB", kb <= 64 * 1024, "{:.1f} MiB")
-v = ratio("batch-j1", "batch-j2"); row("batch of 20 bundles: 2-thread / 1-thread throughput", v, ">= 1.8x", v >= 1.8)
-EOF
+python3 "$ROOT/benches/summarize.py" "$WORK" >"$WORK/summary.md"
 
 cat "$WORK/summary.md"
 

@@ -39,7 +39,9 @@ fn slow_group<'c>(
 
 fn compile(c: &mut Criterion) {
     let mut g = c.benchmark_group("compile");
-    g.sample_size(20).warm_up_time(Duration::from_secs(1));
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
     g.bench_function("embedded", |b| {
         b.iter(|| black_box(Pack::embedded().unwrap().compile()))
     });
