@@ -23,7 +23,7 @@ use std::path::Path;
 
 use globset::{GlobBuilder, GlobMatcher};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
-use logsift_signatures::Diagnostic;
+use logsift_signatures::{Diagnostic, line_col};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -269,38 +269,17 @@ fn date(v: &toml::Value) -> Option<Date> {
     }
 }
 
+/// A problem at an offset of `text`, or with the whole file.
 fn diagnostic(
     file: &str,
     text: &str,
     offset: Option<usize>,
     message: String,
 ) -> Diagnostic {
-    let Some(offset) = offset else {
-        return Diagnostic {
-            file: file.to_string(),
-            line: 0,
-            col: 0,
-            message,
-            snippet: None,
-        };
-    };
-    let (line, col) = line_col(text, offset);
-    let snippet = text
-        .lines()
-        .nth(line.saturating_sub(1))
-        .map(|l| l.trim_end().to_string())
-        .filter(|l| !l.is_empty());
-    Diagnostic { file: file.to_string(), line, col, message, snippet }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
+    match offset {
+        Some(offset) => Diagnostic::at(file, text, offset, message),
+        None => Diagnostic::file(file, message),
+    }
 }
 
 #[cfg(test)]

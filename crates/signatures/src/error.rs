@@ -18,8 +18,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A problem at a byte offset of `text`.
-    pub(crate) fn at(
+    /// A problem at a byte offset of `text`, with the offending line as
+    /// its snippet.
+    pub fn at(
         file: &str,
         text: &str,
         offset: usize,
@@ -41,7 +42,7 @@ impl Diagnostic {
     }
 
     /// A problem with a whole file.
-    pub(crate) fn file(file: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn file(file: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             file: file.to_string(),
             line: 0,
@@ -108,7 +109,7 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;

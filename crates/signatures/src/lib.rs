@@ -29,7 +29,7 @@ mod needles;
 mod pack;
 
 pub use crate::{
-    error::{Diagnostic, LoadError},
+    error::{Diagnostic, LoadError, line_col},
     lint::lint,
     matcher::Matcher,
     model::{Diagnosis, Examples, Origin, Severity, Signature, SourceKind},

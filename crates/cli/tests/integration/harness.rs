@@ -109,21 +109,31 @@ pub fn run(dir: &Dir, args: &[&str]) -> Output {
 /// Validates a report against `schema/report.schema.json`.
 pub fn validate(report: &Value) {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    let v = VALIDATOR.get_or_init(|| {
-        let text =
-            std::fs::read_to_string(root().join("schema/report.schema.json"))
-                .expect("schema file");
-        let schema: Value =
-            serde_json::from_str(&text).expect("schema is JSON");
-        jsonschema::validator_for(&schema).expect("schema compiles")
+    check_schema(&VALIDATOR, "schema/report.schema.json", "report", report);
+}
+
+/// Validates `doc` against the committed schema at `rel`, compiled once.
+fn check_schema(
+    cell: &OnceLock<jsonschema::Validator>,
+    rel: &str,
+    what: &str,
+    doc: &Value,
+) {
+    let v = cell.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join(rel))
+            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let schema: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{rel} is not JSON: {e}"));
+        jsonschema::validator_for(&schema)
+            .unwrap_or_else(|e| panic!("{rel} does not compile: {e}"))
     });
     let errors: Vec<String> = v
-        .iter_errors(report)
+        .iter_errors(doc)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(
         errors.is_empty(),
-        "report does not match the schema:\n{}",
+        "{what} does not match the schema:\n{}",
         errors.join("\n")
     );
 }
@@ -229,21 +239,5 @@ pub fn run_measured(
 /// Validates a fleet summary against `schema/summary.schema.json`.
 pub fn validate_summary(summary: &Value) {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    let v = VALIDATOR.get_or_init(|| {
-        let text =
-            std::fs::read_to_string(root().join("schema/summary.schema.json"))
-                .expect("summary schema file");
-        let schema: Value =
-            serde_json::from_str(&text).expect("summary schema is JSON");
-        jsonschema::validator_for(&schema).expect("summary schema compiles")
-    });
-    let errors: Vec<String> = v
-        .iter_errors(summary)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "summary does not match the schema:\n{}",
-        errors.join("\n")
-    );
+    check_schema(&VALIDATOR, "schema/summary.schema.json", "summary", summary);
 }
