@@ -352,6 +352,18 @@ mod tests {
         assert!(literals > 100, "{literals}");
     }
 
+    /// The packs `compare.sh` measures: the built-in one fits one needle
+    /// searcher, the tripled one is worth a second pass.
+    #[test]
+    fn tripled_pack_takes_a_second_searcher() {
+        let base = logsift_signatures::Pack::embedded().unwrap();
+        assert_eq!(base.compile().searchers(), 1);
+        let mut pack = logsift_signatures::Pack::embedded().unwrap();
+        let toml = synthetic_pack(2 * base.len(), 1, &embedded_literals());
+        pack.add_toml("synthetic.toml", &toml).unwrap();
+        assert_eq!(pack.compile().searchers(), 2);
+    }
+
     #[test]
     fn inflate_bundle_reads_inner_members() {
         let text = b"line one\nline two\n".repeat(100);

@@ -231,8 +231,9 @@ impl LineScanner<'_> {
     fn search(&mut self, region: &[u8], tally: &mut FileTally) {
         let mut pos = 0;
         let mut counted = 0;
+        let mut candidates = self.matcher.candidates(region);
         while pos < region.len() {
-            let Some(hit) = self.matcher.next_candidate(region, pos) else {
+            let Some(hit) = candidates.next_from(pos) else {
                 break;
             };
             let start =

@@ -3,8 +3,9 @@
 //!
 //! The scan finds the next literal anywhere in a buffer of many lines: it
 //! searches for a few short needles that the literals hold (see
-//! `needles.rs`) with the packed SIMD searcher, and compares, at each
-//! needle hit, the literals holding that needle. Only the line around a
+//! `needles.rs`) with the packed SIMD searcher (one, or for a very large
+//! pack several, each keeping its next hit until the caller passes it),
+//! and compares, at each needle hit, the literals holding that needle. Only the line around a
 //! literal is examined further: which literals it holds (overlapping
 //! search on the short line), which signatures those belong to, whether
 //! the file's kind admits them, their exclusions and regexes. Healthy
@@ -38,19 +39,23 @@ enum Finder {
     /// An automaton over the needles, where the packed searcher is not
     /// available (a CPU without SSSE3) or the needles are too many.
     Automaton(AhoCorasick),
-    /// Nothing to search for.
-    Nothing,
 }
 
 /// Finds where a literal starts: the next needle hit, then the literals
 /// holding that needle, compared in place.
 struct Scan {
+    /// One searcher per group of needles; a text is searched by each.
+    groups: Vec<Group>,
+    literals: Vec<Box<[u8]>>,
+}
+
+/// One searcher, over one group of needles.
+struct Group {
     finder: Finder,
     /// Per needle, the literals assigned to it. Each literal is assigned
     /// to one needle it holds; every occurrence of the literal is then
     /// found at that needle's hit, since every needle start is visited.
     verify: Vec<Assignment>,
-    literals: Vec<Box<[u8]>>,
 }
 
 /// The literals assigned to one needle. A common needle can carry dozens;
@@ -144,48 +149,49 @@ impl Scan {
         let literals: Vec<Box<[u8]>> =
             bytes.iter().map(|&l| Box::from(l)).collect();
         if bytes.is_empty() {
-            return Scan {
-                finder: Finder::Nothing,
-                verify: Vec::new(),
-                literals,
-            };
+            return Scan { groups: Vec::new(), literals };
         }
         // Validated packs have no empty literal (which would make every
         // offset a hit), and needles::choose gives every literal a needle;
         // should either fail, search for the literals themselves.
-        let needles = if bytes.iter().any(|l| l.is_empty()) {
+        let groups = if bytes.iter().any(|l| l.is_empty()) {
             Vec::new()
         } else {
             needles::choose(&bytes)
         };
-        let mut verify: Vec<Assignment> =
-            needles.iter().map(|n| Assignment::new(n.len())).collect();
+        Scan::with_needles(&bytes, literals, &groups)
+    }
+
+    /// Searches for `groups` of needles, one searcher each.
+    fn with_needles(
+        bytes: &[&[u8]],
+        literals: Vec<Box<[u8]>>,
+        groups: &[Vec<Vec<u8>>],
+    ) -> Scan {
+        let mut verify: Vec<Vec<Assignment>> = groups
+            .iter()
+            .map(|g| g.iter().map(|n| Assignment::new(n.len())).collect())
+            .collect();
         for (li, lit) in bytes.iter().enumerate() {
-            let found = needles
-                .iter()
-                .enumerate()
-                .find_map(|(ni, n)| memmem::find(lit, n).map(|off| (ni, off)));
-            let Some((ni, off)) = found else {
-                return Scan::literals_only(&bytes, literals);
+            let found = groups.iter().enumerate().find_map(|(gi, g)| {
+                g.iter().enumerate().find_map(|(ni, n)| {
+                    memmem::find(lit, n).map(|off| (gi, ni, off))
+                })
+            });
+            let Some((gi, ni, off)) = found else {
+                return Scan::literals_only(bytes, literals);
             };
-            verify[ni].add(li, lit, off);
+            verify[gi][ni].add(li, lit, off);
         }
-        let verify = verify.into_iter().map(Assignment::sort).collect();
-        let finder = packed::Config::new()
-            .match_kind(packed::MatchKind::LeftmostFirst)
-            .builder()
-            .extend(&needles)
-            .build()
-            .map_or_else(
-                || {
-                    Finder::Automaton(build_automaton(
-                        &needles,
-                        MatchKind::LeftmostFirst,
-                    ))
-                },
-                Finder::Packed,
-            );
-        Scan { finder, verify, literals }
+        let groups = groups
+            .iter()
+            .zip(verify)
+            .map(|(needles, verify)| Group {
+                finder: Finder::new(needles),
+                verify: verify.into_iter().map(Assignment::sort).collect(),
+            })
+            .collect();
+        Scan { groups, literals }
     }
 
     /// The slow but plain way: an automaton over the literals, each its
@@ -204,31 +210,23 @@ impl Scan {
                 a
             })
             .collect();
-        Scan { finder, verify, literals }
+        Scan { groups: vec![Group { finder, verify }], literals }
     }
 
-    /// The next needle hit at or after `at`: (offset, needle index).
-    #[inline]
-    fn next_hit(&self, haystack: &[u8], at: usize) -> Option<(usize, usize)> {
-        match &self.finder {
-            Finder::Packed(s) => s
-                .find_in(haystack, Span::from(at..haystack.len()))
-                .map(|m| (m.start(), m.pattern().as_usize())),
-            Finder::Automaton(ac) => ac
-                .find(Input::new(haystack).range(at..))
-                .map(|m| (m.start(), m.pattern().as_usize())),
-            Finder::Nothing => None,
-        }
-    }
-
-    /// The start of a literal found in `haystack` at or after `from`: at
-    /// a needle hit, the first literal assigned to that needle that is
-    /// really there.
-    fn find(&self, haystack: &[u8], from: usize) -> Option<usize> {
+    /// The start of a literal found in `haystack` at or after `from` by
+    /// group `g`: at a needle hit, the first literal assigned to that
+    /// needle that is really there. Of two literals in different lines,
+    /// the earlier line's is found first: a needle lies in its literal.
+    fn find_in_group(
+        &self,
+        g: &Group,
+        haystack: &[u8],
+        from: usize,
+    ) -> Option<usize> {
         let mut at = from;
         while at <= haystack.len() {
-            let (hit, needle) = self.next_hit(haystack, at)?;
-            for v in self.verify[needle].at(haystack, hit) {
+            let (hit, needle) = g.finder.next_hit(haystack, at)?;
+            for v in g.verify[needle].at(haystack, hit) {
                 let Some(start) = hit.checked_sub(v.offset as usize) else {
                     continue;
                 };
@@ -252,6 +250,96 @@ impl Scan {
             at = hit + 1;
         }
         None
+    }
+}
+
+impl Scan {
+    fn candidates<'h>(&self, haystack: &'h [u8]) -> Candidates<'_, 'h> {
+        Candidates {
+            scan: self,
+            haystack,
+            ahead: vec![
+                Ahead { from: usize::MAX, found: None };
+                self.groups.len()
+            ],
+        }
+    }
+}
+
+impl Finder {
+    fn new(needles: &[Vec<u8>]) -> Finder {
+        packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(needles)
+            .build()
+            .map_or_else(
+                || {
+                    Finder::Automaton(build_automaton(
+                        needles,
+                        MatchKind::LeftmostFirst,
+                    ))
+                },
+                Finder::Packed,
+            )
+    }
+
+    /// The next needle hit at or after `at`: (offset, needle index).
+    #[inline]
+    fn next_hit(&self, haystack: &[u8], at: usize) -> Option<(usize, usize)> {
+        match self {
+            Finder::Packed(s) => s
+                .find_in(haystack, Span::from(at..haystack.len()))
+                .map(|m| (m.start(), m.pattern().as_usize())),
+            Finder::Automaton(ac) => ac
+                .find(Input::new(haystack).range(at..))
+                .map(|m| (m.start(), m.pattern().as_usize())),
+        }
+    }
+}
+
+/// Where the candidate lines of one text are, found in order: see
+/// [`Matcher::candidates`].
+pub struct Candidates<'m, 'h> {
+    scan: &'m Scan,
+    haystack: &'h [u8],
+    /// Per group, what its last search found and from where: a group's
+    /// next literal is searched for again only once the caller has moved
+    /// past it, so no group searches a stretch of text twice.
+    ahead: Vec<Ahead>,
+}
+
+#[derive(Clone, Copy)]
+struct Ahead {
+    from: usize,
+    found: Option<usize>,
+}
+
+impl Candidates<'_, '_> {
+    /// The start of the first literal at or after `from`. Calls must not
+    /// go backwards: `from` at least the previous call's.
+    pub fn next_from(&mut self, from: usize) -> Option<usize> {
+        let scan = self.scan;
+        if let [g] = &scan.groups[..] {
+            return scan.find_in_group(g, self.haystack, from);
+        }
+        let mut first: Option<usize> = None;
+        for (g, ahead) in scan.groups.iter().zip(&mut self.ahead) {
+            // A search from `ahead.from` that found nothing before
+            // `ahead.found` finds the same from any later `from` up to it.
+            let still = ahead.from <= from
+                && ahead.found.is_none_or(|found| found >= from);
+            if !still {
+                *ahead = Ahead {
+                    from,
+                    found: scan.find_in_group(g, self.haystack, from),
+                };
+            }
+            if let Some(found) = ahead.found {
+                first = Some(first.map_or(found, |f| f.min(found)));
+            }
+        }
+        first
     }
 }
 
@@ -282,6 +370,7 @@ impl std::fmt::Debug for Matcher {
         f.debug_struct("Matcher")
             .field("literals", &self.owners.len())
             .field("signatures", &self.compiled.len())
+            .field("searchers", &self.searchers())
             .finish()
     }
 }
@@ -337,13 +426,28 @@ impl Matcher {
 
     /// The offset of the next literal hit in `haystack[from..]`, as an
     /// absolute offset. Lines without one cannot match any signature.
-    #[inline]
+    /// To walk a text hit by hit, [`Matcher::candidates`] is faster.
     pub fn next_candidate(
         &self,
         haystack: &[u8],
         from: usize,
     ) -> Option<usize> {
-        self.scan.find(haystack, from)
+        self.candidates(haystack).next_from(from)
+    }
+
+    /// Finds the literal hits of `haystack` one after the other, each
+    /// search taking up where the last left off.
+    pub fn candidates<'m, 'h>(
+        &'m self,
+        haystack: &'h [u8],
+    ) -> Candidates<'m, 'h> {
+        self.scan.candidates(haystack)
+    }
+
+    /// How many searchers (passes over each text) the needle search
+    /// runs: one unless the pack is too large for one to stay fast.
+    pub fn searchers(&self) -> usize {
+        self.scan.groups.len()
     }
 
     /// The length of the longest literal, so a caller that must split a
@@ -539,7 +643,7 @@ fix = "x"
     /// as the engine walks them: next hit, then past its line.
     fn candidate_lines(
         text: &[u8],
-        next: impl Fn(usize) -> Option<usize>,
+        mut next: impl FnMut(usize) -> Option<usize>,
     ) -> Vec<usize> {
         let mut lines = Vec::new();
         let mut pos = 0;
@@ -557,7 +661,21 @@ fix = "x"
     /// Every line holding a literal is a candidate, and no other: the
     /// needle search finds the same lines as a search for the literals.
     fn same_candidates_as_literal_search(pack: &Pack, text: &[u8]) {
-        let m = pack.compile();
+        same_candidates_with(pack, pack.compile(), text);
+    }
+
+    /// `m` as [`Pack::compile`] builds it, but searching with `passes`
+    /// searchers.
+    fn in_passes(mut m: Matcher, passes: usize) -> Matcher {
+        let owned = m.scan.literals.clone();
+        let bytes: Vec<&[u8]> = owned.iter().map(|l| &**l).collect();
+        let groups = needles::choose_in(&bytes, passes);
+        assert_eq!(groups.len(), passes);
+        m.scan = Scan::with_needles(&bytes, owned.clone(), &groups);
+        m
+    }
+
+    fn same_candidates_with(pack: &Pack, m: Matcher, text: &[u8]) {
         let mut literals: Vec<&str> = pack
             .signatures()
             .iter()
@@ -571,6 +689,11 @@ fix = "x"
         });
         let got = candidate_lines(text, |at| m.next_candidate(text, at));
         assert_eq!(got, want);
+        // Walking with one cursor, which remembers each searcher's next
+        // hit, finds the same.
+        let mut cursor = m.candidates(text);
+        let walked = candidate_lines(text, |at| cursor.next_from(at));
+        assert_eq!(walked, want);
     }
 
     #[test]
@@ -609,9 +732,13 @@ fix = "x"
         let text =
             b"a\nNot Ready\nKubeletNotReady TLS handshake timeout\nbox\n\
                      Ready\nnothing\nTLS handshake timeou";
-        let slow = candidate_lines(text, |at| slow.find(text, at));
+        let slow =
+            candidate_lines(text, |at| slow.candidates(text).next_from(at));
         assert_eq!(slow, [2, 12, 50, 54]);
-        assert_eq!(candidate_lines(text, |at| fast.find(text, at)), slow);
+        assert_eq!(
+            candidate_lines(text, |at| fast.candidates(text).next_from(at)),
+            slow
+        );
     }
 
     #[test]
@@ -643,6 +770,75 @@ fix = "x"
         let mut pack = Pack::new();
         pack.add_toml("t.toml", &toml).unwrap();
         same_candidates_as_literal_search(&pack, text.as_bytes());
+    }
+
+    #[test]
+    fn several_searchers_miss_nothing() {
+        // The built-in pack and hundreds more literals of plain words: no
+        // 64 rare needles cover them all, so several searchers run, each
+        // ahead of the others at times.
+        let subjects =
+            ["csi driver", "mount helper", "load balancer", "fluent bit"];
+        let actions = [
+            "failed to attach",
+            "could not mount",
+            "gave up on",
+            "lost the",
+            "cannot resolve",
+        ];
+        let objects =
+            ["the volume", "the target group", "the lease", "the record"];
+        let states =
+            ["NotFound", "Throttled", "Expired", "Invalid", "Conflict"];
+        let nouns =
+            ["Volume", "Listener", "Queue", "Record", "Stream", "Mesh"];
+        let mut literals = Vec::new();
+        for s in subjects {
+            for a in actions {
+                for o in objects {
+                    literals.push(format!("{s} {a} {o}"));
+                }
+            }
+        }
+        for n in nouns {
+            for st in states {
+                for p in ["Ebs", "Efs", "Elb", "Sqs", "Ssm", "Imds"] {
+                    literals.push(format!("{p}{n}{st}"));
+                }
+            }
+        }
+        let mut toml = String::new();
+        for (i, lit) in literals.iter().enumerate() {
+            toml.push_str(&format!("[[signature]]\nid = \"x{i}\"\ntitle = \"t\"\nseverity = \"error\"\npatterns = [{lit:?}]\nfix = \"x\"\n"));
+        }
+        let mut pack = Pack::embedded().unwrap();
+        pack.add_toml("more.toml", &toml).unwrap();
+        let mut text = String::new();
+        for (i, lit) in literals.iter().enumerate() {
+            // Filler that hits common needles, literals alone, two to a
+            // line, back to back, and cut short.
+            text.push_str("I0101 the node failed to update the status of the container\n");
+            text.push_str(&format!("E0101 {lit}\n"));
+            if i % 3 == 0 {
+                let other = &literals[(i * 7) % literals.len()];
+                text.push_str(&format!("{other} and {lit}{lit}\n"));
+            }
+            text.push_str(&format!("{}\n", &lit[..lit.len() - 1]));
+        }
+        for sig in pack.signatures().iter().take(40) {
+            for ex in &sig.examples.matches {
+                text.push_str(ex);
+                text.push('\n');
+            }
+        }
+        let last = literals.last().unwrap();
+        for text in [text.clone(), format!("{text}{last}")] {
+            same_candidates_as_literal_search(&pack, text.as_bytes());
+            for passes in [2, 3] {
+                let m = in_passes(pack.compile(), passes);
+                same_candidates_with(&pack, m, text.as_bytes());
+            }
+        }
     }
 
     #[test]

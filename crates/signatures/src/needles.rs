@@ -12,6 +12,12 @@
 //! needles are chosen to be rare in logs: a weighted set cover, greedy,
 //! with each needle's cost its estimated rate in log text.
 //!
+//! When 64 rare needles cannot cover a pack, the choice is between common
+//! needles in one searcher and rare ones in several, each a pass over the
+//! text; the estimated cost decides. Within a searcher, the needles are
+//! ordered so that Teddy's buckets hold alike needles (see
+//! [`teddy_order`]), which decides how often it stops for nothing.
+//!
 //! The estimate knows nothing of the input; it is built from how often
 //! bytes and letter pairs occur in logs and from a list of words that
 //! fill node logs. A poor estimate only costs speed, never a match.
@@ -33,6 +39,15 @@ const MAX_LEN: usize = 8;
 const COMPARE_COST: f64 = 0.05;
 /// The most needles the packed searcher takes.
 pub(crate) const MAX_NEEDLES: usize = 64;
+/// The most searchers (passes over the text) worth running.
+const MAX_PASSES: usize = 4;
+/// What a pass of the packed searcher over a text costs, as the rate of
+/// needle hits (in the estimate's units) that costs as much to visit and
+/// verify. Measured on generated bundles (`benches/`): a pass over 1 GiB
+/// takes about 0.2 s on one core and a hit about 35 ns, so a pass is
+/// worth a rate of about 5.6e-3, and the estimate puts the needles common
+/// enough to matter at 3 to 4 times their measured rate.
+const PASS_COST: f64 = 2e-2;
 
 /// Words that fill kubelet, containerd, systemd and ipamd logs, and short
 /// English words: a needle inside one of them is hit at every line or so.
@@ -361,11 +376,194 @@ impl PartialEq for Queued {
 
 impl Eq for Queued {}
 
-/// The needles for `literals` (none empty): at most [`MAX_NEEDLES`] when
-/// the literals allow it, each literal holding at least one, none holding
-/// another (so at most one needle starts at any offset of a text).
-pub(crate) fn choose(literals: &[&[u8]]) -> Vec<Vec<u8>> {
-    let model = RateModel::new();
+/// The needles for `literals` (none empty), in groups of at most
+/// [`MAX_NEEDLES`], one packed searcher each: every literal holds at
+/// least one needle, and no needle holds another (so at most one needle
+/// starts at any offset of a text). Within the groups and across them,
+/// needles come rarest first.
+///
+/// One group is the fastest when the literals allow rare needles; a large
+/// pack of plain-word literals would have to settle for needles hit at
+/// every other line to fit in one, and a second pass over the text costs
+/// less than those hits. How many groups is chosen by the estimated cost.
+pub(crate) fn choose(literals: &[&[u8]]) -> Vec<Vec<Vec<u8>>> {
+    let candidates = candidates(literals, &RateModel::new());
+    let mut best: Option<(f64, usize, Vec<usize>)> = None;
+    for passes in 1..=MAX_PASSES {
+        if best.as_ref().is_some_and(|(c, ..)| *c <= passes as f64 * PASS_COST)
+        {
+            // The passes alone would cost more than the best so far.
+            break;
+        }
+        let (set, rarest) =
+            cover_within(&candidates, literals.len(), passes * MAX_NEEDLES);
+        let hits: f64 = set.iter().map(|&i| candidates[i].cost).sum();
+        let cost = passes as f64 * PASS_COST + hits;
+        if best.as_ref().is_none_or(|(c, ..)| cost < *c) {
+            best = Some((cost, passes, set));
+        }
+        if rarest {
+            // More room cannot buy rarer needles.
+            break;
+        }
+    }
+    match best {
+        Some((_, passes, set)) => arrange(&candidates, set, passes),
+        None => Vec::new(),
+    }
+}
+
+/// The chosen candidates as at least `passes` groups of at most
+/// [`MAX_NEEDLES`] needles, without redundant needles, rarest first.
+fn arrange(
+    candidates: &[Candidate<'_>],
+    mut needles: Vec<usize>,
+    passes: usize,
+) -> Vec<Vec<Vec<u8>>> {
+    // A needle holding another is redundant: every literal holding it
+    // holds the shorter one too.
+    needles.sort_by_key(|&i| (candidates[i].bytes.len(), candidates[i].bytes));
+    let mut kept: Vec<usize> = Vec::with_capacity(needles.len());
+    for i in needles {
+        let n = candidates[i].bytes;
+        if !kept
+            .iter()
+            .any(|&k| memmem::find(n, candidates[k].bytes).is_some())
+        {
+            kept.push(i);
+        }
+    }
+    // Rarest first: a literal is compared at the hits of the first needle
+    // it holds, so the common needles get as few literals as possible,
+    // and share the last searcher, whose hits are then mostly real.
+    kept.sort_by(|&a, &b| {
+        let (a, b) = (&candidates[a], &candidates[b]);
+        a.cost.total_cmp(&b.cost).then(a.bytes.cmp(b.bytes))
+    });
+    // Even groups: the packed searcher slows down with its needles.
+    let groups = passes.max(kept.len().div_ceil(MAX_NEEDLES)).max(1);
+    let size = kept.len().div_ceil(groups).max(1);
+    kept.chunks(size)
+        .map(|g| teddy_order(g.iter().map(|&i| candidates[i].bytes).collect()))
+        .collect()
+}
+
+/// The needles of one searcher in the order that makes the packed
+/// searcher put alike needles in the same bucket.
+///
+/// Teddy (the packed searcher) flags a text position for a bucket when
+/// each of the first bytes there has a low nybble and a high nybble found
+/// at that place in one of the bucket's needles, then compares the
+/// bucket's needles. A bucket of unlike needles admits most bytes, and
+/// its false alarms cost more than the search itself; Teddy assigns
+/// buckets by position in the list, so the order is ours to choose.
+fn teddy_order(mut needles: Vec<&[u8]>) -> Vec<Vec<u8>> {
+    let n = needles.len();
+    let buckets = if n > 32 { 16 } else { 8 };
+    let mask_len = needles.iter().map(|x| x.len()).min().unwrap_or(0).min(4);
+    // Start from sorted order (alike first bytes together), then swap
+    // needles between buckets while that lowers the estimated cost.
+    needles.sort_unstable();
+    // Teddy puts the needle at index i into bucket B - 1 - i % B, so
+    // bucket b here is index b, b + B, b + 2B, ...
+    let size = |b: usize| n / buckets + usize::from(b < n % buckets);
+    let mut groups: Vec<Vec<&[u8]>> = Vec::with_capacity(buckets);
+    let mut rest = needles.into_iter();
+    for b in 0..buckets {
+        groups.push(rest.by_ref().take(size(b)).collect());
+    }
+    let alarms = Alarms::new(mask_len);
+    let mut costs: Vec<f64> = groups.iter().map(|g| alarms.cost(g)).collect();
+    // A few rounds settle it; each is cheap next to a pass over a log.
+    for _ in 0..8 {
+        let mut improved = false;
+        for a in 0..buckets {
+            for b in a + 1..buckets {
+                for i in 0..groups[a].len() {
+                    for j in 0..groups[b].len() {
+                        let (x, y) = (groups[a][i], groups[b][j]);
+                        groups[a][i] = y;
+                        groups[b][j] = x;
+                        let ca = alarms.cost(&groups[a]);
+                        let cb = alarms.cost(&groups[b]);
+                        if ca + cb < (costs[a] + costs[b]) * (1.0 - 1e-9) {
+                            costs[a] = ca;
+                            costs[b] = cb;
+                            improved = true;
+                        } else {
+                            groups[a][i] = x;
+                            groups[b][j] = y;
+                        }
+                    }
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    (0..n)
+        .filter_map(|k| groups[k % buckets].get(k / buckets))
+        .map(|x| x.to_vec())
+        .collect()
+}
+
+/// Estimates the false alarms of a Teddy bucket: the rate of text
+/// positions it flags, times the needles compared at each.
+struct Alarms {
+    /// For each high nybble h and byte m: the rate of the bytes with high
+    /// nybble h and a low nybble in the bit set m, for the low nybbles
+    /// 0-7 (`low`) and 8-15 (`high`).
+    low: Vec<[f64; 256]>,
+    high: Vec<[f64; 256]>,
+    mask_len: usize,
+}
+
+impl Alarms {
+    fn new(mask_len: usize) -> Alarms {
+        let mut low = vec![[0.0; 256]; 16];
+        let mut high = vec![[0.0; 256]; 16];
+        for h in 0..16u8 {
+            for m in 0..256usize {
+                for bit in 0..8u8 {
+                    if m & 1 << bit != 0 {
+                        low[usize::from(h)][m] += byte_rate(h << 4 | bit);
+                        high[usize::from(h)][m] +=
+                            byte_rate(h << 4 | (bit + 8));
+                    }
+                }
+            }
+        }
+        Alarms { low, high, mask_len }
+    }
+
+    fn cost(&self, needles: &[&[u8]]) -> f64 {
+        let mut p = 1.0;
+        for j in 0..self.mask_len {
+            let (mut lo, mut hi) = (0u16, 0u16);
+            for n in needles {
+                lo |= 1 << (n[j] & 15);
+                hi |= 1 << (n[j] >> 4);
+            }
+            let [lo_low, lo_high] = lo.to_le_bytes();
+            let mut admitted = 0.0;
+            for h in 0..16 {
+                if hi & 1 << h != 0 {
+                    admitted += self.low[h][usize::from(lo_low)]
+                        + self.high[h][usize::from(lo_high)];
+                }
+            }
+            p *= admitted;
+        }
+        p * needles.len() as f64
+    }
+}
+
+/// Every substring of the literals worth choosing as a needle, sorted.
+fn candidates<'a>(
+    literals: &[&'a [u8]],
+    model: &RateModel,
+) -> Vec<Candidate<'a>> {
     // Who holds each substring: mostly a single literal.
     let mut holders: HashMap<&[u8], Holders> = HashMap::new();
     for (li, lit) in literals.iter().enumerate() {
@@ -428,48 +626,39 @@ pub(crate) fn choose(literals: &[&[u8]]) -> Vec<Vec<u8>> {
     }
     // Hash order is not stable across runs; the greedy's ties must be.
     candidates.sort_unstable_by(|a, b| a.bytes.cmp(b.bytes));
+    candidates
+}
+
+/// The rarest cover of the literals by at most `max` needles (or the
+/// fewest needles, if even those are more), and whether it is the rarest
+/// cover at any size.
+fn cover_within(
+    candidates: &[Candidate<'_>],
+    literal_count: usize,
+    max: usize,
+) -> (Vec<usize>, bool) {
     // A fixed cost per needle trades rare needles against few: the
-    // smallest that makes the set fit the packed searcher, found by
-    // bisection (in log scale; the set shrinks as the cost grows).
+    // smallest that makes the set fit, found by bisection (in log scale;
+    // the set shrinks as the cost grows).
     let (mut low, mut high) = (1e-7_f64, 1.0_f64);
-    let mut needles = cover(&candidates, literals.len(), high);
-    if needles.len() <= MAX_NEEDLES {
-        let rarest = cover(&candidates, literals.len(), low);
-        if rarest.len() <= MAX_NEEDLES {
-            needles = rarest;
-        } else {
-            for _ in 0..10 {
-                let mid = (low * high).sqrt();
-                let set = cover(&candidates, literals.len(), mid);
-                if set.len() <= MAX_NEEDLES {
-                    high = mid;
-                    needles = set;
-                } else {
-                    low = mid;
-                }
+    let rarest = cover(candidates, literal_count, low);
+    if rarest.len() <= max {
+        return (rarest, true);
+    }
+    let mut needles = cover(candidates, literal_count, high);
+    if needles.len() <= max {
+        for _ in 0..10 {
+            let mid = (low * high).sqrt();
+            let set = cover(candidates, literal_count, mid);
+            if set.len() <= max {
+                high = mid;
+                needles = set;
+            } else {
+                low = mid;
             }
         }
     }
-    // A needle holding another is redundant: every literal holding it
-    // holds the shorter one too.
-    needles.sort_by_key(|&i| (candidates[i].bytes.len(), candidates[i].bytes));
-    let mut kept: Vec<usize> = Vec::with_capacity(needles.len());
-    for i in needles {
-        let n = candidates[i].bytes;
-        if !kept
-            .iter()
-            .any(|&k| memmem::find(n, candidates[k].bytes).is_some())
-        {
-            kept.push(i);
-        }
-    }
-    // Rarest first: a literal is compared at the hits of the first needle
-    // it holds, so the common needles get as few literals as possible.
-    kept.sort_by(|&a, &b| {
-        let (a, b) = (&candidates[a], &candidates[b]);
-        a.cost.total_cmp(&b.cost).then(a.bytes.cmp(b.bytes))
-    });
-    kept.into_iter().map(|i| candidates[i].bytes.to_vec()).collect()
+    (needles, false)
 }
 
 /// Greedy weighted set cover of the literals by the candidates.
@@ -521,6 +710,19 @@ fn cover(
     chosen
 }
 
+/// The needles for `literals` as `passes` searchers of the rarest needles
+/// that fit, whatever that costs: for tests of several searchers.
+#[cfg(test)]
+pub(crate) fn choose_in(
+    literals: &[&[u8]],
+    passes: usize,
+) -> Vec<Vec<Vec<u8>>> {
+    let candidates = candidates(literals, &RateModel::new());
+    let (set, _) =
+        cover_within(&candidates, literals.len(), passes * MAX_NEEDLES);
+    arrange(&candidates, set, passes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,7 +741,9 @@ mod tests {
             .collect();
         literals.sort();
         literals.dedup();
-        let needles = choose(&literals);
+        let groups = choose(&literals);
+        assert_eq!(groups.len(), 1, "the built-in pack fits one searcher");
+        let needles: Vec<Vec<u8>> = groups.concat();
         assert!(needles.len() <= MAX_NEEDLES, "{}", needles.len());
         for lit in &literals {
             assert!(
@@ -553,15 +757,60 @@ mod tests {
                 assert!(i == j || memmem::find(a, b).is_none());
             }
         }
-        assert_eq!(needles, choose(&literals), "not deterministic");
+        assert_eq!(groups, choose(&literals), "not deterministic");
     }
 
     #[test]
     fn short_literals_are_their_own_needles() {
-        let needles = choose(&[b"ab", b"xyz", b"abcdef"]);
+        let needles = choose(&[b"ab", b"xyz", b"abcdef"]).concat();
         assert!(needles.contains(&b"ab".to_vec()));
         assert!(needles.contains(&b"xyz".to_vec()));
         assert_eq!(needles.len(), 2, "abcdef holds ab");
+    }
+
+    /// The estimated false alarms of `needles` in the buckets the packed
+    /// searcher gives them (the one at index i in bucket i % B).
+    fn alarms(needles: &[&[u8]]) -> f64 {
+        let b = if needles.len() > 32 { 16 } else { 8 };
+        let model = Alarms::new(4);
+        (0..b)
+            .map(|k| {
+                let bucket: Vec<&[u8]> =
+                    needles.iter().skip(k).step_by(b).copied().collect();
+                model.cost(&bucket)
+            })
+            .sum()
+    }
+
+    #[test]
+    fn teddy_order_puts_alike_needles_together() {
+        let words = [
+            "time", "tion", "able", "ing ", "not ", "rror", "vice", "ched",
+            " to ", " con", "ests", "ster", "auth", "lock", "exec", "ized",
+        ];
+        let codes = [
+            "NotF", "Thro", "KMS_", "ECR_", "Acce", "X509", "OOMK", "EBS_",
+            "EFS_", "Subn", "IAM:", "ENI_", "VPC_", "AMI_", "SSM_", "SQS_",
+            "Quot", "Limi", "Inva", "Expi",
+        ];
+        // Interleaved, as rarity order tends to leave them.
+        let mut given: Vec<&[u8]> = Vec::new();
+        for i in 0..codes.len().max(words.len()) {
+            given.extend(codes.get(i).map(|c| c.as_bytes()));
+            given.extend(words.get(i).map(|w| w.as_bytes()));
+        }
+        let ordered = teddy_order(given.clone());
+        let mut a: Vec<&[u8]> = ordered.iter().map(Vec::as_slice).collect();
+        assert!(
+            alarms(&a) < alarms(&given) / 2.0,
+            "{} {}",
+            alarms(&a),
+            alarms(&given)
+        );
+        a.sort();
+        given.sort();
+        assert_eq!(a, given, "the same needles");
+        assert_eq!(teddy_order(vec![b"only"]), [b"only".to_vec()]);
     }
 
     #[test]
