@@ -118,9 +118,54 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The lines of one text, to find many offsets' line numbers without
+/// reading the text again for each.
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    /// Byte offset of the start of each line.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Lines<'a> {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).max(1)
+    }
+
+    /// The text of 1-based line `line`, without its line break.
+    pub(crate) fn get(&self, line: usize) -> Option<&'a str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).map_or(self.text.len(), |&e| e - 1);
+        let l = self.text.get(start..end)?;
+        Some(l.strip_suffix('\r').unwrap_or(l))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_agree_with_line_col() {
+        let t = "ab\ncd\r\n\nef";
+        let lines = Lines::new(t);
+        for offset in 0..=t.len() + 2 {
+            assert_eq!(
+                lines.line_of(offset),
+                line_col(t, offset).0,
+                "{offset}"
+            );
+        }
+        let all: Vec<_> = (1..=5).map(|l| lines.get(l)).collect();
+        assert_eq!(all, [Some("ab"), Some("cd"), Some(""), Some("ef"), None]);
+    }
 
     #[test]
     fn line_col_counts_from_one() {

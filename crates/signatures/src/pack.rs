@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::{
-    error::{Diagnostic, LoadError},
+    error::{Diagnostic, Lines, LoadError},
     matcher::Matcher,
     model::{Diagnosis, Examples, Origin, Severity, Signature, SourceKind},
 };
@@ -132,10 +132,11 @@ impl Pack {
             .collect();
         let mut problems = Vec::new();
         let mut added = Vec::new();
+        let lines = Lines::new(text);
         for spanned in raw.signature {
             let table_start = spanned.span().start;
             let raw = spanned.into_inner();
-            match validate(file, text, table_start, raw) {
+            match validate(file, text, &lines, table_start, raw) {
                 Ok(sig) => {
                     if let Some(first) = seen.get(&sig.id) {
                         problems.push(Diagnostic::at(
@@ -159,7 +160,13 @@ impl Pack {
         let mut diagnoses = Vec::new();
         for spanned in raw.diagnosis {
             let start = spanned.span().start;
-            match validate_diagnosis(file, text, start, spanned.into_inner()) {
+            match validate_diagnosis(
+                file,
+                text,
+                &lines,
+                start,
+                spanned.into_inner(),
+            ) {
                 Ok(d) => {
                     if let Some(first) = seen.get(&d.id) {
                         problems.push(Diagnostic::at(
@@ -327,6 +334,7 @@ fn toml_message(e: &toml::de::Error) -> String {
 fn validate(
     file: &str,
     text: &str,
+    lines: &Lines<'_>,
     table_start: usize,
     raw: RawSignature,
 ) -> Result<Signature, Vec<Diagnostic>> {
@@ -395,7 +403,6 @@ fn validate(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let (line, _) = crate::error::line_col(text, table_start);
     Ok(Signature {
         id,
         title: raw.title,
@@ -416,7 +423,7 @@ fn validate(
         marker: raw.marker,
         origin: Origin {
             file: file.to_string(),
-            line: header_line(text, line, "[[signature]]"),
+            line: header_line(lines, table_start, "[[signature]]"),
         },
     })
 }
@@ -424,6 +431,7 @@ fn validate(
 fn validate_diagnosis(
     file: &str,
     text: &str,
+    lines: &Lines<'_>,
     start: usize,
     raw: RawDiagnosis,
 ) -> Result<Diagnosis, Vec<Diagnostic>> {
@@ -463,7 +471,6 @@ fn validate_diagnosis(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let (line, _) = crate::error::line_col(text, start);
     Ok(Diagnosis {
         id,
         title: raw.title,
@@ -477,7 +484,7 @@ fn validate_diagnosis(
         links: raw.links,
         origin: Origin {
             file: file.to_string(),
-            line: header_line(text, line, "[[diagnosis]]"),
+            line: header_line(lines, start, "[[diagnosis]]"),
         },
     })
 }
@@ -498,11 +505,13 @@ fn parse_seconds(s: &str) -> Option<u64> {
 
 /// The line of the `[[signature]]` (or other) header a table's span
 /// starts after.
-fn header_line(text: &str, line: usize, header: &str) -> usize {
-    let lines: Vec<&str> = text.lines().collect();
-    (1..=line.min(lines.len()))
+fn header_line(lines: &Lines<'_>, offset: usize, header: &str) -> usize {
+    let line = lines.line_of(offset);
+    (1..=line)
         .rev()
-        .find(|&l| lines[l - 1].trim_start().starts_with(header))
+        .find(|&l| {
+            lines.get(l).is_some_and(|t| t.trim_start().starts_with(header))
+        })
         .unwrap_or(line)
 }
 
