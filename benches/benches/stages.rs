@@ -55,7 +55,8 @@ fn compile(c: &mut Criterion) {
 fn candidates(m: &Matcher, text: &[u8]) -> usize {
     let mut pos = 0;
     let mut n = 0;
-    while let Some(hit) = m.next_candidate(text, pos) {
+    let mut found = m.candidates(text);
+    while let Some(hit) = found.next_from(pos) {
         n += 1;
         pos = memchr::memchr(b'\n', &text[hit..])
             .map_or(text.len(), |i| hit + i + 1);
