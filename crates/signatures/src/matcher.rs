@@ -11,7 +11,7 @@
 //! the file's kind admits them, their exclusions and regexes. Healthy
 //! lines, almost all of a log, cost only the needle search.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::OnceLock};
 
 use aho_corasick::{
     AhoCorasick, AhoCorasickBuilder, Input, MatchKind, Span, packed,
@@ -25,11 +25,35 @@ use crate::{
 };
 
 struct Compiled {
-    regex: Option<Regex>,
+    /// The confirming regex, compiled when a line first needs it: most
+    /// signatures' literals never occur in a healthy log.
+    regex: Option<LazyRegex>,
     message: Option<String>,
     exclude: Vec<memmem::Finder<'static>>,
     /// Indexed by `SourceKind as usize`.
     admitted_by: Vec<bool>,
+}
+
+/// A regex compiled on first use.
+struct LazyRegex {
+    source: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(source: String) -> LazyRegex {
+        LazyRegex { source, compiled: OnceLock::new() }
+    }
+}
+
+impl Compiled {
+    /// The signature's regex; `None` without one, or (possible only for
+    /// hand-built signatures: loading checks regexes) when it does not
+    /// compile, and the signature then matches on its literals alone.
+    fn regex(&self) -> Option<&Regex> {
+        let lazy = self.regex.as_ref()?;
+        lazy.compiled.get_or_init(|| Regex::new(&lazy.source).ok()).as_ref()
+    }
 }
 
 /// What finds needle hits.
@@ -398,7 +422,7 @@ impl Matcher {
         let compiled = signatures
             .iter()
             .map(|sig| Compiled {
-                regex: sig.regex.as_deref().and_then(|r| Regex::new(r).ok()),
+                regex: sig.regex.clone().map(LazyRegex::new),
                 message: sig.message.clone(),
                 exclude: sig
                     .exclude
@@ -476,7 +500,7 @@ impl Matcher {
             let c = &self.compiled[si];
             c.admitted_by[kind as usize]
                 && !c.exclude.iter().any(|f| f.find(line).is_some())
-                && c.regex.as_ref().is_none_or(|r| r.is_match(line))
+                && c.regex().is_none_or(|r| r.is_match(line))
         });
     }
 }
@@ -488,7 +512,7 @@ impl Matcher {
     pub fn message(&self, sig: usize, line: &[u8]) -> Option<String> {
         let c = self.compiled.get(sig)?;
         let template = c.message.as_deref()?;
-        let caps = c.regex.as_ref().and_then(|r| r.captures(line));
+        let caps = c.regex().and_then(|r| r.captures(line));
         let mut out = String::with_capacity(template.len());
         let mut rest = template;
         while let Some(open) = rest.find('{') {
