@@ -6,7 +6,8 @@
 //! and a `logsift/v1` partial fingerprint (see [`crate::fingerprint`]) so
 //! a dashboard tracks the same failure across runs and nodes; a
 //! suppressed finding carries an `external` suppression with its reason.
-//! A file
+//! The pack's diagnoses are rules too, tagged `diagnosis`, and each root
+//! cause found is a result located at the findings it rests on. A file
 //! inside an archive has no URI of its own: its virtual path
 //! (`outer.tar.gz!member/path`) is written as a relative URI reference,
 //! percent-encoded, and the archive and member are also given apart, in
@@ -22,13 +23,13 @@ use std::{
 
 use logsift_signatures::{Pack, Severity};
 
-use crate::{Finding, Report};
+use crate::{DiagnosisEntry, Finding, Report, fingerprint};
 
 use self::wire::{
-    ArtifactLocation, Configuration, Driver, Fingerprints, InputProperties,
-    Invocation, Location, Log, LogicalLocation, Member, Notification,
-    PhysicalLocation, Region, ResultProperties, Rule, RuleProperties, Run,
-    RunProperties, Text, Tool,
+    ArtifactLocation, Configuration, DiagnosisProperties, Driver,
+    Fingerprints, InputProperties, Invocation, Location, Log, LogicalLocation,
+    Member, Notification, PhysicalLocation, Properties, Region,
+    ResultProperties, Rule, RuleProperties, Run, RunProperties, Text, Tool,
 };
 
 /// Where people learn about the tool, as SARIF viewers link it.
@@ -53,6 +54,17 @@ pub fn write<W: Write>(
     pack: &Pack,
     mut w: W,
 ) -> io::Result<()> {
+    let diagnosis_rules = pack.diagnoses().iter().map(|d| {
+        let about = About {
+            id: &d.id,
+            title: &d.title,
+            summary: &d.summary,
+            fix: &d.fix,
+            links: &d.links,
+            severity: d.severity,
+        };
+        about.rule("diagnosis", vec!["diagnosis"])
+    });
     let rules = pack
         .signatures()
         .iter()
@@ -65,27 +77,24 @@ pub fn write<W: Write>(
                     tags.push(t);
                 }
             }
-            let full =
-                if s.summary.is_empty() { &s.title } else { &s.summary };
-            Rule {
+            let about = About {
                 id: &s.id,
-                name: pascal_case(&s.id),
-                short_description: text(&s.title),
-                full_description: text(full),
-                help: text(&s.fix),
-                help_uri: s.links.first().map(String::as_str),
-                default_configuration: Configuration {
-                    level: level(s.severity),
-                },
-                properties: RuleProperties {
-                    category: &s.category,
-                    severity: s.severity.as_str(),
-                    tags,
-                },
-            }
+                title: &s.title,
+                summary: &s.summary,
+                fix: &s.fix,
+                links: &s.links,
+                severity: s.severity,
+            };
+            about.rule(&s.category, tags)
         })
+        .chain(diagnosis_rules)
         .collect();
-    let results = report.findings.iter().map(|f| result(f, pack)).collect();
+    let results = report
+        .findings
+        .iter()
+        .map(|f| result(f, pack))
+        .chain(report.diagnoses.iter().map(|d| diagnosis(d, report, pack)))
+        .collect();
     let mut notifications = Vec::new();
     for input in &report.inputs {
         for e in &input.errors {
@@ -144,6 +153,39 @@ pub fn write<W: Write>(
     w.flush()
 }
 
+/// What a signature and a diagnosis alike say of themselves.
+struct About<'a> {
+    id: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    fix: &'a str,
+    links: &'a [String],
+    severity: Severity,
+}
+
+impl<'a> About<'a> {
+    fn rule(self, category: &'a str, tags: Vec<&'a str>) -> Rule<'a> {
+        let full =
+            if self.summary.is_empty() { self.title } else { self.summary };
+        Rule {
+            id: self.id,
+            name: pascal_case(self.id),
+            short_description: text(self.title),
+            full_description: text(full),
+            help: text(self.fix),
+            help_uri: self.links.first().map(String::as_str),
+            default_configuration: Configuration {
+                level: level(self.severity),
+            },
+            properties: RuleProperties {
+                category,
+                severity: self.severity.as_str(),
+                tags,
+            },
+        }
+    }
+}
+
 fn result<'a>(f: &'a Finding, pack: &Pack) -> wire::Result<'a> {
     let rule_index =
         pack.signatures().iter().position(|s| s.id == f.signature);
@@ -183,7 +225,9 @@ fn result<'a>(f: &'a Finding, pack: &Pack) -> wire::Result<'a> {
         message: Text { text: message.into() },
         locations: vec![loc],
         related_locations: related,
-        partial_fingerprints: Fingerprints { v1: &f.fingerprint },
+        partial_fingerprints: Fingerprints {
+            v1: Cow::Borrowed(&f.fingerprint),
+        },
         // Kept as a result, as SARIF means it: code scanning shows it
         // as dismissed, with the reason.
         suppressions: f
@@ -194,7 +238,7 @@ fn result<'a>(f: &'a Finding, pack: &Pack) -> wire::Result<'a> {
                 justification: &s.reason,
             })
             .collect(),
-        properties: ResultProperties {
+        properties: Properties::Finding(ResultProperties {
             input: &f.input,
             path: &f.path,
             source: &f.source,
@@ -203,7 +247,82 @@ fn result<'a>(f: &'a Finding, pack: &Pack) -> wire::Result<'a> {
             last_line: f.last_line,
             message: f.message.as_deref(),
             evidence: &f.evidence,
+        }),
+    }
+}
+
+/// A root cause as a result: located at the first line of each finding
+/// it rests on (the first as its location, the others related), or at
+/// the input when it rests on none.
+fn diagnosis<'a>(
+    d: &'a DiagnosisEntry,
+    report: &'a Report,
+    pack: &Pack,
+) -> wire::Result<'a> {
+    let rule_index = pack
+        .diagnoses()
+        .iter()
+        .position(|x| x.id == d.diagnosis)
+        .map(|i| pack.signatures().len() + i);
+    let mut locations = Vec::new();
+    for e in &d.findings {
+        for file in &e.files {
+            let found = report.findings.iter().find(|f| {
+                f.signature == e.signature
+                    && f.input == d.input
+                    && f.path == *file
+            });
+            let mut loc =
+                location(&d.input, file, found.map(|f| f.first_line));
+            let count = found.map_or(e.count, |f| f.count);
+            let lines = if count == 1 { "line" } else { "lines" };
+            loc.message = Some(Text {
+                text: format!("{} ({count} matching {lines})", e.signature)
+                    .into(),
+            });
+            locations.push(loc);
+        }
+    }
+    if locations.is_empty() {
+        locations.push(location(&d.input, &d.input, None));
+    }
+    let related = locations.split_off(1);
+    let related = related
+        .into_iter()
+        .zip(1..)
+        .map(|(mut l, id)| {
+            l.id = Some(id);
+            l
+        })
+        .collect();
+    // The same root cause on another node, resting on the same
+    // signatures, is the same result.
+    let mut evidence: Vec<&str> =
+        d.findings.iter().map(|e| e.signature.as_str()).collect();
+    evidence.sort_unstable();
+    let message = if d.summary.is_empty() {
+        d.title.clone()
+    } else {
+        format!("{}: {}", d.title, d.summary)
+    };
+    wire::Result {
+        rule_id: &d.diagnosis,
+        rule_index,
+        level: d.severity.parse().map_or("warning", level),
+        message: Text { text: message.into() },
+        locations,
+        related_locations: related,
+        partial_fingerprints: Fingerprints {
+            v1: fingerprint::fingerprint(&d.diagnosis, &evidence.join("\n"))
+                .into(),
         },
+        suppressions: Vec::new(),
+        properties: Properties::Diagnosis(DiagnosisProperties {
+            input: &d.input,
+            diagnosis: &d.diagnosis,
+            first_seen: d.first_seen.as_deref(),
+            findings: &d.findings,
+        }),
     }
 }
 

@@ -367,11 +367,46 @@ fn sarif_of_the_demo_bundle_validates_against_the_official_schema() {
     assert_eq!(driver["version"], report["tool"]["version"]);
     assert!(driver["informationUri"].as_str().is_some());
     let rules = driver["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), list.as_array().expect("list").len());
+    let signatures = list.as_array().expect("list").len();
     let results = run["results"].as_array().expect("results");
     let findings = report["findings"].as_array().expect("findings");
+    let diagnoses = report["diagnoses"].as_array().expect("diagnoses");
     assert!(!findings.is_empty());
-    assert_eq!(results.len(), findings.len());
+    assert!(!diagnoses.is_empty(), "the demo has a root cause");
+    assert_eq!(results.len(), findings.len() + diagnoses.len());
+    // Root causes: rules after the signatures, results after the findings,
+    // located at the findings they rest on.
+    let (results, causes) = results.split_at(findings.len());
+    for (r, d) in causes.iter().zip(diagnoses) {
+        assert_eq!(r["ruleId"], d["diagnosis"]);
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert!(index >= signatures, "{index}");
+        assert_eq!(rules[index]["id"], d["diagnosis"]);
+        assert_eq!(rules[index]["properties"]["tags"][0], "diagnosis");
+        let mut files: Vec<String> = [&r["locations"][0]]
+            .into_iter()
+            .chain(r["relatedLocations"].as_array().into_iter().flatten())
+            .map(|l| {
+                let a = &l["physicalLocation"]["artifactLocation"];
+                format!(
+                    "{name}!{}",
+                    a["properties"]["member"].as_str().expect("member")
+                )
+            })
+            .collect();
+        let mut want: Vec<String> = d["findings"]
+            .as_array()
+            .expect("evidence")
+            .iter()
+            .flat_map(|e| e["files"].as_array().expect("files").iter())
+            .map(|f| f.as_str().expect("file").to_string())
+            .collect();
+        files.sort();
+        want.sort();
+        assert_eq!(files, want);
+        let fp = r["partialFingerprints"]["logsift/v1"].as_str().expect("fp");
+        assert_eq!(fp.len(), 64);
+    }
     for (r, f) in results.iter().zip(findings) {
         assert_eq!(r["ruleId"], f["signature"]);
         let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{Bundle, EvidenceLine, SignatureSet};
+use crate::{Bundle, DiagnosisEvidence, EvidenceLine, SignatureSet};
 
 #[derive(Serialize)]
 pub(super) struct Log<'a> {
@@ -115,13 +115,31 @@ pub(super) struct Result<'a> {
     pub(super) partial_fingerprints: Fingerprints<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) suppressions: Vec<Suppression<'a>>,
-    pub(super) properties: ResultProperties<'a>,
+    pub(super) properties: Properties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(super) enum Properties<'a> {
+    Finding(ResultProperties<'a>),
+    Diagnosis(DiagnosisProperties<'a>),
+}
+
+/// What a diagnosis result says beyond SARIF's fields, named as in the
+/// JSON report.
+#[derive(Serialize)]
+pub(super) struct DiagnosisProperties<'a> {
+    pub(super) input: &'a str,
+    pub(super) diagnosis: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) first_seen: Option<&'a str>,
+    pub(super) findings: &'a [DiagnosisEvidence],
 }
 
 #[derive(Serialize)]
 pub(super) struct Fingerprints<'a> {
     #[serde(rename = "logsift/v1")]
-    pub(super) v1: &'a str,
+    pub(super) v1: std::borrow::Cow<'a, str>,
 }
 
 /// Why a result is suppressed: `external` says the reason lives outside
