@@ -45,6 +45,10 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
     ] {
         writeln!(w, "| {name} | {n} |")?;
     }
+    if let Some(r) = crate::redact::describe(&s.redactions) {
+        writeln!(w)?;
+        writeln!(w, "{}; `--no-redact` shows them.", cell(&r))?;
+    }
 
     writeln!(w)?;
     writeln!(w, "## Inputs")?;

@@ -346,6 +346,24 @@ impl Redactor {
     }
 }
 
+/// One line on what redaction replaced, from a report's counts per kind
+/// (`summary.redactions`): `None` when nothing was.
+pub fn describe(
+    counts: &std::collections::BTreeMap<String, u64>,
+) -> Option<String> {
+    if counts.is_empty() {
+        return None;
+    }
+    let total: u64 = counts.values().sum();
+    let kinds: Vec<String> =
+        counts.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+    let secrets = if total == 1 { "secret" } else { "secrets" };
+    Some(format!(
+        "{total} {secrets} redacted from the quoted lines ({})",
+        kinds.join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -340,7 +340,11 @@ impl<W: Write> Printer<W> {
             plural(s.errors as u64, "error", "errors"),
             skipped,
         );
-        writeln!(self.w, "{}", self.paint(BOLD, &line))
+        writeln!(self.w, "{}", self.paint(BOLD, &line))?;
+        if let Some(r) = crate::redact::describe(&s.redactions) {
+            writeln!(self.w, "{r}; --no-redact shows them")?;
+        }
+        Ok(())
     }
 }
 

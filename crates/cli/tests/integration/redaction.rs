@@ -165,6 +165,13 @@ fn no_secret_reaches_any_format_unless_no_redact() {
         }
         assert!(redacted.stdout.contains("REDACTED"), "{format}");
         assert!(!raw.stdout.contains("REDACTED"), "{format}");
+        // The human formats say what was redacted, and how to see it.
+        if matches!(format, Format::Text | Format::Markdown) {
+            let says = "redacted from the quoted lines";
+            assert!(redacted.stdout.contains(says), "{format}");
+            assert!(redacted.stdout.contains("aws-access-key-id"), "{format}");
+            assert!(!raw.stdout.contains(says), "{format}");
+        }
         // Nothing of the secret goes to standard error either.
         for (_, secret, _) in SECRETS {
             assert!(!redacted.stderr.contains(secret), "{}", redacted.stderr);
