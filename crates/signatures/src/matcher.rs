@@ -5,11 +5,12 @@
 //! searches for a few short needles that the literals hold (see
 //! `needles.rs`) with the packed SIMD searcher (one, or for a very large
 //! pack several, each keeping its next hit until the caller passes it),
-//! and compares, at each needle hit, the literals holding that needle. Only the line around a
-//! literal is examined further: which literals it holds (overlapping
-//! search on the short line), which signatures those belong to, whether
-//! the file's kind admits them, their exclusions and regexes. Healthy
-//! lines, almost all of a log, cost only the needle search.
+//! and compares, at each needle hit, the literals holding that needle.
+//! Only the line around a literal is examined further: which literals it
+//! holds (overlapping search on the short line), which signatures those
+//! belong to, whether the file's kind admits them, their exclusions and
+//! regexes. Healthy lines, almost all of a log, cost only the needle
+//! search.
 
 use std::{collections::HashMap, sync::OnceLock};
 
@@ -340,8 +341,9 @@ struct Ahead {
 }
 
 impl Candidates<'_, '_> {
-    /// The start of the first literal at or after `from`. Calls must not
-    /// go backwards: `from` at least the previous call's.
+    /// The start of the first literal at or after `from`. Calls going
+    /// forwards (as a walk over the lines does) reuse what the last one
+    /// found; a call going back searches again, so any order is right.
     pub fn next_from(&mut self, from: usize) -> Option<usize> {
         let scan = self.scan;
         if let [g] = &scan.groups[..] {
