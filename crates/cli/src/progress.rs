@@ -3,12 +3,7 @@
 //! terminal. The engine only counts (its `Progress` trait); drawing is
 //! here, with indicatif.
 
-use std::{
-    fs,
-    path::Path,
-    sync::atomic::{AtomicU64, Ordering},
-    time::Duration,
-};
+use std::{fs, path::Path, sync::Mutex, time::Duration};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use logsift_engine::{Input, Progress};
@@ -18,7 +13,9 @@ use logsift_engine::{Input, Progress};
 pub(crate) struct Bar {
     bar: ProgressBar,
     inputs: u64,
-    done: AtomicU64,
+    /// Inputs done. Counted and shown under one lock: with a plain
+    /// atomic, two workers finishing at once could show "3/3" then "2/3".
+    done: Mutex<u64>,
 }
 
 impl Bar {
@@ -48,7 +45,7 @@ impl Bar {
         bar.enable_steady_tick(Duration::from_millis(250));
         let inputs = inputs.len() as u64;
         bar.set_message(format!("0/{inputs} inputs"));
-        Bar { bar, inputs, done: AtomicU64::new(0) }
+        Bar { bar, inputs, done: Mutex::new(0) }
     }
 
     /// Prints `line` on standard error above the bar.
@@ -68,7 +65,10 @@ impl Progress for Bar {
     }
 
     fn input_done(&self) {
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        // A worker that panicked holding the lock left a count that is
+        // still right; the bar goes on.
+        let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
+        *done += 1;
         self.bar.set_message(format!("{done}/{} inputs", self.inputs));
     }
 }

@@ -1,10 +1,12 @@
 //! Batch triage: `--out-dir` writes a report per input and a fleet
 //! summary in bounded memory, `--shard` splits the inputs by a stable
 //! hash, and `logsift merge` rebuilds the very summary one run writes.
+//! The progress bar of long runs, drawn on a terminal only.
 
 use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},
+    process::Command,
     time::Instant,
 };
 
@@ -405,4 +407,61 @@ fn out_dir_fails_the_run_like_one_report_would() {
         &std::fs::read(dir.path().join("o2/summary.json")).expect("summary"),
     );
     assert_eq!(summary["totals"]["inputs_with_errors"], 1);
+}
+
+/// What `logsift args...` writes to a terminal, run in `dir` under
+/// `script(1)` (util-linux), which gives it a pseudo-terminal.
+fn on_a_terminal(dir: &Dir, args: &[&str]) -> String {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let mut cmd = quote(env!("CARGO_BIN_EXE_logsift"));
+    for a in args {
+        cmd.push(' ');
+        cmd.push_str(&quote(a));
+    }
+    let out = Command::new("script")
+        .args(["-q", "-e", "-c", &cmd, "/dev/null"])
+        .current_dir(dir.path())
+        .env("TERM", "xterm")
+        .output()
+        .expect("script(1) from util-linux, to give logsift a terminal");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn progress_bar_is_drawn_on_a_terminal_only() {
+    let dir = Dir::new();
+    let line = "I1121 10:00:00.000000 1 x.go:1] ok, nothing to see here\n";
+    dir.write("a.log", line.repeat(20_000));
+    dir.write("b.log", line.repeat(20_000));
+    let args = ["scan", "--fail-on", "never", "-o", "/dev/null"];
+    let inputs = ["a.log", "b.log", "missing.log"];
+    let all: Vec<&str> = args.iter().chain(&inputs).copied().collect();
+
+    let drawn = on_a_terminal(&dir, &all);
+    // Bytes of the inputs' total, inputs done, time left; then cleared.
+    assert!(drawn.contains("/3 inputs"), "{drawn:?}");
+    assert!(drawn.contains("ETA"), "{drawn:?}");
+    assert!(drawn.contains(" KiB/") || drawn.contains(" MiB/"), "{drawn:?}");
+    let last = drawn.rfind("inputs ETA").unwrap_or_default();
+    assert!(drawn[last..].contains("\x1b[2K"), "not cleared: {drawn:?}");
+    // Inputs done only ever count up.
+    let counts: Vec<u32> = drawn
+        .match_indices("/3 inputs")
+        .filter_map(|(i, _)| drawn[..i].chars().last()?.to_digit(10))
+        .collect();
+    assert!(counts.is_sorted(), "{counts:?} in {drawn:?}");
+    // An input's error is printed whole, on a line of its own, above it.
+    let error = drawn
+        .split(['\r', '\n'])
+        .find(|l| l.contains("missing.log"))
+        .unwrap_or_else(|| panic!("no error line: {drawn:?}"));
+    assert!(!error.contains("inputs"), "{error:?}");
+
+    // --quiet, or standard error not a terminal: no bar.
+    let quiet: Vec<&str> = all.iter().copied().chain(["--quiet"]).collect();
+    let drawn = on_a_terminal(&dir, &quiet);
+    assert!(!drawn.contains("inputs"), "{drawn:?}");
+    let piped = run(&dir, &all);
+    assert!(!piped.stderr.contains("inputs"), "{}", piped.stderr);
+    assert!(piped.stderr.contains("missing.log"), "{}", piped.stderr);
 }
