@@ -173,9 +173,6 @@ impl Scan {
             literals.iter().map(|l| l.as_bytes()).collect();
         let literals: Vec<Box<[u8]>> =
             bytes.iter().map(|&l| Box::from(l)).collect();
-        if bytes.is_empty() {
-            return Scan { groups: Vec::new(), literals };
-        }
         // Validated packs have no empty literal (which would make every
         // offset a hit), and needles::choose gives every literal a needle;
         // should either fail, search for the literals themselves.

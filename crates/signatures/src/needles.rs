@@ -441,7 +441,7 @@ fn arrange(
         a.cost.total_cmp(&b.cost).then(a.bytes.cmp(b.bytes))
     });
     // Even groups: the packed searcher slows down with its needles.
-    let groups = passes.max(kept.len().div_ceil(MAX_NEEDLES)).max(1);
+    let groups = passes.max(kept.len().div_ceil(MAX_NEEDLES));
     let size = kept.len().div_ceil(groups).max(1);
     kept.chunks(size)
         .map(|g| teddy_order(g.iter().map(|&i| candidates[i].bytes).collect()))
