@@ -32,3 +32,5 @@ mod times;
 mod batch;
 // Gating: suppressions in every format, --fail-on-incomplete.
 mod gating;
+// Every format of a few scenes, byte for byte against fixtures/pinned/.
+mod pinned;

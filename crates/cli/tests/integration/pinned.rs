@@ -1,0 +1,323 @@
+//! Pinned reports: every format of a few scenes that touch every fixture
+//! kind, compared byte for byte with the files under `fixtures/pinned/`.
+//!
+//! They hold behaviour still while the layers between the walk and the
+//! renderers are rebuilt: a change that moves one byte of any report,
+//! standard error or exit code fails here. `UPDATE_PINNED=1 cargo test`
+//! rewrites them, for a change that means to alter the output.
+
+use std::path::Path;
+
+use logsift_fixtures::{
+    BundleSpec, Entry, bundle_entries, corpus, gzip, tar_gz, utf16le_with_bom,
+    write_bundle, zip,
+};
+
+use crate::harness::*;
+
+/// Every format `--format` takes.
+const FORMATS: [&str; 6] =
+    ["json", "text", "markdown", "sarif", "junit", "ndjson"];
+
+const TLS: &str = "Nov 21 11:50:02 ip-10-0-1-2 kubelet[3012]: E1121 11:50:02.000000    3012 x.go:1] \
+                   net/http: TLS handshake timeout\n";
+const CNI: &str = "Nov 21 11:50:07.123456 ip-10-0-1-2 kubelet[3012]: E1121 11:50:07.123400    3012 \
+                   kubelet.go:2373] \"Container runtime network not ready\" \
+                   networkReady=\"NetworkReady=false reason:NetworkPluginNotReady message:Network \
+                   plugin returns error: cni plugin not initialized\"\n";
+
+/// Compares `got` with `fixtures/pinned/NAME`, or rewrites it when
+/// `UPDATE_PINNED` is set.
+fn pinned(name: &str, got: &[u8]) {
+    let path = root().join("fixtures/pinned").join(name);
+    if std::env::var_os("UPDATE_PINNED").is_some() {
+        std::fs::create_dir_all(path.parent().expect("pinned folder"))
+            .expect("mkdir fixtures/pinned");
+        std::fs::write(&path, got).expect("write pinned");
+        return;
+    }
+    let want = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {} ({e}); run UPDATE_PINNED=1 cargo test",
+            path.display()
+        )
+    });
+    if want != got {
+        let want = String::from_utf8_lossy(&want);
+        let got = String::from_utf8_lossy(got);
+        let line = want
+            .lines()
+            .zip(got.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| want.lines().count().min(got.lines().count()));
+        panic!(
+            "{name} differs from its pinned file at line {} \
+             (UPDATE_PINNED=1 cargo test rewrites it)\n\
+             ==== expected ====\n{}\n==== got ====\n{}\n==========",
+            line + 1,
+            want.lines().nth(line).unwrap_or("<end>"),
+            got.lines().nth(line).unwrap_or("<end>"),
+        );
+    }
+}
+
+/// Runs `scan ARGS` once per format and pins stdout, stderr and the exit
+/// code of each as `SCENE/scan.FORMAT` and `SCENE/scan.FORMAT.status`.
+fn pin_formats(dir: &Dir, scene: &str, args: &[&str]) {
+    for format in FORMATS {
+        let mut all = vec!["scan", "--color", "never", "--format", format];
+        all.extend_from_slice(args);
+        let out = run(dir, &all);
+        if format == "json" {
+            out.report();
+        }
+        pinned(&format!("{scene}/scan.{format}"), out.stdout.as_bytes());
+        let status = format!("exit {}\n{}", out.code, out.stderr);
+        pinned(&format!("{scene}/scan.{format}.status"), status.as_bytes());
+    }
+}
+
+/// Pins every file under `dir/sub` as `SCENE/sub/...`.
+fn pin_tree(dir: &Path, sub: &str, scene: &str) {
+    let base = dir.join(sub);
+    let mut names: Vec<_> = walk(&base);
+    names.sort();
+    assert!(!names.is_empty(), "{sub} is empty");
+    for rel in names {
+        let bytes = std::fs::read(base.join(&rel)).expect("read output");
+        pinned(&format!("{scene}/{sub}/{rel}"), &bytes);
+    }
+}
+
+fn walk(base: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![base.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(base).expect("under base");
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out
+}
+
+fn bundle(spec: &BundleSpec) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_bundle(spec, &mut out).expect("bundle");
+    out
+}
+
+/// A generated bundle other than the demo one.
+fn spec(seed: u64, failures: bool) -> BundleSpec {
+    BundleSpec {
+        instance_id: format!("i-0{seed:016x}"),
+        seed,
+        scale: 300,
+        failures,
+        ..BundleSpec::demo()
+    }
+}
+
+#[test]
+fn demo_bundle() {
+    let dir = Dir::new();
+    let demo = root().join(
+        "fixtures/demo/eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz",
+    );
+    let name = "eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz";
+    dir.write(name, std::fs::read(demo).expect("demo bundle"));
+    pin_formats(&dir, "demo", &["--fail-on", "never", name]);
+    // The default gate, and a short evidence list.
+    pin_formats(&dir, "demo-gated", &["--max-evidence", "1", name]);
+}
+
+/// Every kind of container and bundle, with broken and unreadable inputs
+/// among them.
+#[test]
+fn mixed_inputs() {
+    let dir = Dir::new();
+    let c = corpus();
+    dir.write("loose/corpus.log", &c.text);
+    dir.write("loose/rotated/corpus.log.gz", gzip(c.text.as_bytes()));
+    dir.write("loose/binary.bin", b"\x7fELF\0\0\0\x01\x02");
+    dir.write("loose/empty.log", b"");
+    dir.write(
+        "corpus.tar.gz",
+        tar_gz(&[Entry {
+            path: "./var/log/corpus.log".into(),
+            data: c.text.clone().into_bytes(),
+        }]),
+    );
+    dir.write(
+        "eks_i-0b318f704c74b6ab2_20200101T0620179658Z.zip",
+        zip(&[
+            Entry {
+                path: "system\\sysinfo".into(),
+                data: utf16le_with_bom("Host Name: EC2AMAZ\r\n"),
+            },
+            Entry {
+                path: "system\\eks\\bootstrap.log".into(),
+                data: utf16le_with_bom(&TLS.replace('\n', "\r\n")),
+            },
+            Entry {
+                path: "system\\events\\System.evtx".into(),
+                data: b"ElfFile\0....".to_vec(),
+            },
+            Entry {
+                path: "system\\kubelet\\kubelet.log.gz".into(),
+                data: gzip(TLS.as_bytes()),
+            },
+        ]),
+    );
+    let logdog = tar_gz(&[
+        Entry {
+            path: "bottlerocket-logs/journalctl.log".into(),
+            data: CNI.into(),
+        },
+        Entry {
+            path: "bottlerocket-logs/dmesg".into(),
+            data: b"[  1.0] ok\n".to_vec(),
+        },
+    ]);
+    dir.write("bottlerocket-logs.tar.gz", &logdog);
+    dir.write(
+        "node-1-logs.tar.gz",
+        tar_gz(&[
+            Entry { path: "kubelet/kubelet.log".into(), data: TLS.into() },
+            Entry {
+                path: "bottlerocket/logdog/bottlerocket-logs.tar.gz".into(),
+                data: logdog,
+            },
+            Entry {
+                path: "system/instance-id.txt".into(),
+                data: b"i-0123456789abcdef0\n".to_vec(),
+            },
+        ]),
+    );
+    // A generated bundle, extracted under its collector name.
+    let s = spec(7, true);
+    let stem = s.file_name().trim_end_matches(".tar.gz").to_string();
+    for e in bundle_entries(&s).0 {
+        dir.write(&format!("{stem}/{}", e.path), &e.data);
+    }
+    // A bundle cut short: members before the cut are still read.
+    let whole = bundle(&spec(8, true));
+    dir.write(&spec(8, true).file_name(), &whole[..whole.len() * 2 / 3]);
+    let cut = spec(8, true).file_name();
+    let args = [
+        "--fail-on",
+        "warning",
+        "loose",
+        "corpus.tar.gz",
+        "eks_i-0b318f704c74b6ab2_20200101T0620179658Z.zip",
+        "bottlerocket-logs.tar.gz",
+        "node-1-logs.tar.gz",
+        &stem,
+        &cut,
+        "missing.log",
+    ];
+    pin_formats(&dir, "mixed", &args);
+    let mut threaded = vec!["--threads", "1"];
+    threaded.extend_from_slice(&args);
+    let one =
+        run(&dir, &[&["scan", "--format", "json"][..], &threaded].concat());
+    pinned("mixed/scan.json", one.stdout.as_bytes());
+}
+
+/// A healthy node, a time window and a suppressions file.
+#[test]
+fn healthy_window_and_suppressions() {
+    let dir = Dir::new();
+    let healthy = spec(11, false);
+    dir.write(&healthy.file_name(), bundle(&healthy));
+    pin_formats(&dir, "healthy", &[&healthy.file_name()]);
+
+    let sick = spec(12, true);
+    dir.write(&sick.file_name(), bundle(&sick));
+    dir.write(
+        "suppress.toml",
+        "[[suppression]]\nsignature = \"network-plugin-not-ready\"\n\
+         reason = \"known during start-up\"\n",
+    );
+    pin_formats(
+        &dir,
+        "window",
+        &[
+            "--since",
+            "30m",
+            "--suppressions",
+            "suppress.toml",
+            "--source-kind",
+            "kubelet",
+            &sick.file_name(),
+        ],
+    );
+}
+
+/// A batch written to a folder, by shards, and merged.
+#[test]
+fn batch_shards_and_merge() {
+    let dir = Dir::new();
+    for i in 0..4 {
+        let s = spec(20 + i, i % 2 == 0);
+        dir.write(&format!("bundles/{}", s.file_name()), bundle(&s));
+    }
+    let out = run(
+        &dir,
+        &["scan", "--fail-on", "never", "--out-dir", "all", "bundles"],
+    );
+    pinned(
+        "batch/scan.status",
+        format!("exit {}\n{}", out.code, out.stderr).as_bytes(),
+    );
+    pin_tree(dir.path(), "all", "batch");
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let out_dir = format!("shard{k}");
+        let out = run(
+            &dir,
+            &[
+                "scan",
+                "--fail-on",
+                "never",
+                "--shard",
+                &shard,
+                "--out-dir",
+                &out_dir,
+                "bundles",
+            ],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let merged =
+        run(&dir, &["merge", "--output", "merged.json", "shard1", "shard2"]);
+    pinned(
+        "batch/merge.status",
+        format!("exit {}\n{}{}", merged.code, merged.stdout, merged.stderr)
+            .as_bytes(),
+    );
+    pinned(
+        "batch/merged.json",
+        &std::fs::read(dir.path().join("merged.json")).expect("merged"),
+    );
+    // A shard run without --out-dir: its folder is expanded into bundles.
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--fail-on",
+            "never",
+            "--format",
+            "json",
+            "--shard",
+            "2/2",
+            "bundles",
+        ],
+    );
+    pinned("batch/shard2.json", out.stdout.as_bytes());
+}
