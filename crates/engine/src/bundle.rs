@@ -1,9 +1,14 @@
 //! Recognising which collector made a bundle, from its name and members.
 
+use serde::{Deserialize, Serialize};
+
 use crate::source::{ELC_DIRS, LOGDOG_ROOT};
 
 /// The tool that produced a bundle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Producer {
     /// The Linux `eks-log-collector.sh` (also shipped as
     /// `aws-cni-support.sh` since 2020).

@@ -6,10 +6,15 @@ use std::collections::BTreeMap;
 
 use logsift_signatures::SourceKind;
 
+use serde::{Deserialize, Serialize};
+
 use crate::bundle::Producer;
 
 /// How a source fared in one input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum SourceStatus {
     /// Read, with content.
     Present,

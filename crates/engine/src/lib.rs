@@ -36,6 +36,7 @@ use std::{
 pub use jiff::{SignedDuration, Timestamp};
 use logsift_signatures::{Matcher, SourceKind};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 pub use crate::{
     bundle::{BundleInfo, Producer},
@@ -70,7 +71,8 @@ impl Input {
 }
 
 /// How an input is packed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum InputKind {
     /// A folder, such as an extracted bundle.
     Directory,
@@ -81,6 +83,7 @@ pub enum InputKind {
     /// A tar archive.
     Tar,
     /// A gzip-compressed tar archive.
+    #[serde(rename = "tar.gz")]
     TarGz,
     /// A zip archive.
     Zip,
@@ -532,6 +535,40 @@ mod tests {
         }
         assert_eq!(archive_kind(&dir).unwrap(), None);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The serde names are the report's names, so the report model can
+    /// hold these enums as they are.
+    #[test]
+    fn serde_names_are_report_names() {
+        let name = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        use InputKind::*;
+        for k in [Directory, File, Gzip, Tar, TarGz, Zip, Binary] {
+            assert_eq!(name(serde_json::to_value(k).unwrap()), k.as_str());
+            let back: InputKind =
+                serde_json::from_value(k.as_str().into()).unwrap();
+            assert_eq!(back, k);
+        }
+        use Producer::*;
+        for p in [
+            EksLogCollector,
+            EksLogCollectorWindows,
+            BottlerocketLogdog,
+            EksNodeDiagnostic,
+            AwsCniSupport,
+        ] {
+            assert_eq!(name(serde_json::to_value(p).unwrap()), p.as_str());
+            let back: Producer =
+                serde_json::from_value(p.as_str().into()).unwrap();
+            assert_eq!(back, p);
+        }
+        use SourceStatus::*;
+        for s in [Present, Truncated, Empty, Unreadable, Missing] {
+            assert_eq!(name(serde_json::to_value(s).unwrap()), s.as_str());
+            let back: SourceStatus =
+                serde_json::from_value(s.as_str().into()).unwrap();
+            assert_eq!(back, s);
+        }
     }
 
     #[test]
