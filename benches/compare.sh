@@ -31,6 +31,10 @@
 #                       measure its peak RSS and time (adds a few minutes)
 #   MACHINE             name of the run folder's machine part (default: hostname)
 #   NO_RECORD=1         do not write benches/runs/
+#   BASELINE=FILE       also time FILE, a logsift binary built from an
+#                       earlier commit, on the bundle (-j2, -j1) and the
+#                       extracted folder, and check it writes the same
+#                       report: the ratios say whether a change moved speed
 
 set -euo pipefail
 
@@ -145,6 +149,13 @@ if a != b:
 print(f"{len(a)} findings, the same with the tripled pack", file=sys.stderr)
 EOF
 
+if [ -n "${BASELINE:-}" ]; then
+    "$BASELINE" scan --fail-on never --format json -j2 "$BUNDLE" >"$WORK/base.json"
+    cmp -s "$WORK/j1.json" "$WORK/base.json" ||
+        { echo "compare.sh: the baseline writes another report" >&2; exit 1; }
+    echo "the baseline writes the same report" >&2
+fi
+
 # --- timings --------------------------------------------------------------
 
 BATCH_FILES=$(printf "$BATCH_DIR/bundle-%d.tar.gz " $(seq 1 $BATCH))
@@ -164,6 +175,14 @@ CMDS=(
     "$(q "$LOGSIFT") scan --fail-on never -j1 -o /dev/null $BATCH_FILES"
     "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null $BATCH_FILES"
 )
+if [ -n "${BASELINE:-}" ]; then
+    NAMES+=(baseline-j2 baseline-j1 dir-baseline-j2)
+    CMDS+=(
+        "$(q "$BASELINE") scan --fail-on never -j2 -o /dev/null $(q "$BUNDLE")"
+        "$(q "$BASELINE") scan --fail-on never -j1 -o /dev/null $(q "$BUNDLE")"
+        "$(q "$BASELINE") scan --fail-on never -j2 -o /dev/null $(q "$EXTRACTED")"
+    )
+fi
 ARGS=()
 for i in "${!NAMES[@]}"; do ARGS+=(-n "${NAMES[$i]}" "${CMDS[$i]}"); done
 
@@ -236,6 +255,9 @@ describe() {
     echo "batch: $BATCH bundles of scale $BATCH_SCALE, $(du -cb "$BATCH_DIR"/*.tar.gz | tail -1 | cut -f1) bytes"
     echo "literals of the built-in pack: $(wc -l <"$LITERALS") ($SIGS signatures); tripled pack: $((3 * SIGS)) signatures"
     echo "rounds: $ROUNDS"
+    if [ -n "${BASELINE:-}" ]; then
+        echo "baseline: $("$BASELINE" --version 2>/dev/null | head -1), sha256 $(sha256sum "$BASELINE" | cut -c1-12)"
+    fi
 }
 
 describe >"$WORK/machine.txt"

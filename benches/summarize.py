@@ -89,3 +89,12 @@ for label, (kb, wall) in rss.items():
     row(f"peak RSS, {label} (wall {wall})", kb / 1024, "<= 64 MiB", kb <= 64 * 1024, "{:.1f} MiB")
 v = ratio("batch-j1", "batch-j2")
 row("batch of 20 bundles: 2-thread / 1-thread throughput", v, ">= 1.8x", v >= 1.8, parallel=True)
+if "baseline-j2" in rounds[0]:
+    for this, base, what in [
+        ("logsift-j2", "baseline-j2", "2 threads"),
+        ("logsift-j1", "baseline-j1", "1 thread"),
+        ("dir-logsift-j2", "dir-baseline-j2", "extracted folder, 2 threads"),
+    ]:
+        v = ratio(this, base)
+        row(f"this build / baseline, {what}", v, "<= 1.03x", v <= 1.03,
+            parallel=this.endswith("j2"))
