@@ -30,8 +30,8 @@ mod pack;
 
 pub use crate::{
     error::{Diagnostic, LoadError, line_col},
-    lint::lint,
+    lint::{clashes, lint},
     matcher::Matcher,
     model::{Diagnosis, Examples, Origin, Severity, Signature, SourceKind},
-    pack::Pack,
+    pack::{Pack, did_you_mean, suggestions_note},
 };

@@ -36,6 +36,36 @@ pub fn lint(pack: &Pack) -> Vec<Diagnostic> {
     out
 }
 
+/// Every id of `pack` that `builtin` (the pack built into the binary)
+/// defines too: a scan loads both and refuses the clash, so lint names it
+/// first.
+pub fn clashes(pack: &Pack, builtin: &Pack) -> Vec<Diagnostic> {
+    let builtin_origin = |id: &str| {
+        builtin
+            .get(id)
+            .map(|s| &s.origin)
+            .or_else(|| builtin.diagnosis(id).map(|d| &d.origin))
+    };
+    let ids = pack
+        .signatures()
+        .iter()
+        .map(|s| (&s.id, &s.origin))
+        .chain(pack.diagnoses().iter().map(|d| (&d.id, &d.origin)));
+    ids.filter_map(|(id, origin)| {
+        builtin_origin(id).map(|first| Diagnostic {
+            file: origin.file.clone(),
+            line: origin.line,
+            col: 1,
+            message: format!(
+                "{id}: the built-in pack defines this id too (at {first}); \
+                 rename it, or scan with --no-default-signatures"
+            ),
+            snippet: None,
+        })
+    })
+    .collect()
+}
+
 fn diagnosis_problems(pack: &Pack, d: &crate::Diagnosis) -> Vec<String> {
     let mut p = link_problems(&d.links);
     for (field, value) in
@@ -124,6 +154,26 @@ mod tests {
         let issues: Vec<String> =
             lint(&pack).iter().map(|d| d.to_string()).collect();
         assert!(issues.is_empty(), "{}", issues.join("\n"));
+    }
+
+    #[test]
+    fn ids_of_the_builtin_pack_clash() {
+        let builtin = Pack::embedded().unwrap();
+        let mut pack = Pack::new();
+        pack.add_toml(
+            "mine.toml",
+            "[[signature]]\nid = \"node-name-empty\"\ntitle = \"T\"\n\
+             severity = \"error\"\npatterns = [\"boom boom\"]\nfix = \"f\"\n\n\
+             [[signature]]\nid = \"mine-only\"\ntitle = \"T\"\n\
+             severity = \"error\"\npatterns = [\"boom boom\"]\nfix = \"f\"\n",
+        )
+        .unwrap();
+        let found = clashes(&pack, &builtin);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let text = found[0].to_string();
+        assert!(text.starts_with("mine.toml:1:1: node-name-empty:"), "{text}");
+        assert!(text.contains("signatures/"), "{text}");
+        assert!(clashes(&builtin, &Pack::new()).is_empty());
     }
 
     #[test]

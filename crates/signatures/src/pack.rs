@@ -7,9 +7,12 @@ use std::{
 };
 
 use regex::bytes::Regex;
-use serde::Deserialize;
+use serde::{Deserialize, de::DeserializeOwned};
 use sha2::{Digest, Sha256};
-use toml::Spanned;
+use toml::{
+    Spanned,
+    de::{DeTable, DeValue, ValueDeserializer},
+};
 
 use crate::{
     error::{Diagnostic, Lines, LoadError},
@@ -18,15 +21,6 @@ use crate::{
 };
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFile {
-    #[serde(default)]
-    signature: Vec<Spanned<RawSignature>>,
-    #[serde(default)]
-    diagnosis: Vec<Spanned<RawDiagnosis>>,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -130,10 +124,7 @@ impl Pack {
         checks: Checks,
     ) -> Result<(), LoadError> {
         self.digest.take();
-        let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let offset = e.span().map_or(0, |s| s.start);
-            Diagnostic::at(file, text, offset, toml_message(&e))
-        })?;
+        let (raw, mut problems) = parse_file(file, text);
         let mut seen: HashMap<String, Origin> = self
             .signatures
             .iter()
@@ -144,7 +135,6 @@ impl Pack {
                     .map(|d| (d.id.clone(), d.origin.clone())),
             )
             .collect();
-        let mut problems = Vec::new();
         let mut added = Vec::new();
         let lines = Lines::new(text);
         for spanned in raw.signature {
@@ -201,6 +191,7 @@ impl Pack {
             }
         }
         if !problems.is_empty() {
+            problems.sort_by_key(|d| (d.line, d.col));
             return Err(LoadError::new(problems));
         }
         self.signatures.extend(added);
@@ -220,8 +211,10 @@ impl Pack {
                         line: d.origin.line,
                         col: 1,
                         message: format!(
-                            "diagnosis {:?} names unknown signature {id:?}",
-                            d.id
+                            "diagnosis {:?} names unknown signature \
+                             {id:?}{}",
+                            d.id,
+                            suggestions_note(&self.suggest(id))
                         ),
                         snippet: None,
                     });
@@ -264,14 +257,28 @@ impl Pack {
         } else {
             vec![path.to_path_buf()]
         };
+        // Every file is read and checked, so one run lists every problem
+        // of a pack, not only the first file's.
+        let mut problems = Vec::new();
         for f in files {
             let name = f.display().to_string();
-            let text = fs::read_to_string(&f).map_err(|e| {
-                Diagnostic::file(&name, format!("cannot read signatures: {e}"))
-            })?;
-            self.add_toml(&name, &text)?;
+            let added = fs::read_to_string(&f)
+                .map_err(|e| {
+                    LoadError::from(Diagnostic::file(
+                        &name,
+                        format!("cannot read signatures: {e}"),
+                    ))
+                })
+                .and_then(|text| self.add_toml(&name, &text));
+            if let Err(e) = added {
+                problems.extend_from_slice(e.diagnostics());
+            }
         }
-        Ok(())
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(LoadError::new(problems))
+        }
     }
 
     /// The signatures, in load order.
@@ -292,6 +299,22 @@ impl Pack {
     /// The signature with this id.
     pub fn get(&self, id: &str) -> Option<&Signature> {
         self.signatures.iter().find(|s| s.id == id)
+    }
+
+    /// The diagnosis with this id.
+    pub fn diagnosis(&self, id: &str) -> Option<&Diagnosis> {
+        self.diagnoses.iter().find(|d| d.id == id)
+    }
+
+    /// The ids of signatures and diagnoses closest to `id`, best first: a
+    /// "did you mean" for an id that names nothing.
+    pub fn suggest(&self, id: &str) -> Vec<&str> {
+        let ids = self
+            .signatures
+            .iter()
+            .map(|s| s.id.as_str())
+            .chain(self.diagnoses.iter().map(|d| d.id.as_str()));
+        did_you_mean(id, ids)
     }
 
     /// `sha256:<hex>` over the signatures' content, sorted by id, so the
@@ -321,6 +344,36 @@ impl Pack {
     }
 }
 
+/// Up to three of `candidates` close to `word`, closest first, by
+/// Jaro-Winkler similarity as clap's own suggestions (a typo keeps the
+/// start of an id, which Jaro-Winkler weighs most).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// ` (did you mean "a" or "b"?)`, or nothing without suggestions.
+pub fn suggestions_note(suggestions: &[&str]) -> String {
+    match suggestions {
+        [] => String::new(),
+        [one] => format!(" (did you mean {one:?}?)"),
+        [rest @ .., last] => {
+            let rest: Vec<String> =
+                rest.iter().map(|s| format!("{s:?}")).collect();
+            format!(" (did you mean {} or {last:?}?)", rest.join(", "))
+        }
+    }
+}
+
 fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
@@ -331,6 +384,111 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The entries of one pack file, before their values are checked.
+#[derive(Default)]
+struct RawFile {
+    signature: Vec<Spanned<RawSignature>>,
+    diagnosis: Vec<Spanned<RawDiagnosis>>,
+}
+
+/// Every entry of a pack file that deserializes, and a diagnostic for
+/// every problem in the others, so one run shows all that is wrong.
+fn parse_file(file: &str, text: &str) -> (RawFile, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut raw = RawFile::default();
+    let diagnostic = |e: &toml::de::Error| {
+        let offset = e.span().map_or(0, |s| s.start);
+        Diagnostic::at(file, text, offset, toml_message(e))
+    };
+    let root = match DeTable::parse(text) {
+        Ok(root) => root.into_inner(),
+        Err(e) => return (raw, vec![diagnostic(&e)]),
+    };
+    for (key, value) in root {
+        let name: &str = key.get_ref();
+        let entries = match value.into_inner() {
+            DeValue::Array(entries) => entries,
+            _ => {
+                problems.push(Diagnostic::at(
+                    file,
+                    text,
+                    key.span().start,
+                    format!("`{name}` must be a list of [[{name}]] tables"),
+                ));
+                continue;
+            }
+        };
+        for entry in entries {
+            match name {
+                "signature" => raw.signature.extend(entry_of(
+                    entry,
+                    &mut problems,
+                    &diagnostic,
+                )),
+                "diagnosis" => raw.diagnosis.extend(entry_of(
+                    entry,
+                    &mut problems,
+                    &diagnostic,
+                )),
+                _ => {
+                    problems.push(Diagnostic::at(
+                        file,
+                        text,
+                        key.span().start,
+                        format!(
+                            "unknown field `{name}`, expected `signature` or \
+                             `diagnosis`"
+                        ),
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    (raw, problems)
+}
+
+/// One `[[signature]]` or `[[diagnosis]]` table, or `None` with its
+/// problems pushed. serde stops at a table's first problem, so the key
+/// that holds it is dropped and the table tried again, until what is
+/// left deserializes or a problem belongs to no one key. Such a problem
+/// (a missing key) counts only on the first try: later, it is the key
+/// just dropped, or a typo already reported as an unknown key.
+fn entry_of<T: DeserializeOwned>(
+    mut entry: Spanned<DeValue<'_>>,
+    problems: &mut Vec<Diagnostic>,
+    diagnostic: &dyn Fn(&toml::de::Error) -> Diagnostic,
+) -> Option<Spanned<T>> {
+    let mut first = true;
+    loop {
+        let e = match Spanned::<T>::deserialize(ValueDeserializer::from(
+            entry.clone(),
+        )) {
+            Ok(t) => return first.then_some(t),
+            Err(e) => e,
+        };
+        let key = match (e.span(), entry.get_ref()) {
+            (Some(span), DeValue::Table(table)) => {
+                let inside =
+                    |r: std::ops::Range<usize>| r.contains(&span.start);
+                table
+                    .iter()
+                    .find(|(k, v)| inside(k.span()) || inside(v.span()))
+                    .map(|(k, _)| k.clone())
+            }
+            _ => None,
+        };
+        if key.is_some() || first {
+            problems.push(diagnostic(&e));
+        }
+        first = false;
+        let (Some(key), DeValue::Table(table)) = (key, entry.get_mut()) else {
+            return None;
+        };
+        table.remove(&key);
+    }
 }
 
 /// The toml error's own text without its rendered source excerpt, which
@@ -634,10 +792,82 @@ fix = "Do not boom."
     fn unknown_key_is_an_error_with_position() {
         let text = GOOD.replace("fix =", "fixx =");
         let err = Pack::new().add_toml("t.toml", &text).unwrap_err();
-        let d = &err.diagnostics()[0];
+        let d = err
+            .diagnostics()
+            .iter()
+            .find(|d| d.message.contains("fixx"))
+            .unwrap_or_else(|| panic!("no word of fixx: {err}"));
         assert_eq!(d.file, "t.toml");
         assert!(d.line >= 2, "{d}");
-        assert!(d.message.contains("fixx"), "{d}");
+    }
+
+    #[test]
+    fn every_problem_of_every_entry_is_reported() {
+        let text = format!(
+            "{GOOD}\n{}\n{}",
+            GOOD.replace("\"error\"", "\"fatal\"")
+                .replace("fix =", "fixx = 1\nfix ="),
+            GOOD.replace("patterns = [", "colour = 1\npatterns = ["),
+        );
+        let err = Pack::new().add_toml("t.toml", &text).unwrap_err();
+        let messages: Vec<&str> =
+            err.diagnostics().iter().map(|d| d.message.as_str()).collect();
+        for want in ["fatal", "fixx", "colour"] {
+            assert!(
+                messages.iter().any(|m| m.contains(want)),
+                "{want} not reported: {err}"
+            );
+        }
+        let lines: Vec<usize> =
+            err.diagnostics().iter().map(|d| d.line).collect();
+        assert!(lines.is_sorted(), "not in file order: {lines:?}");
+    }
+
+    #[test]
+    fn unknown_ids_get_suggestions() {
+        let pack = Pack::embedded().unwrap();
+        assert_eq!(pack.suggest("node-name-emtpy")[0], "node-name-empty");
+        assert!(pack.suggest("zzzz-qqqq").is_empty());
+        assert_eq!(suggestions_note(&[]), "");
+        assert_eq!(suggestions_note(&["a"]), " (did you mean \"a\"?)");
+        assert_eq!(
+            suggestions_note(&["a", "b", "c"]),
+            " (did you mean \"a\", \"b\" or \"c\"?)"
+        );
+        let text = format!(
+            "{GOOD}\n[[diagnosis]]\nid = \"d\"\ntitle = \"D\"\n\
+             severity = \"error\"\nall_of = [\"demo-failur\"]\nfix = \"f\"\n"
+        );
+        let mut pack = Pack::new();
+        pack.add_toml("t.toml", &text).unwrap();
+        let err = pack.check().unwrap_err().to_string();
+        assert!(err.contains("did you mean \"demo-failure\"?"), "{err}");
+    }
+
+    #[test]
+    fn every_file_of_a_folder_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.toml"),
+            GOOD.replace("fix =", "x = 1\nfix ="),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("b.toml"), "[[signature]]\nid = 3\n")
+            .unwrap();
+        std::fs::write(dir.path().join("c.toml"), "not toml").unwrap();
+        let err = Pack::new().add_path(dir.path()).unwrap_err();
+        let files: std::collections::BTreeSet<String> = err
+            .diagnostics()
+            .iter()
+            .map(|d| {
+                std::path::Path::new(&d.file)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(files.len(), 3, "{err}");
     }
 
     #[test]

@@ -242,3 +242,31 @@ fn message_fills_from_capture_groups() {
     assert_eq!(report["findings"][0]["message"], "boom in us-west-2a");
     assert_eq!(report["findings"][0]["count"], 2);
 }
+
+#[test]
+fn lint_names_every_problem_in_every_file() {
+    let dir = Dir::new();
+    dir.write(
+        "pack/a.toml",
+        format!(
+            "{}\n{}",
+            PACK.replace("severity = \"warning\"", "severity = \"loud\"")
+                .replace("fix =", "colour = \"red\"\nfix ="),
+            PACK.replace("custom-boom", "custom-two")
+                .replace("patterns = [\"BOOM\"]", "patterns = \"BOOM\""),
+        ),
+    );
+    dir.write("pack/b.toml", "[[signature]]\nid = 7\n");
+    dir.write("pack/c.toml", "this is not toml");
+    let out = run(&dir, &["signatures", "lint", "pack"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    for want in [
+        "pack/a.toml:5:12: unknown variant `loud`",
+        "pack/a.toml:7:1: unknown field `colour`",
+        "pack/a.toml:16:12: invalid type: string \"BOOM\", expected a sequence",
+        "pack/b.toml:",
+        "pack/c.toml:1:",
+    ] {
+        assert!(out.stderr.contains(want), "no {want:?} in\n{}", out.stderr);
+    }
+}
