@@ -239,6 +239,42 @@ impl std::fmt::Debug for FleetBuilder {
     }
 }
 
+/// What `merge` takes, said whenever it is given something else.
+const MERGE_TAKES: &str = "merge takes the per-input JSON reports that \
+                           `scan --out-dir` writes, or their folders";
+
+/// What a file that is not a report holds, as far as its JSON tells, so
+/// a user who gave `merge` the wrong file learns which file to give.
+fn what_is(json: &[u8], error: &serde_json::Error) -> String {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(json) else {
+        return format!("this is not JSON ({error}); {MERGE_TAKES}");
+    };
+    let has = |key: &str| value.get(key).is_some();
+    if has("totals") && has("by_signature") {
+        format!(
+            "this is a fleet summary (summary.json), not a report; \
+             {MERGE_TAKES}"
+        )
+    } else if has("runs") && value.get("version").is_some_and(|v| v == "2.1.0")
+    {
+        format!("this is a SARIF log, not a JSON report; {MERGE_TAKES}")
+    } else if value.get("tool").and_then(|t| t.get("name"))
+        == Some(&"logsift".into())
+    {
+        format!("this version cannot read it ({error})")
+    } else {
+        let kind = match value {
+            serde_json::Value::Object(_) => "an object",
+            serde_json::Value::Array(_) => "an array",
+            _ => "a single value",
+        };
+        format!(
+            "this is JSON, but {kind} without a report's fields \
+             (schema_version, tool, inputs, findings); {MERGE_TAKES}"
+        )
+    }
+}
+
 impl FleetBuilder {
     /// An empty fleet.
     pub fn new() -> FleetBuilder {
@@ -267,8 +303,9 @@ impl FleetBuilder {
         json: &[u8],
         file: &str,
     ) -> Result<Vec<String>, String> {
-        let view: ReportView = serde_json::from_slice(json)
-            .map_err(|e| format!("not a logsift report ({e})"))?;
+        let view: ReportView = serde_json::from_slice(json).map_err(|e| {
+            format!("not a logsift report: {}", what_is(json, &e))
+        })?;
         self.add_view(view, file)
     }
 

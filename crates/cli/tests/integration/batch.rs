@@ -465,3 +465,45 @@ fn progress_bar_is_drawn_on_a_terminal_only() {
     assert!(!piped.stderr.contains("inputs"), "{}", piped.stderr);
     assert!(piped.stderr.contains("missing.log"), "{}", piped.stderr);
 }
+
+#[test]
+fn merge_names_what_it_was_given_instead_of_a_report() {
+    let dir = Dir::new();
+    dir.write("a.log", "all fine\n");
+    let out =
+        run(&dir, &["scan", "--fail-on", "never", "--out-dir", "o", "a.log"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--fail-on",
+            "never",
+            "--format",
+            "sarif",
+            "-o",
+            "r.sarif",
+            "a.log",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    dir.write("notes.txt", "not json at all");
+    dir.write("other.json", "[1, 2]");
+    for (file, want) in [
+        ("o/summary.json", "this is a fleet summary (summary.json)"),
+        ("r.sarif", "this is a SARIF log"),
+        ("notes.txt", "this is not JSON"),
+        ("other.json", "this is JSON, but an array"),
+    ] {
+        let out = run(&dir, &["merge", file]);
+        assert_eq!(out.code, 2, "{file}: {}", out.stderr);
+        let line = out.stderr.lines().next().unwrap_or_default();
+        assert!(
+            line.starts_with("logsift: not a logsift report: ")
+                && line.contains(want)
+                && line.contains("merge takes the per-input JSON reports")
+                && line.ends_with(&format!(": {file}")),
+            "{file}: {line}"
+        );
+    }
+}
