@@ -61,9 +61,9 @@ pub(crate) enum SignaturesCommand {
         #[arg(value_name = "PATH")]
         pack: Option<PathBuf>,
     },
-    /// Show everything about one signature.
+    /// Show everything about one signature or diagnosis.
     Show {
-        /// The signature's id.
+        /// The signature's or diagnosis' id.
         #[arg(value_name = "ID")]
         id: String,
         /// The pack (default: the built-in one).

@@ -75,7 +75,9 @@ fn signatures(cmd: &SignaturesCommand) -> Outcome {
         C::List { format, .. } => packs::list(&pack, format, &mut out),
         C::Show { id, .. } => packs::show(&pack, id, &mut out),
         C::Test { .. } => packs::test(&pack, &mut out),
-        C::Lint { .. } => packs::lint_pack(&pack, &mut out),
+        C::Lint { pack: own } => {
+            packs::lint_pack(&pack, own.is_some(), &mut out)
+        }
     };
     match result.and_then(|o| io::Write::flush(&mut out).map(|()| o)) {
         Ok(o) => o,

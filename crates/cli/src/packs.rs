@@ -6,7 +6,9 @@ use std::{
 };
 
 use logsift_engine::{Config, Scanner};
-use logsift_signatures::{Pack, Signature, SourceKind, lint};
+use logsift_signatures::{
+    Diagnosis, Pack, Signature, SourceKind, clashes, lint, suggestions_note,
+};
 
 use crate::Outcome;
 
@@ -88,8 +90,13 @@ pub(crate) fn show(
     w: &mut dyn Write,
 ) -> io::Result<Outcome> {
     let Some(s) = pack.get(id) else {
+        if let Some(d) = pack.diagnosis(id) {
+            return show_diagnosis(pack, d, w);
+        }
         eprintln!(
-            "logsift: no signature with id {id:?} (see `logsift signatures list`)"
+            "logsift: no signature or diagnosis with id {id:?}{} (see \
+             `logsift signatures list`)",
+            suggestions_note(&pack.suggest(id))
         );
         return Ok(Outcome::Error);
     };
@@ -126,6 +133,55 @@ pub(crate) fn show(
     section(w, "Links", s.links.iter())?;
     section(w, "Lines it matches", s.examples.matches.iter())?;
     section(w, "Near misses it must not match", s.examples.no_match.iter())?;
+    Ok(Outcome::Clean)
+}
+
+/// A diagnosis: the root cause it names and the findings it rests on.
+fn show_diagnosis(
+    pack: &Pack,
+    d: &Diagnosis,
+    w: &mut dyn Write,
+) -> io::Result<Outcome> {
+    writeln!(w, "{}  ({}, diagnosis)", d.id, d.severity)?;
+    writeln!(w, "{}", d.title)?;
+    writeln!(w)?;
+    writeln!(w, "Defined at:  {}", d.origin)?;
+    section(w, "What it means", [d.summary.as_str()])?;
+    let named = |ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .map(|id| match pack.get(id) {
+                Some(s) => format!("{id}  ({})", s.title),
+                None => id.clone(),
+            })
+            .collect()
+    };
+    if !d.all_of.is_empty() {
+        section(w, "Found when all of these are found", named(&d.all_of))?;
+    }
+    if !d.any_of.is_empty() {
+        let title = if d.all_of.is_empty() {
+            "Found when any of these is found"
+        } else {
+            "and any of these"
+        };
+        section(w, title, named(&d.any_of))?;
+    }
+    if !d.none_of.is_empty() {
+        section(
+            w,
+            "Unless any of these is found (in logs that were read)",
+            named(&d.none_of),
+        )?;
+    }
+    if let Some(secs) = d.within_seconds {
+        section(
+            w,
+            "Within",
+            [format!("{secs} seconds of each other, where lines carry times")],
+        )?;
+    }
+    section(w, "Fix", d.fix.lines())?;
+    section(w, "Links", d.links.iter())?;
     Ok(Outcome::Clean)
 }
 
@@ -199,11 +255,26 @@ fn example_problems(
     problems
 }
 
+/// Lints `pack`; a pack of the user's (`own`) is also checked against
+/// the built-in one, whose ids a scan loads beside it.
 pub(crate) fn lint_pack(
     pack: &Pack,
+    own: bool,
     w: &mut dyn Write,
 ) -> io::Result<Outcome> {
-    let issues = lint(pack);
+    let mut issues = lint(pack);
+    if own {
+        match Pack::embedded() {
+            Ok(builtin) => issues.extend(clashes(pack, &builtin)),
+            Err(e) => {
+                eprintln!("logsift: embedded signatures: {e}");
+                return Ok(Outcome::Error);
+            }
+        }
+        issues.sort_by(|a, b| {
+            (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col))
+        });
+    }
     for d in &issues {
         writeln!(w, "{d}")?;
     }

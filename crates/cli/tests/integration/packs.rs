@@ -214,7 +214,7 @@ fn list_and_show() {
     let missing = run(&dir, &["signatures", "show", "no-such-thing"]);
     assert_eq!(missing.code, 2);
     assert!(
-        missing.stderr.contains("no signature with id"),
+        missing.stderr.contains("no signature or diagnosis with id"),
         "{}",
         missing.stderr
     );
@@ -269,4 +269,54 @@ fn lint_names_every_problem_in_every_file() {
     ] {
         assert!(out.stderr.contains(want), "no {want:?} in\n{}", out.stderr);
     }
+}
+
+#[test]
+fn show_knows_diagnoses_and_suggests_ids() {
+    let dir = Dir::new();
+    let out =
+        run(&dir, &["signatures", "show", "cni-cannot-reach-api-server"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with(
+            "cni-cannot-reach-api-server  (critical, diagnosis)\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    for want in
+        ["Found when all of these are found:", "Fix:", "Links:", "  https://"]
+    {
+        assert!(out.stdout.contains(want), "no {want:?} in\n{}", out.stdout);
+    }
+
+    let out = run(&dir, &["signatures", "show", "node-name-emtpy"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "no signature or diagnosis with id \"node-name-emtpy\" (did you mean \"node-name-empty\""
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn lint_flags_ids_that_clash_with_the_builtin_pack() {
+    let dir = Dir::new();
+    dir.write("mine.toml", PACK.replace("custom-boom", "node-name-empty"));
+    let out = run(&dir, &["signatures", "lint", "mine.toml"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "mine.toml:2:1: node-name-empty: the built-in pack defines this id too"
+        ),
+        "{}",
+        out.stdout
+    );
+    // And scan refuses the same pack, as lint warned.
+    dir.write("a.log", "fine\n");
+    let out = run(&dir, &["scan", "--signatures", "mine.toml", "a.log"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("duplicate signature id"), "{}", out.stderr);
 }
