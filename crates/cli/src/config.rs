@@ -127,6 +127,12 @@ impl ScanConfig {
         }
         let (suppressions, warnings) =
             suppressions(args.suppressions.as_deref(), Timestamp::now())?;
+        let unknown = suppressions.unknown_ids(&pack);
+        if !unknown.is_empty() {
+            let lines: Vec<String> =
+                unknown.iter().map(ToString::to_string).collect();
+            return Err(lines.join("\n"));
+        }
         let fail_on = match args.fail_on.as_str() {
             "never" => None,
             s => Some(s.parse::<Severity>()?),

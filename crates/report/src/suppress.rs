@@ -23,7 +23,7 @@ use std::path::Path;
 
 use globset::{GlobBuilder, GlobMatcher};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
-use logsift_signatures::{Diagnostic, line_col};
+use logsift_signatures::{Diagnostic, Pack, line_col, suggestions_note};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -47,6 +47,8 @@ pub struct Entry {
     pub file: String,
     /// The line of its `[[suppression]]` header.
     pub line: usize,
+    /// Where its `signature` is written, for an error naming it.
+    signature_at: Option<Diagnostic>,
 }
 
 /// What a finding is matched on.
@@ -131,6 +133,40 @@ impl Suppressions {
         expired
     }
 
+    /// Every entry whose `signature` names no signature of `pack`, at its
+    /// place in the file, with the ids it may have meant: such an entry
+    /// would suppress nothing, silently.
+    pub fn unknown_ids(&self, pack: &Pack) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for e in &self.entries {
+            let (Some(id), Some(at)) = (&e.signature, &e.signature_at) else {
+                continue;
+            };
+            if pack.get(id).is_some() {
+                continue;
+            }
+            let message = match pack.diagnosis(id) {
+                Some(d) => format!(
+                    "{id:?} is a diagnosis: it is suppressed when every \
+                     finding it rests on is, so suppress those signatures \
+                     ({})",
+                    d.all_of
+                        .iter()
+                        .chain(&d.any_of)
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => format!(
+                    "no signature with id {id:?}{}",
+                    suggestions_note(&pack.suggest(id))
+                ),
+            };
+            problems.push(Diagnostic { message, ..at.clone() });
+        }
+        problems
+    }
+
     /// The first entry that covers `t`.
     pub fn find(&self, t: &Target<'_>) -> Option<&Entry> {
         self.entries.iter().find(|e| e.matches(t))
@@ -201,6 +237,8 @@ fn entry(
             ));
         }
     };
+    let signature_at =
+        raw.signature.as_ref().map(|s| at(s.span().start, String::new()));
     let signature = match raw.signature {
         Some(s) if s.get_ref().is_empty() => {
             return Err(at(s.span().start, "the signature is empty".into()));
@@ -254,6 +292,7 @@ fn entry(
         expires,
         file: file.to_string(),
         line,
+        signature_at,
     })
 }
 

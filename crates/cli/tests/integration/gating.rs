@@ -465,3 +465,24 @@ fn fail_on_incomplete_fails_a_bundle_missing_its_kubelet_log() {
     assert!(missing.is_empty(), "{missing:?}");
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+#[test]
+fn suppressions_naming_unknown_ids_are_errors_with_suggestions() {
+    let dir = Dir::new();
+    dir.write("a.log", "fine\n");
+    dir.write(
+        "s.toml",
+        "[[suppression]]\nsignature = \"node-name-emtpy\"\nreason = \"r\"\n\n\
+         [[suppression]]\nsignature = \"cni-cannot-reach-api-server\"\n\
+         reason = \"r\"\n",
+    );
+    let out = run(&dir, &["scan", "--suppressions", "s.toml", "a.log"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    for want in [
+        "s.toml:2:13: no signature with id \"node-name-emtpy\" (did you mean \"node-name-empty\"",
+        "s.toml:6:13: \"cni-cannot-reach-api-server\" is a diagnosis",
+    ] {
+        assert!(out.stderr.contains(want), "no {want:?} in\n{}", out.stderr);
+    }
+}
