@@ -140,6 +140,9 @@ impl ScanConfig {
         if args.threads == Some(0) {
             return Err("--threads must be at least 1".to_string());
         }
+        let since = parse_bound("--since", args.since.as_deref())?;
+        let until = parse_bound("--until", args.until.as_deref())?;
+        check_window(since, until)?;
         Ok(ScanConfig {
             inputs,
             pack,
@@ -156,8 +159,8 @@ impl ScanConfig {
                 .unwrap_or(usize::MAX)
                 .max(1024),
                 follow_links: args.follow,
-                since: parse_bound("--since", args.since.as_deref())?,
-                until: parse_bound("--until", args.until.as_deref())?,
+                since,
+                until,
                 source_kind: match args.source_kind.as_deref() {
                     Some(k) => Some(
                         k.parse::<SourceKind>()
@@ -184,6 +187,30 @@ impl ScanConfig {
             warnings,
         })
     }
+}
+
+/// A window that ends before it starts keeps no timed line: say so
+/// rather than report a scan of nothing. Bounds of both kinds (a time and
+/// a duration) are compared per input, by the engine, once its collection
+/// time is known.
+fn check_window(
+    since: Option<TimeBound>,
+    until: Option<TimeBound>,
+) -> Result<(), String> {
+    let inverted = match (since, until) {
+        (Some(TimeBound::At(s)), Some(TimeBound::At(u))) => s > u,
+        (
+            Some(TimeBound::BeforeCollection(s)),
+            Some(TimeBound::BeforeCollection(u)),
+        ) => s < u,
+        _ => false,
+    };
+    if inverted {
+        return Err("--since is after --until: the window holds no time; \
+                    swap them"
+            .to_string());
+    }
+    Ok(())
 }
 
 fn parse_bound(
@@ -432,6 +459,18 @@ fn parse_size(flag: &str, value: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inverted_windows_are_refused() {
+        let b = |s: &str| Some(s.parse::<TimeBound>().unwrap());
+        assert!(check_window(b("2026-11-21"), b("2026-11-20")).is_err());
+        assert!(check_window(b("30m"), b("2h")).is_err());
+        assert!(check_window(b("2h"), b("30m")).is_ok());
+        assert!(check_window(b("2026-11-20"), b("2026-11-21")).is_ok());
+        assert!(check_window(b("2026-11-20"), b("2026-11-20")).is_ok());
+        assert!(check_window(b("2h"), b("2026-11-20")).is_ok());
+        assert!(check_window(None, b("2026-11-20")).is_ok());
+    }
 
     #[test]
     fn sizes_parse() {

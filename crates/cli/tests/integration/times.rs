@@ -164,3 +164,22 @@ fn source_kind_scopes_inputs_given_directly() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("unknown source kind"), "{}", out.stderr);
 }
+
+#[test]
+fn an_inverted_window_is_a_usage_error() {
+    let dir = Dir::new();
+    dir.write("a.log", "fine\n");
+    for (since, until) in
+        [("2026-11-21", "2026-11-20T12:00:00Z"), ("30m", "2h")]
+    {
+        let out =
+            run(&dir, &["scan", "--since", since, "--until", until, "a.log"]);
+        assert_eq!(out.code, 2, "{since}..{until}: {}", out.stderr);
+        assert!(out.stdout.is_empty());
+        assert!(
+            out.stderr.contains("--since is after --until"),
+            "{}",
+            out.stderr
+        );
+    }
+}
