@@ -522,7 +522,7 @@ fn sarif_fingerprints_ignore_timestamps_addresses_and_ids() {
 }
 
 #[test]
-fn ndjson_lines_are_the_json_findings() {
+fn ndjson_lines_are_the_json_findings_and_diagnoses() {
     let demo = demo_bundle();
     let name = demo.file_name().and_then(|n| n.to_str()).expect("name");
     let cwd = demo.parent().expect("demo folder");
@@ -547,12 +547,27 @@ fn ndjson_lines_are_the_json_findings() {
     let findings = report["findings"].as_array().expect("findings");
     assert!(!findings.is_empty());
     assert!(out.stdout.ends_with('\n'));
+    let diagnoses = report["diagnoses"].as_array().expect("diagnoses");
+    assert!(!diagnoses.is_empty());
+    // Each line is the report's own object with its kind first.
+    let tagged = |kind: &str, v: &Value| {
+        let mut line = serde_json::Map::new();
+        line.insert("kind".into(), kind.into());
+        line.extend(v.as_object().expect("object").clone());
+        Value::Object(line)
+    };
+    let want: Vec<Value> = findings
+        .iter()
+        .map(|f| tagged("finding", f))
+        .chain(diagnoses.iter().map(|d| tagged("diagnosis", d)))
+        .collect();
     let lines: Vec<Value> = out
         .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
-    assert_eq!(&lines, findings);
+    assert_eq!(lines, want);
+    assert!(out.stdout.lines().all(|l| l.starts_with("{\"kind\":")));
 }
 
 #[test]
