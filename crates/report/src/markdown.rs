@@ -75,7 +75,7 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
             "| {} | {} | {} | {} | {} |",
             code(&i.path, true),
             cell(&i.kind),
-            bundle.join(", "),
+            or_dash(bundle.join(", ")),
             i.files_scanned,
             i.bytes_scanned
         )?;
@@ -100,8 +100,8 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
                 code(&d.diagnosis, true),
                 cell(&d.title),
                 code(&d.input, true),
-                because.join(" + "),
-                links(&d.links),
+                or_dash(because.join(" + ")),
+                or_dash(links(&d.links)),
             )?;
         }
     }
@@ -140,7 +140,11 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
                 w,
                 "| {} | {} | {} |",
                 code(&i.path, true),
-                sources.join(", "),
+                if sources.is_empty() {
+                    "none".to_string()
+                } else {
+                    sources.join(", ")
+                },
                 i.coverage.not_evaluated.len()
             )?;
         }
@@ -168,7 +172,7 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
                 cell(&f.title),
                 code(&where_(f), true),
                 f.count,
-                links(&f.links),
+                or_dash(links(&f.links)),
             )?;
         }
         writeln!(w)?;
@@ -335,6 +339,11 @@ fn html(s: &str) -> String {
 
 /// The fix links; an https link as a Markdown link, anything else as code
 /// so a pack cannot smuggle a `javascript:` link into a page.
+/// A table cell never left empty, which reads as a rendering fault.
+fn or_dash(s: String) -> String {
+    if s.is_empty() { "-".to_string() } else { s }
+}
+
 fn links(links: &[String]) -> String {
     let many = links.len() > 1;
     links
