@@ -1,15 +1,19 @@
 //! The JUnit XML renderer, for CI systems that show test reports (GitLab's
 //! `artifacts:reports:junit`, Jenkins' junit step).
 //!
-//! One `<testsuite>` per input and one `<testcase>` per signature of the
-//! pack in each, so the checks that found nothing show as passed. A
-//! signature's findings in that input become one `<failure>` (JUnit
-//! readers take one per test case) whose text lists every file, line and
-//! evidence line. An input that could not be read at all has nothing to
-//! pass: its test cases get an `<error>` instead. A test case whose every
-//! finding is suppressed is `<skipped>`, with the reason: accepted, not
-//! passed. Errors and skipped files also go to the suite's `<system-err>`
-//! and `<system-out>`.
+//! One `<testsuite>` per input; in it one `<testcase>` per signature of
+//! the pack (marker signatures aside: they only give diagnoses context),
+//! then one per diagnosis, so the checks that found nothing show as
+//! passed. A signature's findings in that input become one `<failure>`
+//! (JUnit readers take one per test case) whose text lists every file,
+//! line and evidence line; a diagnosis found there fails at its own
+//! severity with the findings it rests on and its fix. A signature none
+//! of whose logs was read is `<skipped>` as not checked: no finding
+//! there proves nothing. An input that could not be read at all has
+//! nothing to pass: its test cases get an `<error>` instead. A test case
+//! whose every finding is suppressed is `<skipped>`, with the reason:
+//! accepted, not passed. Errors and skipped files also go to the suite's
+//! `<system-err>` and `<system-out>`.
 //!
 //! Everything is escaped by hand, and characters XML 1.0 does not allow
 //! (most C0 controls, U+FFFE, U+FFFF) are dropped: a log line with an
@@ -19,7 +23,7 @@ use std::io::{self, Write};
 
 use logsift_signatures::Pack;
 
-use crate::{Finding, InputEntry, Report};
+use crate::{DiagnosisEntry, Finding, InputEntry, Report};
 
 /// Writes `report` as JUnit XML, with a test case for every signature of
 /// `pack` (the pack the report was made with) in every input.
@@ -33,16 +37,18 @@ pub fn write<W: Write>(
     let tests: usize = suites.iter().map(|s| s.cases.len()).sum();
     let failures: usize = suites.iter().map(Suite::failures).sum();
     let errors: usize = suites.iter().map(Suite::errors).sum();
+    let skipped: usize = suites.iter().map(Suite::skipped).sum();
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         w,
         concat!(
             r#"<testsuites name="logsift" tests="{tests}" "#,
-            r#"failures="{failures}" errors="{errors}">"#
+            r#"failures="{failures}" errors="{errors}" skipped="{skipped}">"#
         ),
         tests = tests,
         failures = failures,
-        errors = errors
+        errors = errors,
+        skipped = skipped
     )?;
     for s in &suites {
         s.write(&mut w)?;
@@ -59,54 +65,126 @@ struct Suite<'a> {
     cases: Vec<Case<'a>>,
 }
 
+/// One signature, or one diagnosis, in one input.
 struct Case<'a> {
     id: &'a str,
     title: &'a str,
-    category: &'a str,
+    classname: String,
+    /// The signature's findings; for a diagnosis, the findings it rests
+    /// on, which decide whether it is suppressed.
     findings: Vec<&'a Finding>,
+    /// Why the signature could not be checked: none of its logs was read.
+    not_checked: Option<String>,
+    /// Whether the case is a diagnosis' rather than a signature's.
+    is_diagnosis: bool,
+    /// The diagnosis found in this input, for a diagnosis' case.
+    diagnosis: Option<&'a DiagnosisEntry>,
+}
+
+/// What a case comes to, in JUnit's words.
+enum Verdict {
+    Passed,
+    Failed,
+    Skipped,
+    Error,
 }
 
 impl<'a> Suite<'a> {
     fn new(input: &'a InputEntry, report: &'a Report, pack: &'a Pack) -> Self {
-        let cases = pack
-            .signatures()
-            .iter()
-            .map(|s| Case {
-                id: &s.id,
-                title: &s.title,
-                category: &s.category,
-                findings: report
-                    .findings
-                    .iter()
-                    .filter(|f| f.input == input.path && f.signature == s.id)
-                    .collect(),
-            })
-            .collect();
+        let findings_of = |id: &str| -> Vec<&'a Finding> {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.input == input.path && f.signature == id)
+                .collect()
+        };
+        // Markers only give diagnoses context; a passed test case for
+        // "the kubelet started" would only pad the count.
+        let signatures =
+            pack.signatures().iter().filter(|s| !s.marker).map(|s| {
+                let not_checked = input
+                    .coverage
+                    .not_evaluated
+                    .contains(&s.id)
+                    .then(|| not_checked_reason(s));
+                Case {
+                    id: &s.id,
+                    title: &s.title,
+                    classname: if s.category.is_empty() {
+                        "logsift".to_string()
+                    } else {
+                        format!("logsift.{}", s.category)
+                    },
+                    findings: findings_of(&s.id),
+                    not_checked,
+                    is_diagnosis: false,
+                    diagnosis: None,
+                }
+            });
+        let diagnoses = pack.diagnoses().iter().map(|d| {
+            let found = report
+                .diagnoses
+                .iter()
+                .find(|e| e.input == input.path && e.diagnosis == d.id);
+            Case {
+                id: &d.id,
+                title: &d.title,
+                classname: "logsift.diagnosis".to_string(),
+                findings: found
+                    .map(|e| {
+                        e.findings
+                            .iter()
+                            .flat_map(|ev| findings_of(&ev.signature))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                not_checked: None,
+                is_diagnosis: true,
+                diagnosis: found,
+            }
+        });
         Suite {
             input,
             unread: input.files_scanned == 0 && !input.errors.is_empty(),
-            cases,
+            cases: signatures.chain(diagnoses).collect(),
         }
+    }
+
+    fn verdict(&self, c: &Case<'_>) -> Verdict {
+        let found = if c.is_diagnosis {
+            c.diagnosis.is_some()
+        } else {
+            !c.findings.is_empty()
+        };
+        if found {
+            if c.live() == 0 && !c.findings.is_empty() {
+                Verdict::Skipped
+            } else {
+                Verdict::Failed
+            }
+        } else if self.unread {
+            Verdict::Error
+        } else if c.not_checked.is_some() {
+            Verdict::Skipped
+        } else {
+            Verdict::Passed
+        }
+    }
+
+    fn count(&self, want: fn(&Verdict) -> bool) -> usize {
+        self.cases.iter().filter(|c| want(&self.verdict(c))).count()
     }
 
     fn failures(&self) -> usize {
-        self.cases.iter().filter(|c| c.live() > 0).count()
+        self.count(|v| matches!(v, Verdict::Failed))
     }
 
-    /// Cases whose every finding is suppressed.
     fn skipped(&self) -> usize {
-        self.cases
-            .iter()
-            .filter(|c| !c.findings.is_empty() && c.live() == 0)
-            .count()
+        self.count(|v| matches!(v, Verdict::Skipped))
     }
 
     fn errors(&self) -> usize {
-        if self.unread {
-            self.cases.iter().filter(|c| c.findings.is_empty()).count()
-        } else {
-            0
-        }
+        self.count(|v| matches!(v, Verdict::Error))
     }
 
     fn write<W: Write>(&self, w: &mut W) -> io::Result<()> {
@@ -173,18 +251,14 @@ impl<'a> Suite<'a> {
     }
 
     fn case<W: Write>(&self, c: &Case<'_>, w: &mut W) -> io::Result<()> {
-        let classname = if c.category.is_empty() {
-            "logsift".to_string()
-        } else {
-            format!("logsift.{}", c.category)
-        };
         let open = format!(
             r#"    <testcase name="{}" classname="{}""#,
             attr(c.id),
-            attr(&classname)
+            attr(&c.classname)
         );
-        let Some(first) = c.findings.first() else {
-            if self.unread {
+        match self.verdict(c) {
+            Verdict::Passed => writeln!(w, "{open}/>"),
+            Verdict::Error => {
                 let why = self
                     .input
                     .errors
@@ -196,48 +270,51 @@ impl<'a> Suite<'a> {
                     r#"      <error message="{}" type="input-error"/>"#,
                     attr(&format!("input not scanned: {why}"))
                 )?;
-                return writeln!(w, "    </testcase>");
+                writeln!(w, "    </testcase>")
             }
-            return writeln!(w, "{open}/>");
-        };
-        writeln!(w, "{open}>")?;
-        if c.live() == 0 {
-            let reasons: Vec<&str> = c
-                .findings
-                .iter()
-                .filter_map(|f| f.suppressed.as_ref())
-                .map(|s| s.reason.as_str())
-                .collect();
-            write!(
-                w,
-                r#"      <skipped message="{}">"#,
-                attr(&format!("suppressed: {}", reasons.join("; ")))
-            )?;
-            details(c, w)?;
-            writeln!(w, "</skipped>")?;
-            return writeln!(w, "    </testcase>");
+            Verdict::Skipped if c.findings.is_empty() => {
+                let why = c.not_checked.as_deref().unwrap_or("not checked");
+                writeln!(w, "{open}>")?;
+                writeln!(w, r#"      <skipped message="{}"/>"#, attr(why))?;
+                writeln!(w, "    </testcase>")
+            }
+            Verdict::Skipped => {
+                let reasons: Vec<&str> = c
+                    .findings
+                    .iter()
+                    .filter_map(|f| f.suppressed.as_ref())
+                    .map(|s| s.reason.as_str())
+                    .collect();
+                writeln!(w, "{open}>")?;
+                write!(
+                    w,
+                    r#"      <skipped message="{}">"#,
+                    attr(&format!("suppressed: {}", reasons.join("; ")))
+                )?;
+                self.body(c, w)?;
+                writeln!(w, "</skipped>")?;
+                writeln!(w, "    </testcase>")
+            }
+            Verdict::Failed => {
+                writeln!(w, "{open}>")?;
+                write!(
+                    w,
+                    r#"      <failure message="{}" type="{}">"#,
+                    attr(&failure_message(c)),
+                    attr(c.severity())
+                )?;
+                self.body(c, w)?;
+                writeln!(w, "</failure>")?;
+                writeln!(w, "    </testcase>")
+            }
         }
-        // Suppressed findings are listed below but not counted.
-        let live = c.findings.iter().filter(|f| f.suppressed.is_none());
-        let lines: u64 = live.clone().map(|f| f.count).sum();
-        let files = c.live();
-        let message = format!(
-            "{}: {} matching {} in {} {}",
-            c.title,
-            lines,
-            if lines == 1 { "line" } else { "lines" },
-            files,
-            if files == 1 { "file" } else { "files" },
-        );
-        write!(
-            w,
-            r#"      <failure message="{}" type="{}">"#,
-            attr(&message),
-            attr(&first.severity)
-        )?;
-        details(c, w)?;
-        writeln!(w, "</failure>")?;
-        writeln!(w, "    </testcase>")
+    }
+
+    fn body<W: Write>(&self, c: &Case<'_>, w: &mut W) -> io::Result<()> {
+        match c.diagnosis {
+            Some(d) => diagnosis_details(d, w),
+            None => details(c, w),
+        }
     }
 }
 
@@ -246,6 +323,64 @@ impl Case<'_> {
     fn live(&self) -> usize {
         self.findings.iter().filter(|f| f.suppressed.is_none()).count()
     }
+
+    fn severity(&self) -> &str {
+        match (self.diagnosis, self.findings.first()) {
+            (Some(d), _) => &d.severity,
+            (None, Some(f)) => &f.severity,
+            (None, None) => "",
+        }
+    }
+}
+
+/// A signature's failure: how many lines in how many files; a
+/// diagnosis': the cause it names.
+fn failure_message(c: &Case<'_>) -> String {
+    if let Some(d) = c.diagnosis {
+        return format!("root cause: {}", d.title);
+    }
+    // Suppressed findings are listed in the text but not counted.
+    let live = c.findings.iter().filter(|f| f.suppressed.is_none());
+    let lines: u64 = live.map(|f| f.count).sum();
+    let files = c.live();
+    format!(
+        "{}: {} matching {} in {} {}",
+        c.title,
+        lines,
+        if lines == 1 { "line" } else { "lines" },
+        files,
+        if files == 1 { "file" } else { "files" },
+    )
+}
+
+/// Why a signature was not checked, naming the logs it reads.
+fn not_checked_reason(s: &logsift_signatures::Signature) -> String {
+    let kinds: Vec<&str> = s.sources.iter().map(|k| k.as_str()).collect();
+    format!(
+        "not checked: no {} log was read in this input",
+        kinds.join(" or ")
+    )
+}
+
+/// What a diagnosis rests on and how to fix its cause.
+fn diagnosis_details<W: Write>(
+    d: &DiagnosisEntry,
+    w: &mut W,
+) -> io::Result<()> {
+    writeln!(w, "{}", text(&d.summary))?;
+    let because: Vec<String> = d
+        .findings
+        .iter()
+        .map(|f| format!("{} ({})", f.signature, f.count))
+        .collect();
+    writeln!(w, "because: {}", text(&because.join(" + ")))?;
+    for line in d.fix.lines() {
+        writeln!(w, "  fix: {}", text(line))?;
+    }
+    for l in &d.links {
+        writeln!(w, "  see: {}", text(l))?;
+    }
+    Ok(())
 }
 
 /// Every file, line and evidence line of a case's findings.

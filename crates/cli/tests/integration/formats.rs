@@ -716,3 +716,71 @@ fn unwritable_report_is_an_error_and_the_others_are_still_written() {
     out.report();
     assert!(dir.path().join("out.md").is_file());
 }
+
+/// The `<testcase>` element named `name`, up to its end.
+fn testcase<'a>(xml: &'a str, name: &str) -> &'a str {
+    let open = format!("<testcase name=\"{name}\"");
+    let start =
+        xml.find(&open).unwrap_or_else(|| panic!("no {name} in\n{xml}"));
+    let rest = &xml[start..];
+    let first = rest.lines().next().unwrap_or_default();
+    if first.ends_with("/>") {
+        return first;
+    }
+    let end = rest.find("</testcase>").expect("closed test case");
+    &rest[..end + "</testcase>".len()]
+}
+
+#[test]
+fn junit_skips_unchecked_signatures_leaves_markers_out_and_fails_diagnoses() {
+    let demo = demo_bundle();
+    let name = demo.file_name().and_then(|n| n.to_str()).expect("name");
+    let cwd = demo.parent().expect("demo folder");
+    let args = ["scan", "--fail-on", "never", "--format", "junit", name];
+    let xml = run_in(cwd, &args, None).stdout;
+    for marker in ["kubelet-started", "node-registered"] {
+        assert!(!xml.contains(&format!("name=\"{marker}\"")), "{marker}");
+    }
+    let ansible = testcase(&xml, "ansible-task-failed");
+    assert!(
+        ansible.contains("<skipped message=\"not checked: no ansible log was read in this input\"/>"),
+        "{ansible}"
+    );
+    let cause = testcase(&xml, "cni-cannot-reach-api-server");
+    assert!(cause.contains("classname=\"logsift.diagnosis\""), "{cause}");
+    assert!(cause.contains("type=\"critical\""), "{cause}");
+    assert!(cause.contains("<failure message=\"root cause: "), "{cause}");
+    assert!(
+        cause.contains("because: network-plugin-not-ready (7)"),
+        "{cause}"
+    );
+    let quiet = testcase(&xml, "bootstrap-throttled");
+    assert!(quiet.ends_with("/>"), "{quiet}");
+
+    // With the findings it rests on suppressed, the diagnosis is skipped.
+    let dir = Dir::new();
+    dir.write(name, std::fs::read(&demo).expect("demo"));
+    dir.write(
+        "s.toml",
+        "[[suppression]]\nsignature = \"network-plugin-not-ready\"\n\
+         reason = \"known\"\n\n[[suppression]]\n\
+         signature = \"vpc-cni-apiserver-unreachable\"\nreason = \"known\"\n",
+    );
+    let args = [
+        "scan",
+        "--fail-on",
+        "never",
+        "--format",
+        "junit",
+        "--suppressions",
+        "s.toml",
+        name,
+    ];
+    let xml = run(&dir, &args).stdout;
+    let cause = testcase(&xml, "cni-cannot-reach-api-server");
+    assert!(
+        cause.contains("<skipped message=\"suppressed: known; known"),
+        "{cause}"
+    );
+    assert!(!cause.contains("<failure"), "{cause}");
+}
