@@ -15,7 +15,7 @@ use std::{
     },
 };
 
-use crate::{NoProgress, Progress};
+use crate::progress::{NoProgress, Progress};
 
 /// A layer is not judged by its ratio before it has produced this much:
 /// small, repetitive files compress very well and are harmless.

@@ -13,7 +13,9 @@ use logsift_signatures::{Matcher, SourceKind};
 use memchr::{memchr, memchr_iter, memrchr};
 
 use crate::{
-    Evidence, FileFinding, source::classify_content, time::parse_line,
+    model::{Evidence, FileFinding},
+    source::classify_content,
+    time::parse_line,
 };
 
 /// Limits and context of one scan.

@@ -3,6 +3,8 @@
 //! Collectors name journal dumps `.txt` and Prometheus text `metrics.json`,
 //! and people rename files; only the content is trusted.
 
+use crate::model::InputKind;
+
 /// How many leading bytes the sniffer looks at.
 pub(crate) const HEAD_LEN: usize = 8 * 1024;
 
@@ -83,10 +85,8 @@ pub(crate) fn sniff(head: &[u8]) -> Format {
 /// a tar header, and one that cannot be is `Gzip`.
 pub(crate) fn archive_kind(
     path: &std::path::Path,
-) -> std::io::Result<Option<crate::InputKind>> {
+) -> std::io::Result<Option<InputKind>> {
     use std::io::Read;
-
-    use crate::InputKind;
 
     let file = std::fs::File::open(path)?;
     if !file.metadata()?.is_file() {

@@ -28,11 +28,12 @@ use jiff::Timestamp;
 use logsift_signatures::SourceKind;
 
 use crate::{
-    FileFinding, Input, InputKind, InputReport, ScanError, Scanner, Skipped,
     ahead,
     budget::{Budget, Metered, Raw},
     bundle::BundleClues,
+    context::Context,
     coverage::{FileInfo, coverage, cut_from_front, no_entries},
+    model::{FileFinding, Input, InputKind, InputReport, ScanError, Skipped},
     scan::{FileTally, ScanOptions, scan_text},
     sniff::{Format, HEAD_LEN, sniff},
     source::{bundle_relative, classify, normalize},
@@ -112,25 +113,25 @@ impl Drop for Active<'_> {
     }
 }
 
-pub(crate) fn scan_input(scanner: &Scanner<'_>, input: &Input) -> InputReport {
-    let _active = Active::new(&scanner.active);
+pub(crate) fn scan_input(cx: &Context<'_>, input: &Input) -> InputReport {
+    let _active = Active::new(&cx.active);
     let display = input.display();
     let (kind, part) = match input {
         Input::Stdin => {
             let mut part =
                 Part { clues: BundleClues::from_name(""), ..Part::default() };
             let node = Node {
-                kind: scanner.config.source_kind,
+                kind: cx.config.source_kind,
                 ..Node::new(display.clone(), String::new())
             };
             let stdin = io::stdin();
-            let w = Walker::new(scanner, None, None).one_stream();
+            let w = Walker::new(cx, None, None).one_stream();
             let mut raw = Raw::new(stdin.lock(), &w.budget);
             let kind = w.stream(&mut part, &node, &mut raw, 0, false);
             w.report_exhausted(&mut part, &display);
             (kind, part)
         }
-        Input::Path(path) => scan_path(scanner, path, &display),
+        Input::Path(path) => scan_path(cx, path, &display),
     };
     finish(display, kind, part)
 }
@@ -155,7 +156,7 @@ fn finish(display: String, kind: InputKind, mut part: Part) -> InputReport {
 }
 
 pub(crate) fn scan_bytes(
-    scanner: &Scanner<'_>,
+    cx: &Context<'_>,
     name: &str,
     kind: SourceKind,
     data: &[u8],
@@ -166,15 +167,14 @@ pub(crate) fn scan_bytes(
         raw: name.to_string(),
         kind: Some(kind),
     };
-    let w =
-        Walker::new(scanner, None, Some(Timestamp::UNIX_EPOCH)).one_stream();
+    let w = Walker::new(cx, None, Some(Timestamp::UNIX_EPOCH)).one_stream();
     w.budget.add_raw(data.len() as u64);
     let kind = w.stream(&mut part, &node, &mut &data[..], 0, false);
     finish(name.to_string(), kind, part)
 }
 
 fn scan_path(
-    scanner: &Scanner<'_>,
+    cx: &Context<'_>,
     path: &Path,
     display: &str,
 ) -> (InputKind, Part) {
@@ -200,16 +200,16 @@ fn scan_path(
                 .filter(|e| e.file_type().is_file())
                 .filter_map(|e| e.metadata().ok()?.modified().ok())
                 .max();
-            let w = Walker::new(scanner, named, newest.and_then(to_timestamp));
+            let w = Walker::new(cx, named, newest.and_then(to_timestamp));
             w.dir(&mut part, path, display);
             w.report_exhausted(&mut part, display);
             (InputKind::Directory, part)
         }
         Ok(meta) => {
             let modified = meta.modified().ok().and_then(to_timestamp);
-            let w = Walker::new(scanner, named, modified).one_stream();
+            let w = Walker::new(cx, named, modified).one_stream();
             let node = Node {
-                kind: scanner.config.source_kind,
+                kind: cx.config.source_kind,
                 ..Node::new(display.to_string(), name)
             };
             let kind = w.file(&mut part, path, &node);
@@ -220,7 +220,7 @@ fn scan_path(
 }
 
 struct Walker<'s, 'm> {
-    s: &'s Scanner<'m>,
+    cx: &'s Context<'m>,
     /// When the input was collected: from its name, else the first tar
     /// member's time, else `fallback`, else now. Set once, before the
     /// first line needs it.
@@ -235,7 +235,7 @@ struct Walker<'s, 'm> {
 
 impl<'s, 'm> Walker<'s, 'm> {
     fn new(
-        s: &'s Scanner<'m>,
+        cx: &'s Context<'m>,
         named: Option<Timestamp>,
         fallback: Option<Timestamp>,
     ) -> Self {
@@ -243,10 +243,10 @@ impl<'s, 'm> Walker<'s, 'm> {
         if let Some(t) = named {
             let _ = reference.set(t);
         }
-        let c = &s.config;
+        let c = &cx.config;
         let budget = Budget::new(c.max_bytes, c.max_ratio, c.max_members)
-            .with_progress(Arc::clone(&s.progress));
-        Walker { s, reference, fallback, budget, one_stream: false }
+            .with_progress(Arc::clone(&cx.progress));
+        Walker { cx, reference, fallback, budget, one_stream: false }
     }
 
     /// The input is one stream (a file, standard input), not a folder:
@@ -264,7 +264,7 @@ impl<'s, 'm> Walker<'s, 'm> {
     }
 
     fn options(&self) -> ScanOptions {
-        let c = &self.s.config;
+        let c = &self.cx.config;
         let reference = *self
             .reference
             .get_or_init(|| self.fallback.unwrap_or_else(Timestamp::now));
@@ -296,7 +296,7 @@ impl<'s, 'm> Walker<'s, 'm> {
         display: &str,
     ) -> Vec<(std::path::PathBuf, String, String)> {
         let mut files = Vec::new();
-        let follow = self.s.config.follow_links;
+        let follow = self.cx.config.follow_links;
         for entry in
             WalkDir::new(root).follow_links(follow).sort_by_file_name()
         {
@@ -421,7 +421,7 @@ impl<'s, 'm> Walker<'s, 'm> {
         }
         let format = sniff(&head);
         let mut reader = Cursor::new(head).chain(reader);
-        let max = self.s.config.max_depth;
+        let max = self.cx.config.max_depth;
         let level = match format {
             Format::Tar if in_gzip => depth,
             Format::Gzip | Format::Tar | Format::Zip => depth + 1,
@@ -440,7 +440,7 @@ impl<'s, 'm> Walker<'s, 'm> {
             Format::Gzip if depth == 0 && self.one_stream => {
                 // The pool has a thread no other input keeps busy.
                 let spare = rayon::current_num_threads()
-                    > self.s.active.load(Ordering::Relaxed);
+                    > self.cx.active.load(Ordering::Relaxed);
                 let kind =
                     ahead::inflate(&mut reader, &self.budget, spare, |gz| {
                         let mut gz = Metered::new(gz, &self.budget);
@@ -464,7 +464,7 @@ impl<'s, 'm> Walker<'s, 'm> {
                 InputKind::Tar
             }
             Format::Zip => {
-                let limit = self.s.config.max_zip_in_memory;
+                let limit = self.cx.config.max_zip_in_memory;
                 let mut bytes = Vec::new();
                 match reader.take(limit + 1).read_to_end(&mut bytes) {
                     Err(e) => {
@@ -514,7 +514,7 @@ impl<'s, 'm> Walker<'s, 'm> {
             .or(Some(classify(&rel)).filter(|k| *k != SourceKind::Unknown));
         let mut tally = FileTally::default();
         let result = scan_text(
-            self.s.matcher,
+            self.cx.matcher,
             kind,
             reader,
             &self.options(),
@@ -898,10 +898,9 @@ mod tests {
     fn files_that_vanish_or_shrink_after_listing() {
         let pack = Pack::embedded().unwrap();
         let matcher = pack.compile();
-        let scanner = Scanner::new(&matcher, crate::Config::default());
-        let dir = std::env::temp_dir()
-            .join(format!("logsift-walk-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let cx = Context::new(&matcher, crate::config::Config::default());
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         std::fs::write(dir.join("a.log"), TLS).unwrap();
         std::fs::write(dir.join("gone.log"), TLS).unwrap();
         std::fs::write(
@@ -910,9 +909,9 @@ mod tests {
         )
         .unwrap();
 
-        let w = Walker::new(&scanner, None, None);
+        let w = Walker::new(&cx, None, None);
         let mut part = Part::default();
-        let files = w.list(&mut part, &dir, "d");
+        let files = w.list(&mut part, dir, "d");
         assert_eq!(files.len(), 3);
         // Between listing and reading: one file is removed, one cut short.
         std::fs::remove_file(dir.join("gone.log")).unwrap();
@@ -922,7 +921,6 @@ mod tests {
             .unwrap();
         f.set_len(TLS.len() as u64).unwrap();
         w.scan_listed(&mut part, &files);
-        std::fs::remove_dir_all(&dir).unwrap();
 
         assert_eq!(part.errors.len(), 1, "{:?}", part.errors);
         assert_eq!(part.errors[0].path, "d/gone.log");

@@ -1,0 +1,153 @@
+//! The limits and knobs of a scan: the one place their defaults live.
+
+use jiff::{SignedDuration, Timestamp};
+use logsift_signatures::SourceKind;
+
+/// Limits and knobs of a scan.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Evidence lines kept per finding: the first ones and the last one.
+    pub max_evidence: usize,
+    /// How deep archives and compressed files may nest inside an input
+    /// (a `.tar.gz` counts once; a `.gz` member inside it adds one).
+    pub max_depth: u32,
+    /// Bytes read before each search.
+    pub chunk_size: usize,
+    /// The most bytes of one line held in memory; longer lines are
+    /// searched in overlapping fragments.
+    pub max_line_bytes: usize,
+    /// Bytes of one evidence line kept in the report.
+    pub max_evidence_bytes: usize,
+    /// The largest zip archive read into memory when it does not come from
+    /// a file that can be read at random (stdin, a member of a tar).
+    pub max_zip_in_memory: u64,
+    /// Keep only lines stamped at or after this.
+    pub since: Option<TimeBound>,
+    /// Keep only lines stamped at or before this.
+    pub until: Option<TimeBound>,
+    /// The kind of every text file given directly as an input (not of the
+    /// members of archives or folders, whose layout tells their kind).
+    pub source_kind: Option<SourceKind>,
+    /// The most bytes one input may decompress to, in all; past it the
+    /// rest of the input is not read, and an error says so.
+    pub max_bytes: u64,
+    /// The largest ratio of decompressed to raw bytes a compressed layer
+    /// may reach before it is stopped as a decompression bomb.
+    pub max_ratio: u64,
+    /// The most files and members one input may hold.
+    pub max_members: u64,
+    /// Follow symbolic links in folders (loops are detected and reported).
+    pub follow_links: bool,
+}
+
+/// One end of a time window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeBound {
+    /// A fixed instant.
+    At(Timestamp),
+    /// This long before each input's collection time.
+    BeforeCollection(SignedDuration),
+}
+
+impl std::str::FromStr for TimeBound {
+    type Err = String;
+
+    /// `2h`, `30m`, `90s`, `7d` (before each input's collection time), or
+    /// an instant: RFC 3339 (`2026-11-21T10:00:00Z`), or a date and time
+    /// without a zone (`2026-11-21`, `2026-11-21T10:00`) taken as UTC.
+    fn from_str(s: &str) -> Result<TimeBound, String> {
+        let s = s.trim();
+        let unit = s.chars().last().unwrap_or(' ');
+        let number = &s[..s.len().saturating_sub(unit.len_utf8())];
+        let secs_per = match unit {
+            's' => Some(1),
+            'm' => Some(60),
+            'h' => Some(3600),
+            'd' => Some(86_400),
+            'w' => Some(7 * 86_400),
+            _ => None,
+        };
+        if let (Some(per), Ok(n)) = (secs_per, number.parse::<i64>()) {
+            if n < 0 {
+                return Err(format!("{s:?}: a duration cannot be negative"));
+            }
+            let secs = n
+                .checked_mul(per)
+                .ok_or_else(|| format!("{s:?} is too long"))?;
+            return Ok(TimeBound::BeforeCollection(
+                SignedDuration::from_secs(secs),
+            ));
+        }
+        if let Ok(t) = s.parse::<Timestamp>() {
+            return Ok(TimeBound::At(t));
+        }
+        let civil = s.parse::<jiff::civil::DateTime>().or_else(|_| {
+            s.parse::<jiff::civil::Date>()
+                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+        });
+        match civil {
+            Ok(dt) => jiff::tz::TimeZone::UTC
+                .to_timestamp(dt)
+                .map(TimeBound::At)
+                .map_err(|e| format!("{s:?}: {e}")),
+            Err(_) => Err(format!(
+                "{s:?} is not a time: use a duration such as 2h, 30m or 7d, \
+                 or a time such as 2026-11-21T10:00:00Z"
+            )),
+        }
+    }
+}
+
+impl TimeBound {
+    /// The instant, for an input collected at `reference`.
+    pub fn resolve(self, reference: Timestamp) -> Timestamp {
+        match self {
+            TimeBound::At(t) => t,
+            TimeBound::BeforeCollection(d) => {
+                reference.checked_sub(d).unwrap_or(Timestamp::MIN)
+            }
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_evidence: 3,
+            max_depth: 4,
+            chunk_size: 256 * 1024,
+            max_line_bytes: 4 * 1024 * 1024,
+            max_evidence_bytes: 2048,
+            max_zip_in_memory: 256 * 1024 * 1024,
+            since: None,
+            until: None,
+            source_kind: None,
+            max_bytes: 16 << 30,
+            max_ratio: 1000,
+            max_members: 200_000,
+            follow_links: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_bounds_parse() {
+        let t: Timestamp = "2026-11-21T12:00:00Z".parse().unwrap();
+        let b =
+            |s: &str| s.parse::<TimeBound>().unwrap().resolve(t).to_string();
+        assert_eq!(b("2h"), "2026-11-21T10:00:00Z");
+        assert_eq!(b("30m"), "2026-11-21T11:30:00Z");
+        assert_eq!(b("7d"), "2026-11-14T12:00:00Z");
+        assert_eq!(b("2026-11-20T08:00:00Z"), "2026-11-20T08:00:00Z");
+        assert_eq!(b("2026-11-20T08:00:00+02:00"), "2026-11-20T06:00:00Z");
+        assert_eq!(b("2026-11-20"), "2026-11-20T00:00:00Z");
+        assert_eq!(b("2026-11-20T08:30"), "2026-11-20T08:30:00Z");
+        for bad in ["", "soon", "-2h", "2x", "2026-13-01"] {
+            assert!(bad.parse::<TimeBound>().is_err(), "{bad:?}");
+        }
+    }
+}
