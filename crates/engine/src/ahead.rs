@@ -26,7 +26,7 @@ use std::{
 
 use flate2::read::MultiGzDecoder;
 
-use crate::budget::Budget;
+use crate::{budget::Budget, io::read_full};
 
 /// Bytes per chunk: as much as the scan reads at once.
 const CHUNK: usize = 256 * 1024;
@@ -64,22 +64,12 @@ impl<R: Read> Inflater<'_, R> {
     fn next(&mut self, mut data: Vec<u8>) -> Chunk {
         data.clear();
         data.resize(CHUNK, 0);
-        let mut len = 0;
-        let mut end = None;
-        while len < CHUNK {
-            match self.decoder.read(&mut data[len..]) {
-                Ok(0) => {
-                    end = Some(End::Eof);
-                    break;
-                }
-                Ok(n) => len += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    end = Some(End::Error(e.kind(), e.to_string()));
-                    break;
-                }
-            }
-        }
+        let (len, ended) = read_full(&mut self.decoder, &mut data);
+        let end = match ended {
+            Ok(true) => Some(End::Eof),
+            Ok(false) => None,
+            Err(e) => Some(End::Error(e.kind(), e.to_string())),
+        };
         data.truncate(len);
         Chunk { data, raw: self.budget.take_staged_raw(), end }
     }

@@ -24,6 +24,7 @@ mod context;
 mod coverage;
 #[doc(hidden)]
 pub mod fuzzing;
+mod io;
 mod model;
 mod progress;
 mod scan;

@@ -13,6 +13,7 @@ use logsift_signatures::{Matcher, SourceKind};
 use memchr::{memchr, memchr_iter, memrchr};
 
 use crate::{
+    io::read_full,
     model::{Evidence, FileFinding},
     source::classify_content,
     time::parse_line,
@@ -203,18 +204,10 @@ fn fill(
     len: &mut usize,
     total: &mut u64,
 ) -> std::io::Result<bool> {
-    while *len < buf.len() {
-        match reader.read(&mut buf[*len..]) {
-            Ok(0) => return Ok(true),
-            Ok(n) => {
-                *len += n;
-                *total += n as u64;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(false)
+    let (n, ended) = read_full(reader, &mut buf[*len..]);
+    *len += n;
+    *total += n as u64;
+    ended
 }
 
 struct LineScanner<'a> {

@@ -33,6 +33,7 @@ use crate::{
     bundle::BundleClues,
     context::Context,
     coverage::{FileInfo, coverage, cut_from_front, no_entries},
+    io::read_full,
     model::{FileFinding, Input, InputKind, InputReport, ScanError, Skipped},
     scan::{FileTally, ScanOptions, scan_text},
     sniff::{Format, HEAD_LEN, sniff},
@@ -828,16 +829,8 @@ fn join_dir(display: &str, root: &Path, path: &Path) -> String {
 }
 
 fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match reader.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
+    let (n, ended) = read_full(reader, buf);
+    ended.map(|_| n)
 }
 
 /// An error's own words, lowercase, for messages like `cannot read (...)`.
