@@ -21,9 +21,13 @@ use logsift_report::{
     json,
     suppress::Suppressions,
 };
-use logsift_signatures::{Pack, Severity};
+use logsift_signatures::Pack;
 
-use crate::{Outcome, args::MergeArgs, progress::Bar};
+use crate::{
+    args::MergeArgs,
+    outcome::{Outcome, Verdict, report_problems},
+    progress::Bar,
+};
 
 /// The summary's file name in an out-dir; no input's report takes it, as
 /// theirs end in a hash.
@@ -137,13 +141,9 @@ fn archives_in(dir: &Path) -> Option<Vec<Input>> {
 
 /// What a batch run ended with.
 #[derive(Debug, Default)]
-pub(crate) struct Tally {
-    /// The worst severity not suppressed, across inputs.
-    pub(crate) worst: Option<Severity>,
-    /// Whether an input had an error.
-    pub(crate) errors: bool,
-    /// Whether an input lacked an expected source.
-    pub(crate) incomplete: bool,
+pub(crate) struct BatchEnd {
+    /// What the gate weighs, across inputs.
+    pub(crate) verdict: Verdict,
     /// Whether a report could not be written.
     pub(crate) write_failed: bool,
 }
@@ -159,7 +159,7 @@ pub(crate) struct OutDir<'a> {
     report_incomplete: bool,
     bar: Option<Arc<Bar>>,
     fleet: FleetBuilder,
-    tally: Tally,
+    end: BatchEnd,
 }
 
 impl<'a> OutDir<'a> {
@@ -179,7 +179,7 @@ impl<'a> OutDir<'a> {
             report_incomplete,
             bar,
             fleet: FleetBuilder::new(),
-            tally: Tally::default(),
+            end: BatchEnd::default(),
         }
     }
 
@@ -188,7 +188,7 @@ impl<'a> OutDir<'a> {
     }
 
     /// Writes summary.json and returns how the run went.
-    pub(crate) fn finish(mut self) -> Tally {
+    pub(crate) fn finish(mut self) -> BatchEnd {
         let summary = std::mem::take(&mut self.fleet).finish();
         let path = self.dir.join(SUMMARY);
         if let Err(e) = write_atomically(&path, |w| fleet::write(&summary, w))
@@ -197,9 +197,9 @@ impl<'a> OutDir<'a> {
                 "logsift: cannot write report ({e}): {}",
                 path.display()
             ));
-            self.tally.write_failed = true;
+            self.end.write_failed = true;
         }
-        self.tally
+        self.end
     }
 
     fn write(&mut self, report: &Report, name: &str) {
@@ -209,7 +209,7 @@ impl<'a> OutDir<'a> {
                 "logsift: cannot write report ({e}): {}",
                 path.display()
             ));
-            self.tally.write_failed = true;
+            self.end.write_failed = true;
         }
     }
 }
@@ -222,19 +222,10 @@ impl Sink for OutDir<'_> {
             .suppress(self.suppressions);
         builder.input(input);
         let report = builder.finish();
-        for i in &report.inputs {
-            for e in &i.errors {
-                self.say(&format!("logsift: {}: {}", e.message, e.path));
-            }
+        for line in report_problems(&report, self.report_incomplete) {
+            self.say(&line);
         }
         let incomplete = report.incomplete();
-        if self.report_incomplete {
-            for (input, kind, status) in &incomplete {
-                self.say(&format!(
-                    "logsift: incomplete: {kind} {status}: {input}"
-                ));
-            }
-        }
         let name = report_file_name(&display);
         self.write(&report, &name);
         match self.fleet.add_report(&report, &name) {
@@ -243,13 +234,13 @@ impl Sink for OutDir<'_> {
                 self.say(&format!(
                     "logsift: cannot summarize ({e}): {display}"
                 ));
-                self.tally.write_failed = true;
+                self.end.write_failed = true;
             }
         }
-        let t = &mut self.tally;
-        t.worst = t.worst.max(report.worst_severity());
-        t.errors |= report.has_errors();
-        t.incomplete |= !incomplete.is_empty();
+        let v = &mut self.end.verdict;
+        v.worst = v.worst.max(report.worst_severity());
+        v.errors |= report.has_errors();
+        v.incomplete |= !incomplete.is_empty();
     }
 }
 

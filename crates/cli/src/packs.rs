@@ -10,7 +10,7 @@ use logsift_signatures::{
     Diagnosis, Pack, Signature, SourceKind, clashes, lint, suggestions_note,
 };
 
-use crate::Outcome;
+use crate::outcome::Outcome;
 
 /// The pack at `path`, or the built-in one.
 pub(crate) fn load(path: Option<&Path>) -> Result<Pack, String> {
