@@ -1,9 +1,128 @@
 //! Command-line arguments, parsed and validated by clap; nothing here acts.
 
-use std::path::PathBuf;
+use std::{fmt, path::PathBuf, str::FromStr};
 
-use clap::{Args, Parser, Subcommand, builder::PossibleValuesParser};
+use clap::{
+    Args, Parser, Subcommand, ValueEnum,
+    builder::{PossibleValuesParser, TypedValueParser},
+};
+use logsift_engine::{Config, TimeBound};
 use logsift_report::Format;
+use logsift_signatures::{Severity, SourceKind};
+
+/// When to colour text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorWhen {
+    /// Only on a terminal, and not when NO_COLOR is set.
+    Auto,
+    /// Always, even into a pipe (for `less -R`).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The least severity that fails the run, or never.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    /// Critical findings only.
+    Critical,
+    /// Errors and worse.
+    Error,
+    /// Warnings and worse.
+    Warning,
+    /// Any finding.
+    Info,
+    /// No finding fails the run.
+    Never,
+}
+
+impl FailOn {
+    /// The least severity that fails the run; `None` for never.
+    pub(crate) fn severity(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// A number of bytes, written `512M`, `16G`, `4096` (K, M, G, T are
+/// powers of 1024; a trailing `B` or `iB` is allowed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Size(pub(crate) u64);
+
+impl FromStr for Size {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Size, String> {
+        let v = value.trim();
+        let v =
+            v.strip_suffix("iB").or_else(|| v.strip_suffix('B')).unwrap_or(v);
+        let (number, shift) = match v.chars().last() {
+            Some('K' | 'k') => (&v[..v.len() - 1], 10),
+            Some('M' | 'm') => (&v[..v.len() - 1], 20),
+            Some('G' | 'g') => (&v[..v.len() - 1], 30),
+            Some('T' | 't') => (&v[..v.len() - 1], 40),
+            _ => (v, 0),
+        };
+        number
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| n.checked_mul(1u64 << shift))
+            .map(Size)
+            .ok_or_else(|| {
+                format!("{value:?} is not a size such as 512M or 16G")
+            })
+    }
+}
+
+impl fmt::Display for Size {
+    /// In the largest unit that divides it, as the help text shows it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (shift, unit) in [(40, "T"), (30, "G"), (20, "M"), (10, "K")] {
+            if self.0 != 0 && self.0.is_multiple_of(1u64 << shift) {
+                return write!(f, "{}{unit}", self.0 >> shift);
+            }
+        }
+        write!(f, "{}", self.0)
+    }
+}
+
+/// `--since`/`--until`: a duration before collection, or a time.
+fn time_bound(s: &str) -> Result<TimeBound, String> {
+    s.parse()
+}
+
+/// `--source-kind`: a kind such as kubelet or ipamd.
+fn source_kind(s: &str) -> Result<SourceKind, String> {
+    s.parse()
+}
+
+/// `--shard K/N`: share K (1-based) of N.
+fn shard(s: &str) -> Result<(u64, u64), String> {
+    let bad = || {
+        format!(
+            "{s:?}: expected K/N with 1 <= K <= N, e.g. 2/8 (K is 1-based)"
+        )
+    };
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let k: u64 = k.trim().parse().map_err(|_| bad())?;
+    let n: u64 = n.trim().parse().map_err(|_| bad())?;
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// The limits whose defaults the engine owns, so help and behaviour can
+/// never disagree.
+fn engine() -> Config {
+    Config::default()
+}
 
 /// Finds known failures in Kubernetes node and provisioning logs.
 #[derive(Debug, Parser)]
@@ -85,8 +204,10 @@ pub(crate) enum SignaturesCommand {
 }
 
 /// The names `--format` accepts, from the report crate's list.
-fn formats() -> PossibleValuesParser {
+/// `--format`: one of the report formats, by name.
+fn formats() -> impl TypedValueParser<Value = Format> {
     PossibleValuesParser::new(Format::ALL.map(Format::as_str))
+        .try_map(|s| s.parse::<Format>())
 }
 
 #[derive(Debug, Args)]
@@ -98,22 +219,12 @@ pub(crate) struct ScanArgs {
     /// Colour text: auto, always or never.
     ///
     /// auto colours only on a terminal, and not when NO_COLOR is set.
-    #[arg(
-        long,
-        value_name = "WHEN",
-        default_value = "auto",
-        value_parser = ["auto", "always", "never"]
-    )]
-    pub(crate) color: String,
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto, hide_possible_values = true)]
+    pub(crate) color: ColorWhen,
 
     /// Exit 1 when a finding is at least this severe.
-    #[arg(
-        long,
-        value_name = "SEVERITY",
-        default_value = "error",
-        value_parser = ["critical", "error", "warning", "info", "never"]
-    )]
-    pub(crate) fail_on: String,
+    #[arg(long, value_name = "SEVERITY", value_enum, default_value_t = FailOn::Error)]
+    pub(crate) fail_on: FailOn,
 
     /// Also exit 1 when an input lacks a source its collector always
     /// writes (coverage says missing or unreadable), e.g. the kubelet log.
@@ -126,14 +237,14 @@ pub(crate) struct ScanArgs {
         value_name = "FORMAT",
         value_parser = formats()
     )]
-    pub(crate) format: Option<String>,
+    pub(crate) format: Option<Format>,
 
     /// How deep archives and compressed files may nest in an input.
-    #[arg(long, value_name = "N", default_value_t = 4)]
+    #[arg(long, value_name = "N", default_value_t = engine().max_depth)]
     pub(crate) max_depth: u32,
 
     /// Evidence lines per finding: the first ones and the last one.
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(long, value_name = "N", default_value_t = engine().max_evidence)]
     pub(crate) max_evidence: usize,
 
     /// Do not load the signature pack built into logsift.
@@ -178,8 +289,8 @@ pub(crate) struct ScanArgs {
     /// of each input's path, e.g. --shard 2/8.
     ///
     /// As with --out-dir, a folder of archives counts one input each.
-    #[arg(long, value_name = "K/N")]
-    pub(crate) shard: Option<String>,
+    #[arg(long, value_name = "K/N", value_parser = shard)]
+    pub(crate) shard: Option<(u64, u64)>,
 
     /// Add a signature pack: a TOML file, or a folder of them.
     #[arg(long = "signatures", value_name = "PATH")]
@@ -192,17 +303,17 @@ pub(crate) struct ScanArgs {
 
     /// Keep only lines stamped at or after TIME: 2h, 30m, 7d before each
     /// input's collection, or a time such as 2026-11-21T10:00Z.
-    #[arg(long, value_name = "TIME")]
-    pub(crate) since: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = time_bound)]
+    pub(crate) since: Option<TimeBound>,
 
     /// Keep only lines stamped at or before TIME (same forms as --since).
-    #[arg(long, value_name = "TIME")]
-    pub(crate) until: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = time_bound)]
+    pub(crate) until: Option<TimeBound>,
 
     /// Take every file given directly (not inside an archive or folder) to
     /// be of this kind, e.g. kubelet, containerd, ipamd, terraform.
-    #[arg(long, value_name = "KIND")]
-    pub(crate) source_kind: Option<String>,
+    #[arg(long, value_name = "KIND", value_parser = source_kind)]
+    pub(crate) source_kind: Option<SourceKind>,
 
     /// Threads to scan with (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
@@ -213,21 +324,25 @@ pub(crate) struct ScanArgs {
     pub(crate) follow: bool,
 
     /// The most one input may decompress to in all, e.g. 16G or 512M.
-    #[arg(long, value_name = "SIZE", default_value = "16G")]
-    pub(crate) max_bytes: String,
+    #[arg(long, value_name = "SIZE", default_value_t = Size(engine().max_bytes))]
+    pub(crate) max_bytes: Size,
 
     /// Stop a compressed layer past this decompressed-to-raw ratio.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = engine().max_ratio)]
     pub(crate) max_ratio: u64,
 
     /// The most files and archive members one input may hold.
-    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    #[arg(long, value_name = "N", default_value_t = engine().max_members)]
     pub(crate) max_members: u64,
 
     /// The most bytes of one line held at once, e.g. 4M; longer lines are
     /// still searched in full, in overlapping pieces.
-    #[arg(long, value_name = "SIZE", default_value = "4M")]
-    pub(crate) max_line_bytes: String,
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value_t = Size(engine().max_line_bytes as u64)
+    )]
+    pub(crate) max_line_bytes: Size,
 }
 
 #[cfg(test)]
@@ -239,6 +354,45 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// The defaults help shows are the engine's, parsed back.
+    #[test]
+    fn defaults_are_the_engines() {
+        let args = Cli::parse_from(["logsift", "scan", "x.log"]);
+        let Command::Scan(scan) = args.command else {
+            panic!("not a scan");
+        };
+        let c = Config::default();
+        assert_eq!(scan.max_depth, c.max_depth);
+        assert_eq!(scan.max_evidence, c.max_evidence);
+        assert_eq!(scan.max_bytes, Size(c.max_bytes));
+        assert_eq!(scan.max_ratio, c.max_ratio);
+        assert_eq!(scan.max_members, c.max_members);
+        assert_eq!(scan.max_line_bytes, Size(c.max_line_bytes as u64));
+        assert_eq!(Size(c.max_bytes).to_string(), "16G");
+        assert_eq!(Size(c.max_line_bytes as u64).to_string(), "4M");
+    }
+
+    #[test]
+    fn shards_parse() {
+        assert_eq!(shard("2/8"), Ok((2, 8)));
+        for bad in ["0/4", "5/4", "1/0", "1", "a/b", "1/2/3"] {
+            assert!(shard(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_parse_and_print() {
+        for (text, bytes) in
+            [("512M", 512 << 20), ("16GiB", 16 << 30), ("4096", 4096)]
+        {
+            assert_eq!(text.parse::<Size>(), Ok(Size(bytes)));
+        }
+        assert_eq!(Size(1536).to_string(), "1536");
+        assert_eq!(Size(3 << 10).to_string(), "3K");
+        assert!("lots".parse::<Size>().is_err());
+        assert!("99999999T".parse::<Size>().is_err());
     }
 
     #[test]

@@ -70,23 +70,6 @@ pub(crate) fn report_file_name(display: &str) -> String {
     format!("{base}-{:016x}.json", fnv1a(display))
 }
 
-/// `K/N` with 1 <= K <= N.
-pub(crate) fn parse_shard(s: &str) -> Result<(u64, u64), String> {
-    let bad = || {
-        format!(
-            "--shard {s:?}: expected K/N with 1 <= K <= N, e.g. 2/8 (K is \
-             1-based)"
-        )
-    };
-    let (k, n) = s.split_once('/').ok_or_else(bad)?;
-    let k: u64 = k.trim().parse().map_err(|_| bad())?;
-    let n: u64 = n.trim().parse().map_err(|_| bad())?;
-    if k == 0 || n == 0 || k > n {
-        return Err(bad());
-    }
-    Ok((k, n))
-}
-
 /// Whether the input named `display` is in share `k` of `n`. By hash, not
 /// by position: adding or removing inputs never moves the others to
 /// another shard.
@@ -374,10 +357,6 @@ mod tests {
 
     #[test]
     fn shards_parse_and_split_every_input_once() {
-        assert_eq!(parse_shard("2/8"), Ok((2, 8)));
-        for bad in ["0/4", "5/4", "1/0", "1", "a/b", "1/2/3"] {
-            assert!(parse_shard(bad).is_err(), "{bad}");
-        }
         let names: Vec<String> =
             (0..200).map(|i| format!("b/{i}.tgz")).collect();
         let mut sizes = Vec::new();

@@ -8,9 +8,9 @@ use std::{
 
 use logsift_engine::{Input, TimeBound, Timestamp};
 use logsift_report::{Format, suppress::Suppressions, text};
-use logsift_signatures::{Pack, Severity, SourceKind};
+use logsift_signatures::{Pack, Severity};
 
-use crate::args::ScanArgs;
+use crate::args::{ColorWhen, ScanArgs};
 
 /// Everything a scan needs.
 #[derive(Debug)]
@@ -114,11 +114,7 @@ impl ScanConfig {
             .collect();
         // Batches count a folder of archives as one input per archive,
         // before sharding, so shards split bundles, not folders.
-        let shard = args
-            .shard
-            .as_deref()
-            .map(crate::batch::parse_shard)
-            .transpose()?;
+        let shard = args.shard;
         if args.out_dir.is_some() || shard.is_some() {
             inputs = crate::batch::expand(inputs);
         }
@@ -133,15 +129,11 @@ impl ScanConfig {
                 unknown.iter().map(ToString::to_string).collect();
             return Err(lines.join("\n"));
         }
-        let fail_on = match args.fail_on.as_str() {
-            "never" => None,
-            s => Some(s.parse::<Severity>()?),
-        };
+        let fail_on = args.fail_on.severity();
         if args.threads == Some(0) {
             return Err("--threads must be at least 1".to_string());
         }
-        let since = parse_bound("--since", args.since.as_deref())?;
-        let until = parse_bound("--until", args.until.as_deref())?;
+        let (since, until) = (args.since, args.until);
         check_window(since, until)?;
         Ok(ScanConfig {
             inputs,
@@ -149,32 +141,23 @@ impl ScanConfig {
             engine: logsift_engine::Config {
                 max_evidence: args.max_evidence,
                 max_depth: args.max_depth,
-                max_bytes: parse_size("--max-bytes", &args.max_bytes)?,
+                max_bytes: args.max_bytes.0,
                 max_ratio: args.max_ratio.max(1),
                 max_members: args.max_members,
-                max_line_bytes: usize::try_from(parse_size(
-                    "--max-line-bytes",
-                    &args.max_line_bytes,
-                )?)
-                .unwrap_or(usize::MAX)
-                .max(1024),
+                max_line_bytes: usize::try_from(args.max_line_bytes.0)
+                    .unwrap_or(usize::MAX)
+                    .max(1024),
                 follow_links: args.follow,
                 since,
                 until,
-                source_kind: match args.source_kind.as_deref() {
-                    Some(k) => Some(
-                        k.parse::<SourceKind>()
-                            .map_err(|e| format!("--source-kind: {e}"))?,
-                    ),
-                    None => None,
-                },
+                source_kind: args.source_kind,
                 ..logsift_engine::Config::default()
             },
             outputs: outputs(
-                args.format.as_deref(),
+                args.format,
                 args.output,
                 &args.reports,
-                &args.color,
+                args.color,
                 &Terminal::detect(),
             )?,
             fail_on,
@@ -211,15 +194,6 @@ fn check_window(
             .to_string());
     }
     Ok(())
-}
-
-fn parse_bound(
-    flag: &str,
-    value: Option<&str>,
-) -> Result<Option<TimeBound>, String> {
-    value
-        .map(|v| v.parse::<TimeBound>().map_err(|e| format!("{flag}: {e}")))
-        .transpose()
 }
 
 /// One report to write.
@@ -285,15 +259,15 @@ impl Terminal {
 /// in `--format` or, by default, text for a terminal and JSON (the
 /// contract) for anything else; then each `--report FORMAT=PATH`.
 fn outputs(
-    format: Option<&str>,
+    format: Option<Format>,
     output: Option<PathBuf>,
     reports: &[String],
-    color: &str,
+    color: ColorWhen,
     term: &Terminal,
 ) -> Result<Vec<Output>, String> {
     let main_to = output.map_or(Destination::Stdout, Destination::new);
     let main_format = match format {
-        Some(f) => f.parse::<Format>()?,
+        Some(f) => f,
         None if main_to == Destination::Stdout && term.stdout => Format::Text,
         None => Format::Json,
     };
@@ -329,13 +303,13 @@ fn outputs(
             let terminal = to == Destination::Stdout && term.stdout;
             let text = text::Options {
                 color: match color {
-                    "always" => true,
-                    "never" => false,
-                    _ => terminal && !term.no_color,
+                    ColorWhen::Always => true,
+                    ColorWhen::Never => false,
+                    ColorWhen::Auto => terminal && !term.no_color,
                 },
                 // Forced colour means the reader is terminal-like (`less
                 // -R`), so log text is escaped there too.
-                escape: terminal || color == "always",
+                escape: terminal || color == ColorWhen::Always,
             };
             Output { format, to, text }
         })
@@ -344,6 +318,8 @@ fn outputs(
 
 #[cfg(test)]
 mod output_tests {
+    use clap::ValueEnum;
+
     use super::*;
 
     fn term(stdout: bool, no_color: bool) -> Terminal {
@@ -359,6 +335,8 @@ mod output_tests {
     ) -> Result<Vec<Output>, String> {
         let reports: Vec<String> =
             reports.iter().map(|s| s.to_string()).collect();
+        let format = format.map(|f| f.parse::<Format>().unwrap());
+        let color = ColorWhen::from_str(color, false).unwrap();
         outputs(format, output.map(PathBuf::from), &reports, color, t)
     }
 
@@ -434,28 +412,6 @@ mod output_tests {
     }
 }
 
-/// `1234`, `64K`, `512M`, `16G`, `1T` (powers of 1024; a trailing `B` or
-/// `iB` is allowed).
-fn parse_size(flag: &str, value: &str) -> Result<u64, String> {
-    let v = value.trim();
-    let v = v.strip_suffix("iB").or_else(|| v.strip_suffix('B')).unwrap_or(v);
-    let (number, shift) = match v.chars().last() {
-        Some('K' | 'k') => (&v[..v.len() - 1], 10),
-        Some('M' | 'm') => (&v[..v.len() - 1], 20),
-        Some('G' | 'g') => (&v[..v.len() - 1], 30),
-        Some('T' | 't') => (&v[..v.len() - 1], 40),
-        _ => (v, 0),
-    };
-    number
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(1u64 << shift))
-        .ok_or_else(|| {
-            format!("{flag}: {value:?} is not a size such as 512M or 16G")
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,15 +426,5 @@ mod tests {
         assert!(check_window(b("2026-11-20"), b("2026-11-20")).is_ok());
         assert!(check_window(b("2h"), b("2026-11-20")).is_ok());
         assert!(check_window(None, b("2026-11-20")).is_ok());
-    }
-
-    #[test]
-    fn sizes_parse() {
-        assert_eq!(parse_size("x", "1234"), Ok(1234));
-        assert_eq!(parse_size("x", "64K"), Ok(64 << 10));
-        assert_eq!(parse_size("x", "512MiB"), Ok(512 << 20));
-        assert_eq!(parse_size("x", "16G"), Ok(16 << 30));
-        assert!(parse_size("x", "lots").is_err());
-        assert!(parse_size("x", "99999999999T").is_err());
     }
 }
