@@ -19,7 +19,7 @@ use logsift_engine::Timestamp;
 use logsift_signatures::Severity;
 use serde::{Deserialize, Serialize, de::IgnoredAny};
 
-use crate::{Report, SignatureSet, Tool};
+use crate::model::{Report, SignatureSet, Tool};
 
 /// How many findings each input lists in the summary.
 pub const TOP_FINDINGS: usize = 5;

@@ -9,7 +9,7 @@ use std::{
 
 use logsift_signatures::Pack;
 
-use crate::{Report, json, junit, markdown, ndjson, sarif, text};
+use crate::{json, junit, markdown, model::Report, ndjson, sarif, text};
 
 /// A way to write a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::Report;
+use crate::model::Report;
 
 /// Writes `report` as JSON followed by a newline.
 pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {

@@ -23,7 +23,7 @@ use std::io::{self, Write};
 
 use logsift_signatures::Pack;
 
-use crate::{DiagnosisEntry, Finding, InputEntry, Report};
+use crate::model::{DiagnosisEntry, Finding, InputEntry, Report};
 
 /// Writes `report` as JUnit XML, with a test case for every signature of
 /// `pack` (the pack the report was made with) in every input.

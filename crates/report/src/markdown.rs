@@ -11,7 +11,10 @@
 
 use std::io::{self, Write};
 
-use crate::{Finding, Report, sanitize};
+use crate::{
+    model::{Finding, Report},
+    sanitize,
+};
 
 /// Writes `report` as Markdown.
 pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
@@ -108,7 +111,7 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
 
     // No findings must never read as "all clear" when the logs that
     // would show a failure were not in the bundle.
-    let gaps: Vec<&crate::InputEntry> = report
+    let gaps: Vec<&crate::model::InputEntry> = report
         .inputs
         .iter()
         .filter(|i| {

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::Report;
+use crate::model::Report;
 
 /// One line: what it is, then the report's own object.
 #[derive(Serialize)]

@@ -23,7 +23,10 @@ use std::{
 
 use logsift_signatures::{Pack, Severity};
 
-use crate::{DiagnosisEntry, Finding, Report, fingerprint};
+use crate::{
+    fingerprint,
+    model::{DiagnosisEntry, Finding, Report},
+};
 
 use self::wire::{
     ArtifactLocation, Configuration, DiagnosisProperties, Driver,

@@ -13,7 +13,10 @@ use std::{
 
 use logsift_signatures::Severity;
 
-use crate::{DiagnosisEntry, Finding, InputEntry, Report, sanitize};
+use crate::{
+    model::{DiagnosisEntry, Finding, InputEntry, Report},
+    sanitize,
+};
 
 /// How to render.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

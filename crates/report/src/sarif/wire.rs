@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{Bundle, DiagnosisEvidence, EvidenceLine, SignatureSet};
+use crate::model::{Bundle, DiagnosisEvidence, EvidenceLine, SignatureSet};
 
 #[derive(Serialize)]
 pub(super) struct Log<'a> {

@@ -1,0 +1,204 @@
+//! The engine's results in the report's terms: findings with their
+//! fingerprint and suppression, rollups as occurrences and timelines, and
+//! each input's entry.
+
+use logsift_engine::{FileFinding, InputReport};
+use logsift_signatures::Signature;
+
+use crate::{
+    build::rollup::Rollup,
+    fingerprint,
+    model::{
+        Bundle, CoverageEntry, ErrorEntry, EvidenceLine, Finding, InputEntry,
+        Occurrence, Skipped, SourceEntry, Suppressed, TimelineEntry,
+    },
+    suppress::{Suppressions, Target},
+};
+
+/// An input's signatures in the order they first appeared: time first;
+/// lines without a time cannot be placed and go last; ties go to the
+/// worse failure.
+pub(crate) fn timeline(
+    sigs: &[Signature],
+    reported: &[&Rollup],
+) -> Vec<TimelineEntry> {
+    let mut order: Vec<&&Rollup> = reported.iter().collect();
+    let key = |r: &Rollup, other: &Rollup| {
+        (r.first_seen.is_none(), r.first_seen, sigs[other.sig].severity)
+    };
+    order.sort_by(|a, b| {
+        (key(a, b), &sigs[a.sig].id).cmp(&(key(b, a), &sigs[b.sig].id))
+    });
+    order
+        .into_iter()
+        .map(|r| TimelineEntry {
+            signature: sigs[r.sig].id.clone(),
+            severity: sigs[r.sig].severity.to_string(),
+            first_seen: r.first_seen.map(|t| t.to_string()),
+            last_seen: r.last_seen.map(|t| t.to_string()),
+            count: r.count,
+        })
+        .collect()
+}
+
+/// One signature's hits across the input named `input`.
+pub(crate) fn occurrence(
+    sig: &Signature,
+    input: &str,
+    r: &Rollup,
+) -> Occurrence {
+    Occurrence {
+        signature: sig.id.clone(),
+        severity: sig.severity.to_string(),
+        input: input.to_string(),
+        count: r.count,
+        files: r.files.clone(),
+        first_seen: r.first_seen.map(|t| t.to_string()),
+        last_seen: r.last_seen.map(|t| t.to_string()),
+    }
+}
+
+/// One finding of `sig` in the input named `input`, with its fingerprint
+/// and, when an entry covers it, its suppression.
+pub(crate) fn finding(
+    sig: &Signature,
+    input: &str,
+    f: FileFinding,
+    suppressions: Option<&Suppressions>,
+) -> Finding {
+    // Taken before redaction, which the fingerprint ignores anyway; the
+    // first evidence line is what the failure says, and without one (an
+    // evidence limit of 0) the title stands in.
+    let fingerprint = fingerprint::fingerprint(
+        &sig.id,
+        f.evidence.first().map_or(&sig.title, |e| &e.text),
+    );
+    let suppressed = suppressions.and_then(|s| {
+        let target = Target {
+            signature: &sig.id,
+            input,
+            path: &f.path,
+            fingerprint: &fingerprint,
+        };
+        s.find(&target).map(|e| Suppressed {
+            reason: e.reason.clone(),
+            expires: e.expires_text(),
+        })
+    });
+    Finding {
+        signature: sig.id.clone(),
+        title: sig.title.clone(),
+        severity: sig.severity.to_string(),
+        input: input.to_string(),
+        path: f.path,
+        source: f.source.to_string(),
+        message: f.message,
+        count: f.count,
+        first_line: f.first_line,
+        last_line: f.last_line,
+        first_seen: f.first_seen.map(|t| t.to_string()),
+        last_seen: f.last_seen.map(|t| t.to_string()),
+        evidence: f
+            .evidence
+            .into_iter()
+            .map(|e| EvidenceLine {
+                line: e.line,
+                text: e.text,
+                truncated: e.truncated,
+            })
+            .collect(),
+        fix: sig.fix.clone(),
+        links: sig.links.clone(),
+        fingerprint,
+        suppressed,
+    }
+}
+
+/// An input's entry, its findings taken out before.
+pub(crate) fn input_entry(
+    input: InputReport,
+    not_evaluated: Vec<String>,
+    timeline: Vec<TimelineEntry>,
+) -> InputEntry {
+    let sources = input
+        .coverage
+        .iter()
+        .map(|c| SourceEntry {
+            kind: c.kind.to_string(),
+            status: c.status.as_str().to_string(),
+            expected: c.expected,
+            files: c.files,
+            bytes: c.bytes,
+        })
+        .collect();
+    InputEntry {
+        path: input.path,
+        kind: input.kind.as_str().to_string(),
+        bundle: Bundle {
+            producer: input.bundle.producer.map(|p| p.as_str().to_string()),
+            instance_id: input.bundle.instance_id,
+            collected_at: input.bundle.collected_at,
+            collector_version: input.bundle.collector_version,
+        },
+        files_scanned: input.files_scanned,
+        bytes_scanned: input.bytes_scanned,
+        // The one place the engine's typed skips and errors become text.
+        skipped: input
+            .skipped
+            .into_iter()
+            .map(|s| Skipped { path: s.path, reason: s.reason })
+            .collect(),
+        errors: input
+            .errors
+            .into_iter()
+            .map(|e| ErrorEntry { path: e.path, message: e.message })
+            .collect(),
+        coverage: CoverageEntry { sources, not_evaluated },
+        timeline,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::testutil::{finding as engine_finding, pack};
+
+    #[test]
+    fn timeline_puts_untimed_last_and_worse_first_on_ties() {
+        let pack = pack();
+        let t = Some("2026-11-21T10:00:00Z");
+        let findings = [
+            engine_finding(1, "f", 1, t, t),
+            engine_finding(0, "f", 1, t, t),
+            engine_finding(2, "f", 1, None, None),
+        ];
+        let rollups = Rollup::of(&findings);
+        let all: Vec<&Rollup> = rollups.values().collect();
+        let ids: Vec<String> = timeline(pack.signatures(), &all)
+            .into_iter()
+            .map(|e| e.signature)
+            .collect();
+        assert_eq!(ids, ["a-error", "b-warning", "c-marker"]);
+    }
+
+    #[test]
+    fn a_suppression_marks_the_finding_it_covers() {
+        let pack = pack();
+        let sig = &pack.signatures()[0];
+        let s = Suppressions::parse(
+            "s.toml",
+            "[[suppression]]\nsignature = \"a-error\"\nreason = \"known\"\n",
+        )
+        .expect("suppressions");
+        let f = engine_finding(0, "in/k.log", 2, None, None);
+        let marked = finding(sig, "in", f.clone(), Some(&s));
+        assert_eq!(
+            marked.suppressed.map(|s| s.reason).as_deref(),
+            Some("known")
+        );
+        assert_eq!(marked.fingerprint.len(), 64);
+        let plain = finding(sig, "in", f, None);
+        assert!(plain.suppressed.is_none());
+        assert_eq!(plain.fingerprint, marked.fingerprint);
+    }
+}

@@ -1,0 +1,175 @@
+//! What one input's findings mean together: the signatures that could not
+//! be checked, and the root causes whose conditions hold.
+
+use std::collections::BTreeMap;
+
+use logsift_engine::{InputReport, SourceStatus, Timestamp};
+use logsift_signatures::{Diagnosis, Pack, Severity, SourceKind};
+
+use crate::{
+    build::rollup::{Rollup, min_opt},
+    model::{DiagnosisEntry, DiagnosisEvidence},
+};
+
+/// Signatures scoped to sources of which no file was read in `input`.
+pub(crate) fn not_evaluated(pack: &Pack, input: &InputReport) -> Vec<String> {
+    let read: Vec<SourceKind> = input
+        .coverage
+        .iter()
+        .filter(|c| c.status.was_read())
+        .map(|c| c.kind)
+        .collect();
+    let mut ids: Vec<String> = pack
+        .signatures()
+        .iter()
+        .filter(|s| !s.marker && !s.sources.is_empty())
+        .filter(|s| !read.iter().any(|&k| s.applies_to(k)))
+        .map(|s| s.id.clone())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Whether the absence of signature `sig` in `input` means something:
+/// a file of a kind it is written for was there, read or empty. A file
+/// of unknown kind gets every signature but proves no absence.
+fn absence_proves(pack: &Pack, input: &InputReport, sig: &str) -> bool {
+    let Some(s) = pack.get(sig) else { return false };
+    input.coverage.iter().any(|c| {
+        c.kind != SourceKind::Unknown
+            && (c.status.was_read() || c.status == SourceStatus::Empty)
+            && s.applies_to(c.kind)
+    })
+}
+
+/// The diagnoses whose conditions hold on one input, each with its
+/// severity and how many matching lines it rests on, for ranking.
+pub(crate) fn diagnose(
+    pack: &Pack,
+    input: &InputReport,
+    rollups: &BTreeMap<usize, Rollup>,
+) -> Vec<(Severity, u64, DiagnosisEntry)> {
+    let sigs = pack.signatures();
+    let found = |id: &str| rollups.values().find(|r| sigs[r.sig].id == id);
+    let proves = |id: &str| absence_proves(pack, input, id);
+    let mut out = Vec::new();
+    for d in pack.diagnoses() {
+        let Some(rest_on) = holds(d, &found, &proves) else {
+            continue;
+        };
+        // Markers gave context; the findings shown are the failures.
+        let rest_on: Vec<&Rollup> =
+            rest_on.into_iter().filter(|r| !sigs[r.sig].marker).collect();
+        let first_seen =
+            rest_on.iter().fold(None, |acc, r| min_opt(acc, r.first_seen));
+        let evidence: u64 = rest_on.iter().map(|r| r.count).sum();
+        out.push((
+            d.severity,
+            evidence,
+            DiagnosisEntry {
+                diagnosis: d.id.clone(),
+                title: d.title.clone(),
+                severity: d.severity.to_string(),
+                input: input.path.clone(),
+                summary: d.summary.clone(),
+                first_seen: first_seen.map(|t| t.to_string()),
+                findings: rest_on
+                    .iter()
+                    .map(|r| DiagnosisEvidence {
+                        signature: sigs[r.sig].id.clone(),
+                        count: r.count,
+                        files: r.files.clone(),
+                    })
+                    .collect(),
+                fix: d.fix.clone(),
+                links: d.links.clone(),
+            },
+        ));
+    }
+    out
+}
+
+/// The rollups a diagnosis rests on, when its conditions hold.
+fn holds<'r>(
+    d: &Diagnosis,
+    found: &dyn Fn(&str) -> Option<&'r Rollup>,
+    absence_proves: &dyn Fn(&str) -> bool,
+) -> Option<Vec<&'r Rollup>> {
+    let mut rest_on = Vec::new();
+    for id in &d.all_of {
+        rest_on.push(found(id)?);
+    }
+    if !d.any_of.is_empty() {
+        let any: Vec<&Rollup> =
+            d.any_of.iter().filter_map(|id| found(id)).collect();
+        if any.is_empty() {
+            return None;
+        }
+        rest_on.extend(any);
+    }
+    // An absence proves something only where the signature was checked.
+    for id in &d.none_of {
+        if found(id).is_some() || !absence_proves(id) {
+            return None;
+        }
+    }
+    if let Some(window) = d.within_seconds {
+        let starts: Vec<Timestamp> =
+            rest_on.iter().filter_map(|r| r.first_seen).collect();
+        if let (Some(lo), Some(hi)) =
+            (starts.iter().min(), starts.iter().max())
+            && hi.as_second() - lo.as_second() > window as i64
+        {
+            return None;
+        }
+    }
+    Some(rest_on)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::testutil::{finding, input, pack};
+
+    const T0: Option<&str> = Some("2026-11-21T10:00:00Z");
+    const T5: Option<&str> = Some("2026-11-21T10:05:00Z");
+    const T30: Option<&str> = Some("2026-11-21T10:30:00Z");
+
+    fn diagnoses(findings: Vec<logsift_engine::FileFinding>) -> Vec<String> {
+        let pack = pack();
+        let input = input("in", findings);
+        let rollups = Rollup::of(&input.findings);
+        diagnose(&pack, &input, &rollups)
+            .into_iter()
+            .map(|(sev, n, d)| format!("{} {sev} {n}", d.diagnosis))
+            .collect()
+    }
+
+    #[test]
+    fn all_of_within_the_window_holds() {
+        let got = diagnoses(vec![
+            finding(0, "in/k.log", 2, T0, T0),
+            finding(1, "in/k.log", 3, T5, T5),
+        ]);
+        assert_eq!(got, ["a-and-b critical 5"]);
+    }
+
+    #[test]
+    fn silent_when_one_is_missing_or_too_far_apart() {
+        assert!(diagnoses(vec![finding(0, "in/k.log", 2, T0, T0)]).is_empty());
+        let apart = diagnoses(vec![
+            finding(0, "in/k.log", 2, T0, T0),
+            finding(1, "in/k.log", 3, T30, T30),
+        ]);
+        assert!(apart.is_empty(), "{apart:?}");
+    }
+
+    #[test]
+    fn signatures_whose_logs_were_not_read_are_not_evaluated() {
+        let pack = pack();
+        let mut unread = input("in", Vec::new());
+        unread.coverage[0].status = SourceStatus::Missing;
+        assert_eq!(not_evaluated(&pack, &unread), ["a-error", "b-warning"]);
+        assert!(not_evaluated(&pack, &input("in", Vec::new())).is_empty());
+    }
+}

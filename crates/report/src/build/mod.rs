@@ -1,0 +1,211 @@
+//! Building the report: [`ReportBuilder`] collects each input's results
+//! as the engine hands them over, and [`ReportBuilder::finish`] runs the
+//! stages: roll up per signature ([`rollup`]), diagnose and find what
+//! could not be checked ([`diagnose`]), turn the engine's terms into the
+//! report's ([`convert`]), then sort, redact and count ([`order`]).
+
+mod convert;
+mod diagnose;
+mod order;
+mod rollup;
+#[cfg(test)]
+mod testutil;
+
+use logsift_engine::{InputReport, Sink};
+use logsift_signatures::{Pack, Severity};
+
+use crate::{
+    build::{order::Order, rollup::Rollup},
+    model::{
+        DiagnosisEntry, Finding, InputEntry, Occurrence, Report,
+        SCHEMA_VERSION, SignatureSet, Summary, Tool,
+    },
+    redact::Redactor,
+    suppress::Suppressions,
+};
+
+/// Collects input reports into a [`Report`].
+#[derive(Debug)]
+pub struct ReportBuilder<'p> {
+    pack: &'p Pack,
+    order: Vec<String>,
+    inputs: Vec<InputReport>,
+    /// Whether log text is redacted (see [`crate::redact`]).
+    redact: bool,
+    /// Findings people accepted (see [`crate::suppress`]).
+    suppressions: Option<&'p Suppressions>,
+}
+
+/// Everything the inputs yield, each list with what it sorts by.
+#[derive(Default)]
+struct Parts {
+    findings: Vec<(Severity, Finding)>,
+    occurrences: Vec<(Severity, Occurrence)>,
+    diagnoses: Vec<(Severity, u64, DiagnosisEntry)>,
+    inputs: Vec<InputEntry>,
+    errors: usize,
+}
+
+impl<'p> ReportBuilder<'p> {
+    /// A builder for findings of `pack`'s signatures; `order` lists the
+    /// inputs' display names in the order the user gave them.
+    pub fn new(pack: &'p Pack, order: Vec<String>) -> ReportBuilder<'p> {
+        ReportBuilder {
+            pack,
+            order,
+            inputs: Vec::new(),
+            redact: true,
+            suppressions: None,
+        }
+    }
+
+    /// Marks the findings `suppressions` cover as suppressed.
+    pub fn suppress(
+        mut self,
+        suppressions: &'p Suppressions,
+    ) -> ReportBuilder<'p> {
+        self.suppressions = Some(suppressions);
+        self
+    }
+
+    /// Whether secrets in the log text the report quotes (evidence lines,
+    /// finding messages) are replaced by placeholders; on by default.
+    pub fn redact(mut self, on: bool) -> ReportBuilder<'p> {
+        self.redact = on;
+        self
+    }
+
+    /// The report.
+    pub fn finish(mut self) -> Report {
+        let order = Order::new(&self.order);
+        let mut inputs = std::mem::take(&mut self.inputs);
+        inputs.sort_by(|a, b| order.inputs(&a.path, &b.path));
+        let mut parts = Parts::default();
+        for input in inputs {
+            self.add(input, &mut parts);
+        }
+        order.findings(&mut parts.findings);
+        order.occurrences(&mut parts.occurrences);
+        order.diagnoses(&mut parts.diagnoses);
+        // After sorting, so secrets are numbered in report order.
+        let mut redactor = Redactor::new();
+        if self.redact {
+            order::redact(&mut redactor, &mut parts.findings);
+        }
+        let findings = parts.findings;
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: "logsift".to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            signatures: SignatureSet {
+                count: self.pack.len(),
+                digest: self.pack.digest(),
+            },
+            summary: Summary {
+                findings: findings.len(),
+                by_severity: order::count(&findings),
+                errors: parts.errors,
+                diagnoses: parts.diagnoses.len(),
+                redactions: redactor.counts(),
+                suppressed: findings
+                    .iter()
+                    .filter(|(_, f)| f.suppressed.is_some())
+                    .count(),
+            },
+            findings: findings.into_iter().map(|(_, f)| f).collect(),
+            occurrences: parts
+                .occurrences
+                .into_iter()
+                .map(|(_, o)| o)
+                .collect(),
+            diagnoses: parts
+                .diagnoses
+                .into_iter()
+                .map(|(_, _, d)| d)
+                .collect(),
+            inputs: parts.inputs,
+        }
+    }
+
+    /// One input's share of every list.
+    fn add(&self, mut input: InputReport, parts: &mut Parts) {
+        let sigs = self.pack.signatures();
+        parts.errors += input.errors.len();
+        let rollups = Rollup::of(&input.findings);
+        parts
+            .diagnoses
+            .extend(diagnose::diagnose(self.pack, &input, &rollups));
+        let not_evaluated = diagnose::not_evaluated(self.pack, &input);
+        // Markers only give diagnoses context; they are not findings.
+        let reported: Vec<&Rollup> =
+            rollups.values().filter(|r| !sigs[r.sig].marker).collect();
+        let timeline = convert::timeline(sigs, &reported);
+        for r in &reported {
+            let sig = &sigs[r.sig];
+            parts.occurrences.push((
+                sig.severity,
+                convert::occurrence(sig, &input.path, r),
+            ));
+        }
+        for f in std::mem::take(&mut input.findings) {
+            let sig = &sigs[f.signature];
+            if !sig.marker {
+                let finding =
+                    convert::finding(sig, &input.path, f, self.suppressions);
+                parts.findings.push((sig.severity, finding));
+            }
+        }
+        parts.inputs.push(convert::input_entry(
+            input,
+            not_evaluated,
+            timeline,
+        ));
+    }
+}
+
+impl Sink for ReportBuilder<'_> {
+    fn input(&mut self, report: InputReport) {
+        self.inputs.push(report);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::testutil::{finding, input, pack};
+
+    /// Inputs arriving in any order give the same report.
+    #[test]
+    fn arrival_order_does_not_matter() {
+        let pack = pack();
+        let t = Some("2026-11-21T10:00:00Z");
+        let a = || input("a", vec![finding(0, "a/k.log", 1, t, t)]);
+        let b = || {
+            input(
+                "b",
+                vec![
+                    finding(1, "b/k.log", 2, t, t),
+                    finding(2, "b/k.log", 1, t, t),
+                ],
+            )
+        };
+        let build = |first: InputReport, second: InputReport| {
+            let mut builder =
+                ReportBuilder::new(&pack, vec!["a".into(), "b".into()]);
+            builder.input(first);
+            builder.input(second);
+            serde_json::to_string(&builder.finish()).expect("json")
+        };
+        let one = build(a(), b());
+        assert_eq!(one, build(b(), a()));
+        let v: serde_json::Value = serde_json::from_str(&one).expect("json");
+        // The marker (c-marker) is no finding; the others are, with counts.
+        assert_eq!(v["summary"]["findings"], 2);
+        assert_eq!(v["inputs"][0]["path"], "a");
+        assert_eq!(v["findings"][0]["signature"], "a-error");
+        assert_eq!(v["summary"]["redactions"]["aws-access-key-id"], 2);
+        assert_eq!(v["summary"]["by_severity"]["warning"], 1);
+    }
+}

@@ -1,0 +1,67 @@
+//! What a report comes to for a gate: its worst live severity, the
+//! sources it lacks, whether anything could not be read.
+
+use logsift_signatures::Severity;
+
+use crate::model::Report;
+
+impl Report {
+    /// The worst severity among the findings and diagnoses that are not
+    /// suppressed. A diagnosis is suppressed when every finding it rests
+    /// on is: its cause is then what someone already accepted.
+    pub fn worst_severity(&self) -> Option<Severity> {
+        let live = |input: &str, sig: &str| {
+            self.findings.iter().any(|f| {
+                f.input == input
+                    && f.signature == sig
+                    && f.suppressed.is_none()
+            })
+        };
+        let diagnoses = self.diagnoses.iter().filter(|d| {
+            let all_suppressed = !d.findings.is_empty()
+                && d.findings.iter().all(|e| {
+                    let listed = self.findings.iter().any(|f| {
+                        f.input == d.input && f.signature == e.signature
+                    });
+                    listed && !live(&d.input, &e.signature)
+                });
+            !all_suppressed
+        });
+        self.findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .map(|f| &f.severity)
+            .chain(diagnoses.map(|d| &d.severity))
+            .filter_map(|s| s.parse().ok())
+            .max()
+    }
+
+    /// The sources an input's collector always writes that were missing
+    /// or could not be read, as (input, kind, status): what
+    /// `--fail-on-incomplete` fails on.
+    pub fn incomplete(&self) -> Vec<(&str, &str, &str)> {
+        self.inputs
+            .iter()
+            .flat_map(|i| {
+                i.coverage
+                    .sources
+                    .iter()
+                    .filter(|s| {
+                        s.expected
+                            && matches!(
+                                s.status.as_str(),
+                                "missing" | "unreadable"
+                            )
+                    })
+                    .map(|s| {
+                        (i.path.as_str(), s.kind.as_str(), s.status.as_str())
+                    })
+            })
+            .collect()
+    }
+
+    /// Whether any input had an error.
+    pub fn has_errors(&self) -> bool {
+        self.summary.errors > 0
+    }
+}
