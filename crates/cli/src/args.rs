@@ -266,8 +266,9 @@ pub(crate) struct ScanArgs {
     /// Write one JSON report per input into DIR, each as soon as its input
     /// is done, and summary.json over all of them.
     ///
-    /// A folder holding only archives (tar, tar.gz, zip) is taken as one
-    /// input per archive. Replaces --output, --format and --report.
+    /// A folder holding only bundles (archives, extracted bundle folders)
+    /// is one input per bundle, as always. Replaces --output, --format and
+    /// --report.
     #[arg(
         long,
         value_name = "DIR",
@@ -288,7 +289,7 @@ pub(crate) struct ScanArgs {
     /// Scan only share K of N (1-based) of the inputs, chosen by a hash
     /// of each input's path, e.g. --shard 2/8.
     ///
-    /// As with --out-dir, a folder of archives counts one input each.
+    /// A folder of bundles counts one input per bundle.
     #[arg(long, value_name = "K/N", value_parser = shard)]
     pub(crate) shard: Option<(u64, u64)>,
 

@@ -77,16 +77,18 @@ pub(crate) fn in_shard(display: &str, (k, n): (u64, u64)) -> bool {
     fnv1a(display) % n == k - 1
 }
 
-/// The inputs of a batch: a folder whose top level holds only archives
-/// (tar, tar.gz or zip by their bytes; hidden files aside) becomes one
-/// input per archive, by name; anything else stays as given. The same
+/// The inputs as scanned: a folder whose top level holds only bundles
+/// (archives, by their bytes: tar, tar.gz, zip; or extracted bundle
+/// folders; hidden files aside) becomes one input per bundle, by name, so
+/// each bundle is reported, attributed and diagnosed on its own; anything
+/// else (one extracted bundle, a folder of logs) stays as given. The same
 /// path named twice is scanned once.
 pub(crate) fn expand(inputs: Vec<Input>) -> Vec<Input> {
     let mut out: Vec<Input> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for input in inputs {
         let expanded = match &input {
-            Input::Path(p) if p.is_dir() => archives_in(p),
+            Input::Path(p) if p.is_dir() => bundles_in(p),
             _ => None,
         };
         for i in expanded.unwrap_or_else(|| vec![input]) {
@@ -98,10 +100,13 @@ pub(crate) fn expand(inputs: Vec<Input>) -> Vec<Input> {
     out
 }
 
-/// The archives of a folder of archives; `None` when it holds anything
-/// else (an extracted bundle, say) or cannot be listed, so it is scanned
-/// as one input and any error is reported by the scan.
-fn archives_in(dir: &Path) -> Option<Vec<Input>> {
+/// The bundles of a folder of bundles; `None` when it is a bundle itself,
+/// holds anything else, or cannot be listed, so it is scanned as one
+/// input and any error is reported by the scan.
+fn bundles_in(dir: &Path) -> Option<Vec<Input>> {
+    if logsift_engine::bundle_dir(dir) {
+        return None;
+    }
     let mut names = Vec::new();
     for entry in fs::read_dir(dir).ok()? {
         let entry = entry.ok()?;
@@ -109,10 +114,16 @@ fn archives_in(dir: &Path) -> Option<Vec<Input>> {
         if name.to_string_lossy().starts_with('.') {
             continue;
         }
-        if !entry.file_type().ok()?.is_file() {
+        let kind = entry.file_type().ok()?;
+        let bundle = if kind.is_dir() {
+            logsift_engine::bundle_dir(&entry.path())
+        } else {
+            kind.is_file()
+                && logsift_engine::archive_kind(&entry.path()).ok()?.is_some()
+        };
+        if !bundle {
             return None;
         }
-        logsift_engine::archive_kind(&entry.path()).ok()??;
         names.push(name);
     }
     if names.is_empty() {

@@ -112,12 +112,10 @@ impl ScanConfig {
                 }
             })
             .collect();
-        // Batches count a folder of archives as one input per archive,
-        // before sharding, so shards split bundles, not folders.
+        // A folder of bundles is one input per bundle, before sharding,
+        // so shards split bundles, not folders.
         let shard = args.shard;
-        if args.out_dir.is_some() || shard.is_some() {
-            inputs = crate::batch::expand(inputs);
-        }
+        inputs = crate::batch::expand(inputs);
         if let Some(shard) = shard {
             inputs.retain(|i| crate::batch::in_shard(&i.display(), shard));
         }

@@ -192,6 +192,34 @@ impl BundleClues {
     }
 }
 
+/// Whether the folder at `path` holds one extracted bundle: its name is a
+/// collector's (`eks_i-…`, `bottlerocket-logs`), or at its top level sit at
+/// least two of the folders a collector writes (`kubelet`, `var_log`,
+/// `system`, …) or logdog's root. A wrapper folder around one bundle is
+/// not one itself: it holds one bundle, as a folder of bundles does.
+pub(crate) fn is_bundle_dir(path: &std::path::Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy());
+    if name.is_some_and(|n| parse_name(&n).producer.is_some()) {
+        return true;
+    }
+    let subdirs = |p: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(p)
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let looks = |dirs: &[String]| {
+        dirs.iter().any(|d| d == LOGDOG_ROOT)
+            || dirs.iter().filter(|d| ELC_DIRS.contains(&d.as_str())).count()
+                >= 2
+    };
+    looks(&subdirs(path))
+}
+
 /// Parses collector file names:
 /// `eks_<iid>_<YYYY-MM-DD_HHMM>-UTC_<version>.tar.gz` (Linux, the instance
 /// id may be empty or free text), `eks_<iid>_<yyyyMMddTHHmmssffff>Z.zip`
@@ -288,6 +316,29 @@ fn is_instance_id(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extracted_bundles_are_told_from_other_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mk =
+            |rel: &str| std::fs::create_dir_all(tmp.path().join(rel)).unwrap();
+        mk("node-a/kubelet");
+        mk("node-a/var_log");
+        mk("wrapped/eks_x/kubelet");
+        mk("wrapped/eks_x/system");
+        mk("eks_i-0abc_2026-11-21_1200-UTC_0.7.9");
+        mk("bottlerocket-logs");
+        mk("logs/kubelet");
+        mk("logs/other");
+        let is = |rel: &str| is_bundle_dir(&tmp.path().join(rel));
+        assert!(is("node-a"));
+        assert!(!is("wrapped"));
+        assert!(is("wrapped/eks_x"));
+        assert!(is("eks_i-0abc_2026-11-21_1200-UTC_0.7.9"));
+        assert!(is("bottlerocket-logs"));
+        assert!(!is("logs"));
+        assert!(!is("missing"));
+    }
 
     #[test]
     fn linux_collector_name() {

@@ -45,5 +45,5 @@ pub use crate::{
         Skipped,
     },
     progress::{NoProgress, Progress},
-    scanner::{Scanner, Sink, archive_kind},
+    scanner::{Scanner, Sink, archive_kind, bundle_dir},
 };

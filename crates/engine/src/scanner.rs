@@ -10,6 +10,7 @@ use logsift_signatures::{Matcher, SourceKind};
 use rayon::prelude::*;
 
 use crate::{
+    bundle,
     config::Config,
     context::Context,
     model::{Input, InputKind, InputReport},
@@ -34,6 +35,13 @@ pub trait Sink {
 /// Batch runs use it to tell a folder of bundles from an extracted one.
 pub fn archive_kind(path: &Path) -> std::io::Result<Option<InputKind>> {
     sniff::archive_kind(path)
+}
+
+/// Whether the folder at `path` holds one extracted bundle (by its name,
+/// or the folders a collector writes), so that a folder of such folders
+/// can be taken as one input per bundle.
+pub fn bundle_dir(path: &Path) -> bool {
+    bundle::is_bundle_dir(path)
 }
 
 /// Scans inputs for signature hits.

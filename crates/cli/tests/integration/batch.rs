@@ -250,7 +250,7 @@ fn four_shards_merge_into_the_summary_of_one_run() {
 }
 
 #[test]
-fn a_folder_of_archives_is_one_input_per_archive_only_in_batches() {
+fn a_folder_of_archives_is_one_input_per_archive() {
     let dir = Dir::new();
     let log = b"E0524 14:01:03.447195    3567 kubelet.go:2240] node \"\" not found\n";
     let entry = || {
@@ -294,11 +294,11 @@ fn a_folder_of_archives_is_one_input_per_archive_only_in_batches() {
         ["archives/a.tar.gz", "archives/b.tgz", "archives/c.zip", "mixed"]
     );
 
-    // Without --out-dir or --shard, a folder stays one input.
+    // Without --out-dir too: each bundle is its own input.
     let report =
         run(&dir, &["scan", "--fail-on", "never", "archives"]).report();
-    assert_eq!(report["inputs"].as_array().map(Vec::len), Some(1));
-    // With --shard it is expanded too, so shards split bundles.
+    assert_eq!(report["inputs"].as_array().map(Vec::len), Some(3));
+    // With --shard, so shards split bundles.
     let mut seen = Vec::new();
     for k in 1..=2 {
         let shard = format!("{k}/2");
@@ -506,4 +506,94 @@ fn merge_names_what_it_was_given_instead_of_a_report() {
             "{file}: {line}"
         );
     }
+}
+
+/// README's CI example scans `collected-logs/`: bundles of two nodes,
+/// one packed and one extracted, must stay two inputs, each finding
+/// credited to its own node, and no root cause built across them.
+#[test]
+fn a_folder_of_mixed_bundles_is_one_input_per_bundle() {
+    let dir = Dir::new();
+    // Node 1 has the CNI failure, node 2 only the API server one: apart,
+    // neither makes the diagnosis that needs both.
+    let cni = "Nov 21 11:50:07 ip-10-0-1-2 kubelet[3012]: E1121 11:50:07.123400 3012 \
+               kubelet.go:2373] \"Container runtime network not ready\" \
+               networkReady=\"NetworkReady=false reason:NetworkPluginNotReady \
+               message:Network plugin returns error: cni plugin not initialized\"\n";
+    let ipamd = "{\"level\":\"error\",\"ts\":\"2026-11-21T11:50:09.005Z\",\
+                 \"caller\":\"wait/wait.go:211\",\"msg\":\"Unable to reach API \
+                 Server, Get \\\"https://10.100.0.1:443/version?timeout=5s\\\": \
+                 net/http: request canceled while waiting for connection\"}\n";
+    dir.write(
+        "collected-logs/eks_i-0aaa0000000000001_2026-11-21_1200-UTC_0.7.9.tar.gz",
+        tar_gz(&[
+            Entry { path: "./kubelet/kubelet.log".into(), data: cni.into() },
+            Entry {
+                path: "./system/instance-id.txt".into(),
+                data: b"i-0aaa0000000000001\n".to_vec(),
+            },
+        ]),
+    );
+    let node2 =
+        "collected-logs/eks_i-0bbb0000000000002_2026-11-21_1200-UTC_0.7.9";
+    dir.write(&format!("{node2}/var_log/aws-routed-eni/ipamd.log"), ipamd);
+    dir.write(&format!("{node2}/kubelet/kubelet.log"), "I1121 ok\n");
+
+    let out = run(&dir, &["scan", "--fail-on", "never", "collected-logs/"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.report();
+    let inputs: Vec<(String, String)> = report["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| {
+            (
+                i["path"].as_str().unwrap_or_default().to_string(),
+                i["bundle"]["instance_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            (
+                "collected-logs/eks_i-0aaa0000000000001_2026-11-21_1200-UTC_0.7.9.tar.gz".to_string(),
+                "i-0aaa0000000000001".to_string()
+            ),
+            (node2.to_string(), "i-0bbb0000000000002".to_string()),
+        ]
+    );
+    let by_input: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["signature"].as_str().unwrap_or_default().to_string(),
+                f["input"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        by_input.contains(&(
+            "network-plugin-not-ready".into(),
+            inputs[0].0.clone()
+        )),
+        "{by_input:?}"
+    );
+    assert!(
+        by_input.contains(&(
+            "vpc-cni-apiserver-unreachable".into(),
+            inputs[1].0.clone()
+        )),
+        "{by_input:?}"
+    );
+    assert_eq!(
+        report["diagnoses"],
+        serde_json::json!([]),
+        "no cross-node cause"
+    );
 }
