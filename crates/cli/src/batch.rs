@@ -25,7 +25,7 @@ use logsift_signatures::Pack;
 
 use crate::{
     args::MergeArgs,
-    outcome::{Outcome, Verdict, report_problems},
+    outcome::{Outcome, Verdict, incomplete, report_problems},
     progress::Bar,
 };
 
@@ -219,7 +219,6 @@ impl Sink for OutDir<'_> {
         for line in report_problems(&report, self.report_incomplete) {
             self.say(&line);
         }
-        let incomplete = report.incomplete();
         let name = report_file_name(&display);
         self.write(&report, &name);
         match self.fleet.add_report(&report, &name) {
@@ -234,7 +233,7 @@ impl Sink for OutDir<'_> {
         let v = &mut self.end.verdict;
         v.worst = v.worst.max(report.worst_severity());
         v.errors |= report.has_errors();
-        v.incomplete |= !incomplete.is_empty();
+        v.incomplete |= incomplete(&report);
     }
 }
 

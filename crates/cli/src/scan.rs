@@ -15,7 +15,7 @@ use logsift_signatures::Pack;
 use crate::{
     batch,
     config::{Destination, Output, ScanConfig},
-    outcome::{Outcome, Verdict, gate, report_problems},
+    outcome::{Outcome, Verdict, gate, incomplete, report_problems},
     progress::Bar,
 };
 
@@ -86,7 +86,7 @@ pub(crate) fn scan(config: &ScanConfig) -> Outcome {
     let verdict = Verdict {
         errors: report.has_errors(),
         worst: report.worst_severity(),
-        incomplete: !report.incomplete().is_empty(),
+        incomplete: incomplete(&report),
     };
     gate(config.fail_on, config.fail_on_incomplete, verdict)
 }

@@ -60,6 +60,16 @@ impl Report {
             .collect()
     }
 
+    /// The inputs of which no text at all was read: also what
+    /// `--fail-on-incomplete` fails on.
+    pub fn nothing_scanned(&self) -> Vec<&str> {
+        self.inputs
+            .iter()
+            .filter(|i| i.nothing_scanned)
+            .map(|i| i.path.as_str())
+            .collect()
+    }
+
     /// Whether any input had an error.
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0

@@ -106,7 +106,7 @@ impl<'a> Suite<'a> {
                     .coverage
                     .not_evaluated
                     .contains(&s.id)
-                    .then(|| not_checked_reason(s));
+                    .then(|| not_checked_reason(input, s));
                 Case {
                     id: &s.id,
                     title: &s.title,
@@ -354,7 +354,13 @@ fn failure_message(c: &Case<'_>) -> String {
 }
 
 /// Why a signature was not checked, naming the logs it reads.
-fn not_checked_reason(s: &logsift_signatures::Signature) -> String {
+fn not_checked_reason(
+    input: &InputEntry,
+    s: &logsift_signatures::Signature,
+) -> String {
+    if input.nothing_scanned || s.sources.is_empty() {
+        return "not checked: nothing in this input could be read".into();
+    }
     let kinds: Vec<&str> = s.sources.iter().map(|k| k.as_str()).collect();
     format!(
         "not checked: no {} log was read in this input",

@@ -143,7 +143,9 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
                 w,
                 "| {} | {} | {} |",
                 code(&i.path, true),
-                if sources.is_empty() {
+                if i.nothing_scanned {
+                    "nothing scanned".to_string()
+                } else if sources.is_empty() {
                     "none".to_string()
                 } else {
                     sources.join(", ")

@@ -61,6 +61,10 @@ pub struct InputEntry {
     pub files_scanned: u64,
     /// Bytes of text scanned, after decompression and decoding.
     pub bytes_scanned: u64,
+    /// Whether no text at all was read (an empty folder, only binary
+    /// files, empty stdin): then no signature was checked, and no
+    /// finding means nothing.
+    pub nothing_scanned: bool,
     /// Files not scanned, and why.
     pub skipped: Vec<Skipped>,
     /// What could not be read.

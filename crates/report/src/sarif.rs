@@ -100,6 +100,17 @@ pub fn write<W: Write>(
         .collect();
     let mut notifications = Vec::new();
     for input in &report.inputs {
+        if input.nothing_scanned {
+            notifications.push(Notification {
+                level: "warning",
+                message: Text {
+                    text: "nothing scanned: no log in this input could be \
+                           read, so no signature was checked"
+                        .into(),
+                },
+                locations: vec![location(&input.path, &input.path, None)],
+            });
+        }
         for e in &input.errors {
             notifications.push(Notification {
                 level: "error",

@@ -200,6 +200,12 @@ impl<W: Write> Printer<W> {
         if !logs.is_empty() {
             writeln!(self.w, "   sources: {}", logs.join(", "))?;
         }
+        if input.nothing_scanned {
+            let line = "   nothing scanned: no log in this input could be read, \
+                        so no signature was checked";
+            let style = severity_style(Severity::Warning);
+            return writeln!(self.w, "{}", self.paint(style, line));
+        }
         if !c.not_evaluated.is_empty() {
             let n = c.not_evaluated.len();
             let ids: Vec<Cow<'_, str>> = c

@@ -226,3 +226,63 @@ fn truncated_messages_are_reported_and_still_scanned() {
     assert_eq!(report["findings"][0]["first_line"], 2);
     assert_eq!(report["findings"][0]["first_seen"], "2026-11-20T10:00:44Z");
 }
+
+/// An empty folder, a folder of nothing readable and empty standard
+/// input: the report says nothing was scanned and checks no signature;
+/// `--fail-on-incomplete` fails on it.
+#[test]
+fn nothing_scanned_is_not_no_findings() {
+    let dir = Dir::new();
+    std::fs::create_dir_all(dir.path().join("empty")).expect("mkdir");
+    dir.write("binaries/core", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0");
+    dir.write("binaries/.hidden.bin", b"\0\0\0\0");
+    let signatures = {
+        let out = run(&dir, &["signatures", "list", "--format", "json"]);
+        let list: serde_json::Value =
+            serde_json::from_str(&out.stdout).expect("list");
+        list.as_array()
+            .expect("array")
+            .iter()
+            .filter(|s| s["marker"] != true)
+            .count()
+    };
+    // (input as reported, arguments, standard input)
+    type Case<'a> = (&'a str, &'a [&'a str], Option<&'a [u8]>);
+    let cases: [Case<'_>; 3] = [
+        ("empty", &["empty"], None),
+        ("binaries", &["binaries"], None),
+        ("-", &["-"], Some(b"")),
+    ];
+    for (name, inputs, stdin) in cases {
+        let mut args = vec!["scan", "--format", "json"];
+        args.extend_from_slice(inputs);
+        let out = run_in(dir.path(), &args, stdin);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        let report = out.report();
+        let input = &report["inputs"][0];
+        assert_eq!(input["nothing_scanned"], true, "{name}: {input}");
+        let not = input["coverage"]["not_evaluated"].as_array().expect("list");
+        assert_eq!(not.len(), signatures, "{name}: every signature unchecked");
+
+        let mut args = vec!["scan", "--format", "text", "--color", "never"];
+        args.extend_from_slice(inputs);
+        let text = run_in(dir.path(), &args, stdin).stdout;
+        assert!(
+            text.contains("nothing scanned: no log in this input"),
+            "{name}: {text}"
+        );
+        assert!(!text.contains("no findings"), "{name}: {text}");
+
+        let mut args = vec!["scan", "--fail-on-incomplete"];
+        args.extend_from_slice(inputs);
+        let out = run_in(dir.path(), &args, stdin);
+        assert_eq!(out.code, 1, "{name}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!(
+                "logsift: incomplete: nothing scanned: {name}"
+            )),
+            "{name}: {}",
+            out.stderr
+        );
+    }
+}

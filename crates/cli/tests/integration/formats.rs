@@ -462,7 +462,11 @@ fn sarif_reports_input_errors_and_skipped_files_as_notifications() {
         .collect();
     assert_eq!(
         got,
-        [("note", "bundle.tar.gz!core.bin"), ("error", "missing.log")]
+        [
+            ("note", "bundle.tar.gz!core.bin"),
+            ("warning", "missing.log"),
+            ("error", "missing.log")
+        ]
     );
     // Every signature is a rule, whether it matched or not.
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array();

@@ -142,6 +142,7 @@ pub(crate) fn input_entry(
         },
         files_scanned: input.files_scanned,
         bytes_scanned: input.bytes_scanned,
+        nothing_scanned: input.bytes_scanned == 0,
         // The one place the engine's typed skips and errors become text.
         skipped: input
             .skipped

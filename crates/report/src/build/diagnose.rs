@@ -11,8 +11,19 @@ use crate::{
     model::{DiagnosisEntry, DiagnosisEvidence},
 };
 
-/// Signatures scoped to sources of which no file was read in `input`.
+/// Signatures scoped to sources of which no file was read in `input`;
+/// every signature when no text at all was read.
 pub(crate) fn not_evaluated(pack: &Pack, input: &InputReport) -> Vec<String> {
+    if input.bytes_scanned == 0 {
+        let mut ids: Vec<String> = pack
+            .signatures()
+            .iter()
+            .filter(|s| !s.marker)
+            .map(|s| s.id.clone())
+            .collect();
+        ids.sort();
+        return ids;
+    }
     let read: Vec<SourceKind> = input
         .coverage
         .iter()
@@ -171,5 +182,9 @@ mod tests {
         unread.coverage[0].status = SourceStatus::Missing;
         assert_eq!(not_evaluated(&pack, &unread), ["a-error", "b-warning"]);
         assert!(not_evaluated(&pack, &input("in", Vec::new())).is_empty());
+        // Nothing read at all: nothing was checked, scoped or not.
+        let mut empty = input("in", Vec::new());
+        empty.bytes_scanned = 0;
+        assert_eq!(not_evaluated(&pack, &empty), ["a-error", "b-warning"]);
     }
 }
