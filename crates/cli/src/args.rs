@@ -316,6 +316,11 @@ pub(crate) struct ScanArgs {
     #[arg(long, value_name = "KIND", value_parser = source_kind)]
     pub(crate) source_kind: Option<SourceKind>,
 
+    /// Name standard input (`-`) in reports, e.g. the bundle's file name:
+    /// a collector's name also gives its instance id, time and version.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) stdin_name: Option<String>,
+
     /// Threads to scan with (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub(crate) threads: Option<usize>,

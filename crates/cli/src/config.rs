@@ -101,12 +101,17 @@ impl ScanConfig {
                 "standard input (-) can be given only once".to_string()
             );
         }
+        if args.stdin_name.is_some() && stdin_count == 0 {
+            return Err("--stdin-name names standard input, which is not \
+                        among the inputs: add -"
+                .to_string());
+        }
         let mut inputs: Vec<Input> = args
             .inputs
             .into_iter()
             .map(|p| {
                 if p.as_os_str() == "-" {
-                    Input::Stdin
+                    Input::Stdin { name: args.stdin_name.clone() }
                 } else {
                     Input::Path(p)
                 }

@@ -25,7 +25,7 @@ impl Bar {
     pub(crate) fn start(inputs: &[Input]) -> Bar {
         let total = inputs.iter().try_fold(0u64, |sum, i| match i {
             Input::Path(p) => Some(sum.saturating_add(size(p))),
-            Input::Stdin => None,
+            Input::Stdin { .. } => None,
         });
         let template = match total {
             Some(_) => {

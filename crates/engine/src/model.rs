@@ -13,12 +13,18 @@ use crate::{bundle::BundleInfo, coverage::SourceCoverage};
 pub enum Input {
     /// A file or folder.
     Path(PathBuf),
-    /// Standard input, read as a stream.
-    Stdin,
+    /// Standard input, read as a stream; `name` (a bundle's file name,
+    /// say) is how reports name it, and tells its collector, instance and
+    /// time as a file's name would.
+    Stdin {
+        /// The name to report instead of `-`.
+        name: Option<String>,
+    },
 }
 
 impl Input {
-    /// How the input is named in reports: its path as given, or `-`.
+    /// How the input is named in reports: its path as given, standard
+    /// input's name, or `-`.
     pub fn display(&self) -> String {
         match self {
             Input::Path(p) => {
@@ -30,7 +36,9 @@ impl Input {
                     trimmed.to_string()
                 }
             }
-            Input::Stdin => "-".to_string(),
+            Input::Stdin { name } => {
+                name.as_deref().unwrap_or("-").to_string()
+            }
         }
     }
 }

@@ -118,15 +118,23 @@ pub(crate) fn scan_input(cx: &Context<'_>, input: &Input) -> InputReport {
     let _active = Active::new(&cx.active);
     let display = input.display();
     let (kind, part) = match input {
-        Input::Stdin => {
-            let mut part =
-                Part { clues: BundleClues::from_name(""), ..Part::default() };
+        Input::Stdin { name } => {
+            // A name given to the stream tells what a file's name would.
+            let base = name
+                .as_deref()
+                .and_then(|n| n.rsplit(['/', '\\']).next())
+                .unwrap_or("");
+            let mut part = Part {
+                clues: BundleClues::from_name(base),
+                ..Part::default()
+            };
+            let named = part.clues.collected_at();
             let node = Node {
                 kind: cx.config.source_kind,
-                ..Node::new(display.clone(), String::new())
+                ..Node::new(display.clone(), base.to_string())
             };
             let stdin = io::stdin();
-            let w = Walker::new(cx, None, None).one_stream();
+            let w = Walker::new(cx, named, None).one_stream();
             let mut raw = Raw::new(stdin.lock(), &w.budget);
             let kind = w.stream(&mut part, &node, &mut raw, 0, false);
             w.report_exhausted(&mut part, &display);

@@ -312,3 +312,46 @@ fn windows_collector_zip() {
     );
     assert_eq!(report["findings"][0]["evidence"][0]["text"], TLS.trim_end());
 }
+
+/// `aws s3 cp s3://…/bundle.tar.gz - | logsift scan --stdin-name NAME -`:
+/// the stream is reported by its name, with what the name tells.
+#[test]
+fn standard_input_can_be_named_like_the_bundle_it_is() {
+    let spec = BundleSpec::demo();
+    let mut bundle = Vec::new();
+    write_bundle(&spec, &mut bundle).expect("bundle");
+    let dir = Dir::new();
+    let name = spec.file_name();
+    let args = ["scan", "--fail-on", "never", "--stdin-name", &name, "-"];
+    let out = run_in(dir.path(), &args, Some(&bundle));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.report();
+    let input = &report["inputs"][0];
+    assert_eq!(input["path"], name.as_str());
+    assert_eq!(input["bundle"]["instance_id"], spec.instance_id.as_str());
+    assert_eq!(input["bundle"]["collector_version"], "0.7.9");
+    assert_eq!(input["bundle"]["collected_at"], "2026-11-21T12:00:00Z");
+    let prefix = format!("{name}!");
+    for f in report["findings"].as_array().expect("findings") {
+        assert!(
+            f["path"].as_str().unwrap_or_default().starts_with(&prefix),
+            "{f}"
+        );
+        assert_eq!(f["input"], name.as_str());
+    }
+    // Unnamed, it stays `-`; a name without `-` among the inputs is an error.
+    let out = run_in(
+        dir.path(),
+        &["scan", "--fail-on", "never", "-"],
+        Some(&bundle),
+    );
+    assert_eq!(out.report()["inputs"][0]["path"], "-");
+    dir.write("a.log", "fine\n");
+    let out = run(&dir, &["scan", "--stdin-name", "x.tar.gz", "a.log"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("--stdin-name names standard input"),
+        "{}",
+        out.stderr
+    );
+}
