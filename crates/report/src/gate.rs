@@ -10,30 +10,17 @@ impl Report {
     /// suppressed. A diagnosis is suppressed when every finding it rests
     /// on is: its cause is then what someone already accepted.
     pub fn worst_severity(&self) -> Option<Severity> {
-        let live = |input: &str, sig: &str| {
-            self.findings.iter().any(|f| {
-                f.input == input
-                    && f.signature == sig
-                    && f.suppressed.is_none()
-            })
-        };
-        let diagnoses = self.diagnoses.iter().filter(|d| {
-            let all_suppressed = !d.findings.is_empty()
-                && d.findings.iter().all(|e| {
-                    let listed = self.findings.iter().any(|f| {
-                        f.input == d.input && f.signature == e.signature
-                    });
-                    listed && !live(&d.input, &e.signature)
-                });
-            !all_suppressed
-        });
-        self.findings
+        let findings = self
+            .findings
             .iter()
             .filter(|f| f.suppressed.is_none())
-            .map(|f| &f.severity)
-            .chain(diagnoses.map(|d| &d.severity))
-            .filter_map(|s| s.parse().ok())
-            .max()
+            .map(|f| &f.severity);
+        let diagnoses = self
+            .diagnoses
+            .iter()
+            .filter(|d| d.suppressed.is_none())
+            .map(|d| &d.severity);
+        findings.chain(diagnoses).filter_map(|s| s.parse().ok()).max()
     }
 
     /// The sources an input's collector always writes that were missing

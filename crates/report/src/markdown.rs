@@ -99,7 +99,10 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
             writeln!(
                 w,
                 "| {} | {}<br>{} | {} | {} | {} |",
-                cell(&d.severity),
+                match d.suppressed {
+                    Some(_) => format!("{} (suppressed)", cell(&d.severity)),
+                    None => cell(&d.severity),
+                },
                 code(&d.diagnosis, true),
                 cell(&d.title),
                 code(&d.input, true),

@@ -156,6 +156,9 @@ pub struct DiagnosisEntry {
     pub fix: String,
     /// Links to the official fix.
     pub links: Vec<String>,
+    /// Set when every finding it rests on is suppressed: its cause is then
+    /// what someone already accepted, and `--fail-on` ignores it.
+    pub suppressed: Option<Suppressed>,
 }
 
 /// A finding a diagnosis rests on.

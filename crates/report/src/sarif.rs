@@ -330,7 +330,14 @@ fn diagnosis<'a>(
             v1: fingerprint::fingerprint(&d.diagnosis, &evidence.join("\n"))
                 .into(),
         },
-        suppressions: Vec::new(),
+        suppressions: d
+            .suppressed
+            .iter()
+            .map(|s| wire::Suppression {
+                kind: "external",
+                justification: &s.reason,
+            })
+            .collect(),
         properties: Properties::Diagnosis(DiagnosisProperties {
             input: &d.input,
             diagnosis: &d.diagnosis,

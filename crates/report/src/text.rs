@@ -240,12 +240,19 @@ impl<W: Write> Printer<W> {
     fn diagnosis(&mut self, d: &DiagnosisEntry) -> io::Result<()> {
         let sev = d.severity.parse::<Severity>().unwrap_or(Severity::Error);
         let head = format!("{} [{}]", self.clean(&d.diagnosis), d.severity);
+        let mark = match d.suppressed {
+            Some(_) => self.paint(DIM, " [suppressed]"),
+            None => Cow::Borrowed(""),
+        };
         writeln!(
             self.w,
-            "{}: {}",
+            "{}: {}{mark}",
             self.paint(severity_style(sev), &head),
             self.clean(&d.title)
         )?;
+        if let Some(s) = &d.suppressed {
+            writeln!(self.w, "   suppressed: {}", self.clean(&s.reason))?;
+        }
         let rests: Vec<String> = d
             .findings
             .iter()

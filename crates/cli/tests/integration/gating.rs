@@ -396,7 +396,61 @@ fix = "y"
         .concat(),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.report()["diagnoses"].as_array().map(Vec::len), Some(1));
+    let report = out.report();
+    assert_eq!(report["diagnoses"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        report["diagnoses"][0]["suppressed"]["reason"],
+        "every finding it rests on is suppressed: r"
+    );
+    // Marked in every format, not only left out of the gate.
+    let with = |format: &str| {
+        let args = [
+            &base[..],
+            &[
+                "--fail-on",
+                "error",
+                "--suppressions",
+                "s.toml",
+                "--color",
+                "never",
+                "--format",
+                format,
+                "x.log",
+            ],
+        ]
+        .concat();
+        let out = run(&dir, &args);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        out.stdout
+    };
+    let text = with("text");
+    assert!(
+        text.contains("a-cause [critical]: The cause of alpha [suppressed]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("   suppressed: every finding it rests on"),
+        "{text}"
+    );
+    let md = with("markdown");
+    assert!(md.contains("| critical (suppressed) | `a-cause`"), "{md}");
+    let sarif: Value = serde_json::from_str(&with("sarif")).expect("sarif");
+    let cause = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "a-cause")
+        .cloned()
+        .expect("diagnosis result");
+    assert_eq!(cause["suppressions"][0]["kind"], "external", "{cause}");
+    let nd = with("ndjson");
+    let line = nd
+        .lines()
+        .find(|l| l.contains("\"kind\":\"diagnosis\""))
+        .expect("diagnosis line");
+    assert!(line.contains("\"suppressed\":{\"reason\""), "{line}");
+    let xml = with("junit");
+    assert!(xml.contains("<skipped message=\"suppressed: r\">"), "{xml}");
 }
 
 #[test]

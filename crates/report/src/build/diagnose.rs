@@ -8,7 +8,7 @@ use logsift_signatures::{Diagnosis, Pack, Severity, SourceKind};
 
 use crate::{
     build::rollup::{Rollup, min_opt},
-    model::{DiagnosisEntry, DiagnosisEvidence},
+    model::{DiagnosisEntry, DiagnosisEvidence, Finding, Suppressed},
 };
 
 /// Signatures scoped to sources of which no file was read in `input`;
@@ -94,6 +94,8 @@ pub(crate) fn diagnose(
                     .collect(),
                 fix: d.fix.clone(),
                 links: d.links.clone(),
+                // Known only once the findings are converted.
+                suppressed: None,
             },
         ));
     }
@@ -135,6 +137,46 @@ fn holds<'r>(
         }
     }
     Some(rest_on)
+}
+
+/// Marks each diagnosis whose every supporting finding is suppressed,
+/// with their reasons.
+pub(crate) fn suppress(
+    diagnoses: &mut [(Severity, u64, DiagnosisEntry)],
+    findings: &[(Severity, Finding)],
+) {
+    for (_, _, d) in diagnoses {
+        let rests: Vec<&Finding> = findings
+            .iter()
+            .map(|(_, f)| f)
+            .filter(|f| {
+                f.input == d.input
+                    && d.findings.iter().any(|e| e.signature == f.signature)
+            })
+            .collect();
+        let every_one_found = d
+            .findings
+            .iter()
+            .all(|e| rests.iter().any(|f| f.signature == e.signature));
+        let live = rests.iter().any(|f| f.suppressed.is_none());
+        if d.findings.is_empty() || !every_one_found || live {
+            continue;
+        }
+        let mut reasons: Vec<&str> = rests
+            .iter()
+            .filter_map(|f| f.suppressed.as_ref())
+            .map(|s| s.reason.as_str())
+            .collect();
+        reasons.sort();
+        reasons.dedup();
+        d.suppressed = Some(Suppressed {
+            reason: format!(
+                "every finding it rests on is suppressed: {}",
+                reasons.join("; ")
+            ),
+            expires: None,
+        });
+    }
 }
 
 #[cfg(test)]

@@ -84,6 +84,7 @@ impl<'p> ReportBuilder<'p> {
         for input in inputs {
             self.add(input, &mut parts);
         }
+        diagnose::suppress(&mut parts.diagnoses, &parts.findings);
         order.findings(&mut parts.findings);
         order.occurrences(&mut parts.occurrences);
         order.diagnoses(&mut parts.diagnoses);
