@@ -1,9 +1,10 @@
 //! The text renderer: the report for people reading a terminal.
 //!
 //! Each input gets a header with what is known of its bundle, then its
-//! findings grouped by severity (worst first), then the files it skipped
-//! and the errors it met, so nothing is left out silently; a summary line
-//! ends the report. Log text is escaped when [`Options::escape`] says so
+//! findings grouped by severity (worst first), one block per signature
+//! with every file it was found in and the steps that fix it, then the
+//! files it skipped and the errors it met, so nothing is left out
+//! silently; a summary line ends the report. Log text is escaped when [`Options::escape`] says so
 //! (the output is a terminal), and written as it is otherwise.
 
 use std::{
@@ -136,9 +137,9 @@ impl<W: Write> Printer<W> {
                 plural(n as u64, "finding", "findings")
             );
             writeln!(self.w, "{}", self.paint(severity_style(sev), &head))?;
-            for f in group {
+            for block in by_signature(&group) {
                 writeln!(self.w)?;
-                self.finding(f)?;
+                self.signature_block(&block)?;
             }
         }
         // Severities the pack does not know cannot come from the builder,
@@ -151,9 +152,9 @@ impl<W: Write> Printer<W> {
         if !other.is_empty() {
             writeln!(self.w)?;
             writeln!(self.w, "-- other: {} findings", other.len())?;
-            for f in other {
+            for block in by_signature(&other) {
                 writeln!(self.w)?;
-                self.finding(f)?;
+                self.signature_block(&block)?;
             }
         }
         if !input.skipped.is_empty() {
@@ -271,20 +272,48 @@ impl<W: Write> Printer<W> {
         Ok(())
     }
 
-    fn finding(&mut self, f: &Finding) -> io::Result<()> {
-        let id = self.clean(&f.signature);
-        // A suppressed finding says so on its first line, so a reader
-        // skimming ids sees it was accepted.
-        let mark = match f.suppressed {
-            Some(_) => self.paint(DIM, " [suppressed]"),
-            None => Cow::Borrowed(""),
+    /// One signature in one input: its title once, each file it was
+    /// found in with the evidence, then how to fix it.
+    fn signature_block(&mut self, block: &[&Finding]) -> io::Result<()> {
+        let Some(first) = block.first() else {
+            return Ok(());
+        };
+        let id = self.clean(&first.signature);
+        // Accepted as a whole only when every file's finding is; a reader
+        // skimming ids sees it on the first line.
+        let mark = if block.iter().all(|f| f.suppressed.is_some()) {
+            self.paint(DIM, " [suppressed]")
+        } else {
+            Cow::Borrowed("")
         };
         writeln!(
             self.w,
             "{}: {}{mark}",
             self.paint(BOLD, &id),
-            self.clean(&f.title),
+            self.clean(&first.title),
         )?;
+        for f in block {
+            self.file_finding(f)?;
+        }
+        let steps: Vec<&str> =
+            first.fix.lines().filter(|l| !l.trim().is_empty()).collect();
+        if !steps.is_empty() {
+            writeln!(self.w, "   fix:")?;
+            for step in steps {
+                writeln!(self.w, "     {}", self.clean(step))?;
+            }
+        }
+        if first.links.is_empty() {
+            writeln!(self.w, "   see: `logsift signatures show {id}`")?;
+        }
+        for link in &first.links {
+            writeln!(self.w, "   see: {}", self.clean(link))?;
+        }
+        Ok(())
+    }
+
+    /// Where one file holds the signature's lines, and a few of them.
+    fn file_finding(&mut self, f: &Finding) -> io::Result<()> {
         let at = format!("{}:{}", self.clean(&f.path), f.first_line);
         let span = if f.count > 1 {
             format!(
@@ -309,12 +338,6 @@ impl<W: Write> Printer<W> {
         }
         if let Some(m) = &f.message {
             writeln!(self.w, "   message: {}", self.clean(m))?;
-        }
-        if f.links.is_empty() {
-            writeln!(self.w, "   fix: see `logsift signatures show {id}`")?;
-        }
-        for link in &f.links {
-            writeln!(self.w, "   fix: {}", self.clean(link))?;
         }
         if let Some(s) = &f.suppressed {
             let until = s.expires.as_ref().map_or(String::new(), |d| {
@@ -364,6 +387,19 @@ impl<W: Write> Printer<W> {
     }
 }
 
+/// The findings grouped by signature, in the order each signature first
+/// appears (the report's order: worst first, then by file and line).
+fn by_signature<'a>(findings: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
+    let mut blocks: Vec<Vec<&Finding>> = Vec::new();
+    for f in findings {
+        match blocks.iter_mut().find(|b| b[0].signature == f.signature) {
+            Some(block) => block.push(f),
+            None => blocks.push(vec![f]),
+        }
+    }
+    blocks
+}
+
 fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 { one } else { many }
 }
@@ -404,8 +440,8 @@ pub fn write<W: Write>(
         .iter()
         .filter(|f| !seen.contains(&f.input.as_str()))
         .collect();
-    for f in orphans {
-        p.finding(f)?;
+    for block in by_signature(&orphans) {
+        p.signature_block(&block)?;
         writeln!(p.w)?;
     }
     p.summary(report)?;

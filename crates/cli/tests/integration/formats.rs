@@ -788,3 +788,32 @@ fn junit_skips_unchecked_signatures_leaves_markers_out_and_fails_diagnoses() {
     );
     assert!(!cause.contains("<failure"), "{cause}");
 }
+
+/// Text shows one block per signature per input, with every file it was
+/// found in, and the fix steps themselves, not only links.
+#[test]
+fn text_has_one_block_per_signature_with_its_fix_steps() {
+    let demo = demo_bundle();
+    let name = demo.file_name().and_then(|n| n.to_str()).expect("name");
+    let cwd = demo.parent().expect("demo folder");
+    let args = [
+        "scan",
+        "--fail-on",
+        "never",
+        "--format",
+        "text",
+        "--color",
+        "never",
+        name,
+    ];
+    let text = run_in(cwd, &args, None).stdout;
+    let head = "network-plugin-not-ready: Container runtime network not ready";
+    assert_eq!(text.matches(head).count(), 1, "{text}");
+    let block = &text[text.find(head).expect("block")..];
+    let block = &block[..block.find("\n\n").unwrap_or(block.len())];
+    // Found in two files of the bundle, both under the one title.
+    assert!(block.contains("!containerd/containerd-log.txt:"), "{block}");
+    assert!(block.contains("!kubelet/kubelet.log:"), "{block}");
+    assert!(block.contains("\n   fix:\n     1. "), "{block}");
+    assert!(block.contains("\n   see: https://"), "{block}");
+}
