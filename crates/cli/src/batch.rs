@@ -14,7 +14,7 @@ use std::{
     sync::Arc,
 };
 
-use logsift_engine::{Input, InputReport, Sink};
+use logsift_engine::{Input, InputReport, Sink, TimeBound};
 use logsift_report::{
     Report, ReportBuilder,
     fleet::{self, FleetBuilder},
@@ -152,6 +152,8 @@ pub(crate) struct OutDir<'a> {
     /// Whether to print what is missing (only when it fails the run).
     report_incomplete: bool,
     bar: Option<Arc<Bar>>,
+    /// `--since` and `--until`, recorded in each report.
+    window: (Option<TimeBound>, Option<TimeBound>),
     fleet: FleetBuilder,
     end: BatchEnd,
 }
@@ -164,6 +166,7 @@ impl<'a> OutDir<'a> {
         redact: bool,
         report_incomplete: bool,
         bar: Option<Arc<Bar>>,
+        window: (Option<TimeBound>, Option<TimeBound>),
     ) -> OutDir<'a> {
         OutDir {
             dir,
@@ -172,6 +175,7 @@ impl<'a> OutDir<'a> {
             redact,
             report_incomplete,
             bar,
+            window,
             fleet: FleetBuilder::new(),
             end: BatchEnd::default(),
         }
@@ -213,7 +217,8 @@ impl Sink for OutDir<'_> {
         let display = input.path.clone();
         let mut builder = ReportBuilder::new(self.pack, vec![display.clone()])
             .redact(self.redact)
-            .suppress(self.suppressions);
+            .suppress(self.suppressions)
+            .window(self.window.0, self.window.1);
         builder.input(input);
         let report = builder.finish();
         for line in report_problems(&report, self.report_incomplete) {

@@ -45,7 +45,8 @@ pub(crate) fn scan(config: &ScanConfig) -> Outcome {
     let order = config.inputs.iter().map(|i| i.display()).collect();
     let mut builder = ReportBuilder::new(&config.pack, order)
         .redact(config.redact)
-        .suppress(&config.suppressions);
+        .suppress(&config.suppressions)
+        .window(config.engine.since, config.engine.until);
     pool.install(|| scanner.scan(&config.inputs, &mut builder));
     if let Some(b) = &bar {
         b.finish();
@@ -110,6 +111,7 @@ fn scan_to_dir(
         config.redact,
         config.fail_on_incomplete,
         bar.clone(),
+        (config.engine.since, config.engine.until),
     );
     run(&mut sink);
     let end = sink.finish();

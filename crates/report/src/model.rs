@@ -17,6 +17,9 @@ pub struct Report {
     pub tool: Tool,
     /// The signature set used.
     pub signatures: SignatureSet,
+    /// The time window lines were kept in (`--since`, `--until`); null
+    /// when every line was kept.
+    pub window: Option<Window>,
     /// One entry per input, in the order given.
     pub inputs: Vec<InputEntry>,
     /// Findings, sorted by severity (worst first), input, path, line.
@@ -28,6 +31,17 @@ pub struct Report {
     pub diagnoses: Vec<DiagnosisEntry>,
     /// Totals.
     pub summary: Summary,
+}
+
+/// The time window of a scan, each end as given: a time (RFC 3339, UTC)
+/// or a duration before each input's collection (`2h before
+/// collection`); null for an open end. Lines without a time are kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Window {
+    /// Lines stamped before this were left out.
+    pub since: Option<String>,
+    /// Lines stamped after this were left out.
+    pub until: Option<String>,
 }
 
 /// The tool that wrote a report.

@@ -415,6 +415,12 @@ pub fn write<W: Write>(
     w: W,
 ) -> io::Result<()> {
     let mut p = Printer { opts: *opts, w };
+    if let Some(win) = &report.window {
+        let line =
+            format!("lines kept: {}", crate::markdown::window_text(win));
+        writeln!(p.w, "{}", p.paint(DIM, &p.clean(&line)))?;
+        writeln!(p.w)?;
+    }
     let mut seen: Vec<&str> = Vec::new();
     for input in &report.inputs {
         // The same path named twice shares its findings; list them once.

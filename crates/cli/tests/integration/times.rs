@@ -183,3 +183,32 @@ fn an_inverted_window_is_a_usage_error() {
         );
     }
 }
+
+#[test]
+fn the_window_is_recorded_in_the_report() {
+    let dir = Dir::new();
+    dir.write("a.log", "fine\n");
+    let args =
+        ["scan", "--since", "90m", "--until", "2026-11-21T11:00:00Z", "a.log"];
+    let report = run(&dir, &args).report();
+    assert_eq!(
+        report["window"],
+        serde_json::json!({
+            "since": "1h 30m before collection",
+            "until": "2026-11-21T11:00:00Z"
+        })
+    );
+    let text = run(&dir, &[&args[..], &["--format", "text"]].concat()).stdout;
+    assert!(
+        text.starts_with("lines kept: stamped since 1h 30m before collection until 2026-11-21T11:00:00Z; lines without a time are kept\n"),
+        "{text}"
+    );
+    let md =
+        run(&dir, &[&args[..], &["--format", "markdown"]].concat()).stdout;
+    assert!(
+        md.contains("Lines kept: stamped since 1h 30m before collection"),
+        "{md}"
+    );
+    let open = run(&dir, &["scan", "a.log"]).report();
+    assert_eq!(open["window"], serde_json::Value::Null);
+}

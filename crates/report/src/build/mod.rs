@@ -11,14 +11,14 @@ mod rollup;
 #[cfg(test)]
 mod testutil;
 
-use logsift_engine::{InputReport, Sink};
+use logsift_engine::{InputReport, Sink, TimeBound};
 use logsift_signatures::{Pack, Severity};
 
 use crate::{
     build::{order::Order, rollup::Rollup},
     model::{
         DiagnosisEntry, Finding, InputEntry, Occurrence, Report,
-        SCHEMA_VERSION, SignatureSet, Summary, Tool,
+        SCHEMA_VERSION, SignatureSet, Summary, Tool, Window,
     },
     redact::Redactor,
     suppress::Suppressions,
@@ -34,6 +34,8 @@ pub struct ReportBuilder<'p> {
     redact: bool,
     /// Findings people accepted (see [`crate::suppress`]).
     suppressions: Option<&'p Suppressions>,
+    /// The time window lines were kept in.
+    window: Option<Window>,
 }
 
 /// Everything the inputs yield, each list with what it sorts by.
@@ -56,7 +58,25 @@ impl<'p> ReportBuilder<'p> {
             inputs: Vec::new(),
             redact: true,
             suppressions: None,
+            window: None,
         }
+    }
+
+    /// Records the time window the scan kept lines in.
+    pub fn window(
+        mut self,
+        since: Option<TimeBound>,
+        until: Option<TimeBound>,
+    ) -> ReportBuilder<'p> {
+        let end = |b: TimeBound| match b {
+            TimeBound::At(t) => t.to_string(),
+            TimeBound::BeforeCollection(d) => {
+                format!("{d:#} before collection")
+            }
+        };
+        self.window = (since.is_some() || until.is_some())
+            .then(|| Window { since: since.map(end), until: until.map(end) });
+        self
     }
 
     /// Marks the findings `suppressions` cover as suppressed.
@@ -104,6 +124,7 @@ impl<'p> ReportBuilder<'p> {
                 count: self.pack.len(),
                 digest: self.pack.digest(),
             },
+            window: self.window,
             summary: Summary {
                 findings: findings.len(),
                 by_severity: order::count(&findings),
