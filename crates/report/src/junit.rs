@@ -106,7 +106,16 @@ impl<'a> Suite<'a> {
                     .coverage
                     .not_evaluated
                     .contains(&s.id)
-                    .then(|| not_checked_reason(input, s));
+                    .then(|| not_checked_reason(input, s))
+                    .or_else(|| {
+                        input.coverage.not_applicable.contains(&s.id).then(
+                            || {
+                                "not applicable: provisioning logs are never \
+                             part of a node bundle"
+                                    .to_string()
+                            },
+                        )
+                    });
                 Case {
                     id: &s.id,
                     title: &s.title,

@@ -98,6 +98,9 @@ pub struct CoverageEntry {
     /// Signatures that could not be evaluated because no file of a kind
     /// they apply to was read: "no finding" from them means "not checked".
     pub not_evaluated: Vec<String>,
+    /// Signatures that never apply to this kind of input: provisioning
+    /// logs (terraform, Ansible, konvoy) on a node's log bundle.
+    pub not_applicable: Vec<String>,
 }
 
 /// One source kind of an input.

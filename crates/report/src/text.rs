@@ -227,9 +227,19 @@ impl<W: Write> Printer<W> {
             );
             writeln!(self.w, "{}", self.paint(DIM, &line))?;
         }
+        if !c.not_applicable.is_empty() {
+            let n = c.not_applicable.len();
+            let line = format!(
+                "   not applicable: {n} {} for provisioning logs \
+                 (terraform, Ansible, konvoy), which a node bundle never holds",
+                plural(n as u64, "signature", "signatures"),
+            );
+            writeln!(self.w, "{}", self.paint(DIM, &line))?;
+        }
         if clean && input.errors.is_empty() {
             let line = if c.not_evaluated.is_empty() {
-                "   no findings: every signature was checked".to_string()
+                "   no findings: every signature that applies was checked"
+                    .to_string()
             } else {
                 "   no findings among the signatures checked".to_string()
             };

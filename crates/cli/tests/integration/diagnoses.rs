@@ -286,3 +286,73 @@ fn nothing_scanned_is_not_no_findings() {
         );
     }
 }
+
+/// A node bundle never holds provisioning logs: their signatures are not
+/// applicable there, in one line, not "not checked" noise; a loose folder
+/// could hold them, so there they stay not checked.
+#[test]
+fn provisioning_signatures_do_not_apply_to_a_node_bundle() {
+    let demo = root().join(
+        "fixtures/demo/eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz",
+    );
+    let dir = Dir::new();
+    dir.write("bundle.tar.gz", std::fs::read(&demo).expect("demo"));
+    dir.write("loose/kubelet.log", "I1121 fine\n");
+    let report =
+        run(&dir, &["scan", "--fail-on", "never", "bundle.tar.gz"]).report();
+    let coverage = &report["inputs"][0]["coverage"];
+    assert_eq!(coverage["not_evaluated"], serde_json::json!([]), "{coverage}");
+    let na: Vec<&str> = coverage["not_applicable"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(na.contains(&"terraform-provider-error"), "{na:?}");
+    assert!(
+        na.iter()
+            .all(|id| id.starts_with("ansible-")
+                || id.starts_with("terraform-")),
+        "{na:?}"
+    );
+    let text = run(
+        &dir,
+        &[
+            "scan",
+            "--fail-on",
+            "never",
+            "--format",
+            "text",
+            "--color",
+            "never",
+            "bundle.tar.gz",
+        ],
+    )
+    .stdout;
+    assert_eq!(text.matches("not applicable:").count(), 1, "{text}");
+    assert!(!text.contains("not checked"), "{text}");
+    let xml = run(
+        &dir,
+        &["scan", "--fail-on", "never", "--format", "junit", "bundle.tar.gz"],
+    )
+    .stdout;
+    assert!(
+        xml.contains("<skipped message=\"not applicable: provisioning logs"),
+        "{xml}"
+    );
+
+    let loose = run(&dir, &["scan", "--fail-on", "never", "loose"]).report();
+    let coverage = &loose["inputs"][0]["coverage"];
+    assert_eq!(coverage["not_applicable"], serde_json::json!([]));
+    let not = coverage["not_evaluated"].as_array().expect("list");
+    assert!(not.iter().any(|v| v == "terraform-provider-error"), "{coverage}");
+    let xml = run(
+        &dir,
+        &["scan", "--fail-on", "never", "--format", "junit", "loose"],
+    )
+    .stdout;
+    assert!(
+        xml.contains("<skipped message=\"not checked: no ansible log was read in this input\"/>"),
+        "{xml}"
+    );
+}

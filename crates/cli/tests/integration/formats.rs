@@ -747,7 +747,7 @@ fn junit_skips_unchecked_signatures_leaves_markers_out_and_fails_diagnoses() {
     }
     let ansible = testcase(&xml, "ansible-task-failed");
     assert!(
-        ansible.contains("<skipped message=\"not checked: no ansible log was read in this input\"/>"),
+        ansible.contains("<skipped message=\"not applicable: provisioning logs are never part of a node bundle\"/>"),
         "{ansible}"
     );
     let cause = testcase(&xml, "cni-cannot-reach-api-server");

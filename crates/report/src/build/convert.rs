@@ -117,7 +117,7 @@ pub(crate) fn finding(
 /// An input's entry, its findings taken out before.
 pub(crate) fn input_entry(
     input: InputReport,
-    not_evaluated: Vec<String>,
+    (not_evaluated, not_applicable): (Vec<String>, Vec<String>),
     timeline: Vec<TimelineEntry>,
 ) -> InputEntry {
     let sources = input
@@ -154,7 +154,7 @@ pub(crate) fn input_entry(
             .into_iter()
             .map(|e| ErrorEntry { path: e.path, message: e.message })
             .collect(),
-        coverage: CoverageEntry { sources, not_evaluated },
+        coverage: CoverageEntry { sources, not_evaluated, not_applicable },
         timeline,
     }
 }

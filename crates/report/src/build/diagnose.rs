@@ -41,6 +41,31 @@ pub(crate) fn not_evaluated(pack: &Pack, input: &InputReport) -> Vec<String> {
     ids
 }
 
+/// Takes out of `not_evaluated` the signatures that never apply to
+/// `input`: on a node's log bundle, those written only for provisioning
+/// logs (terraform, Ansible, konvoy), which no node collector writes.
+pub(crate) fn not_applicable(
+    pack: &Pack,
+    input: &InputReport,
+    not_evaluated: &mut Vec<String>,
+) -> Vec<String> {
+    const PROVISIONING: [SourceKind; 3] =
+        [SourceKind::Terraform, SourceKind::Ansible, SourceKind::Konvoy];
+    if input.bundle.producer.is_none() || input.bytes_scanned == 0 {
+        return Vec::new();
+    }
+    let provisioning_only = |id: &String| {
+        pack.get(id).is_some_and(|s| {
+            !s.sources.is_empty()
+                && s.sources.iter().all(|k| PROVISIONING.contains(k))
+        })
+    };
+    let (out, kept): (Vec<String>, Vec<String>) =
+        std::mem::take(not_evaluated).into_iter().partition(provisioning_only);
+    *not_evaluated = kept;
+    out
+}
+
 /// Whether the absence of signature `sig` in `input` means something:
 /// a file of a kind it is written for was there, read or empty. A file
 /// of unknown kind gets every signature but proves no absence.

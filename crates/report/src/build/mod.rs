@@ -159,7 +159,9 @@ impl<'p> ReportBuilder<'p> {
         parts
             .diagnoses
             .extend(diagnose::diagnose(self.pack, &input, &rollups));
-        let not_evaluated = diagnose::not_evaluated(self.pack, &input);
+        let mut not_evaluated = diagnose::not_evaluated(self.pack, &input);
+        let not_applicable =
+            diagnose::not_applicable(self.pack, &input, &mut not_evaluated);
         // Markers only give diagnoses context; they are not findings.
         let reported: Vec<&Rollup> =
             rollups.values().filter(|r| !sigs[r.sig].marker).collect();
@@ -181,7 +183,7 @@ impl<'p> ReportBuilder<'p> {
         }
         parts.inputs.push(convert::input_entry(
             input,
-            not_evaluated,
+            (not_evaluated, not_applicable),
             timeline,
         ));
     }
