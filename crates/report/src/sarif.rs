@@ -25,7 +25,7 @@ use logsift_signatures::{Pack, Severity};
 
 use crate::{
     fingerprint,
-    model::{DiagnosisEntry, Finding, Report},
+    model::{DiagnosisEntry, Finding, Report, Suppressed},
 };
 
 use self::wire::{
@@ -242,16 +242,7 @@ fn result<'a>(f: &'a Finding, pack: &Pack) -> wire::Result<'a> {
         partial_fingerprints: Fingerprints {
             v1: Cow::Borrowed(&f.fingerprint),
         },
-        // Kept as a result, as SARIF means it: code scanning shows it
-        // as dismissed, with the reason.
-        suppressions: f
-            .suppressed
-            .iter()
-            .map(|s| wire::Suppression {
-                kind: "external",
-                justification: &s.reason,
-            })
-            .collect(),
+        suppressions: suppressions(f.suppressed.as_ref()),
         properties: Properties::Finding(ResultProperties {
             input: &f.input,
             path: &f.path,
@@ -330,14 +321,7 @@ fn diagnosis<'a>(
             v1: fingerprint::fingerprint(&d.diagnosis, &evidence.join("\n"))
                 .into(),
         },
-        suppressions: d
-            .suppressed
-            .iter()
-            .map(|s| wire::Suppression {
-                kind: "external",
-                justification: &s.reason,
-            })
-            .collect(),
+        suppressions: suppressions(d.suppressed.as_ref()),
         properties: Properties::Diagnosis(DiagnosisProperties {
             input: &d.input,
             diagnosis: &d.diagnosis,
@@ -421,6 +405,17 @@ fn pascal_case(id: &str) -> String {
             cs.next().map_or(String::new(), |c| {
                 c.to_ascii_uppercase().to_string() + cs.as_str()
             })
+        })
+        .collect()
+}
+
+/// A suppressed result's SARIF suppression: kept as a result, as SARIF
+/// means it, so code scanning shows it as dismissed, with the reason.
+fn suppressions(s: Option<&Suppressed>) -> Vec<wire::Suppression<'_>> {
+    s.iter()
+        .map(|s| wire::Suppression {
+            kind: "external",
+            justification: &s.reason,
         })
         .collect()
 }

@@ -127,35 +127,10 @@ fn run_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     }
 }
 
-/// Compares `got` with `fixtures/golden/NAME`, or rewrites it when
-/// `UPDATE_GOLDEN` is set.
+/// Compares `got` with `fixtures/golden/NAME` (`UPDATE_GOLDEN=1`
+/// rewrites it).
 fn golden(name: &str, got: &str) {
-    let path = root().join("fixtures/golden").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().expect("golden folder"))
-            .expect("mkdir fixtures/golden");
-        std::fs::write(&path, got).expect("write golden");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read {} ({e}); run UPDATE_GOLDEN=1 cargo test",
-            path.display()
-        )
-    });
-    if want != got {
-        let line = want
-            .lines()
-            .zip(got.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| want.lines().count().min(got.lines().count()));
-        panic!(
-            "{name} differs from its golden file at line {} \
-             (UPDATE_GOLDEN=1 cargo test rewrites it)\n\
-             ==== expected ====\n{want}==== got ====\n{got}==========",
-            line + 1
-        );
-    }
+    expect_file("fixtures/golden", "UPDATE_GOLDEN", name, got.as_bytes());
 }
 
 /// The number of signatures in the scene's pack, as logsift counts them.

@@ -241,3 +241,39 @@ pub fn validate_summary(summary: &Value) {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     check_schema(&VALIDATOR, "schema/summary.schema.json", "summary", summary);
 }
+
+/// Compares `got` with the committed file `folder/name`, or rewrites it
+/// when the environment variable `update` is set: goldens and pinned
+/// reports alike. A difference names the first line that differs.
+pub fn expect_file(folder: &str, update: &str, name: &str, got: &[u8]) {
+    let path = root().join(folder).join(name);
+    if std::env::var_os(update).is_some() {
+        std::fs::create_dir_all(path.parent().expect("folder"))
+            .expect("mkdir");
+        std::fs::write(&path, got).expect("write");
+        return;
+    }
+    let want = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {} ({e}); run {update}=1 cargo test",
+            path.display()
+        )
+    });
+    if want != got {
+        let want = String::from_utf8_lossy(&want);
+        let got = String::from_utf8_lossy(got);
+        let line = want
+            .lines()
+            .zip(got.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| want.lines().count().min(got.lines().count()));
+        panic!(
+            "{folder}/{name} differs at line {} ({update}=1 cargo test \
+             rewrites it)\n==== expected ====\n{}\n==== got ====\n{}\n\
+             ==========",
+            line + 1,
+            want.lines().nth(line).unwrap_or("<end>"),
+            got.lines().nth(line).unwrap_or("<end>"),
+        );
+    }
+}

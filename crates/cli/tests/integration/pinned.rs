@@ -26,39 +26,10 @@ const CNI: &str = "Nov 21 11:50:07.123456 ip-10-0-1-2 kubelet[3012]: E1121 11:50
                    networkReady=\"NetworkReady=false reason:NetworkPluginNotReady message:Network \
                    plugin returns error: cni plugin not initialized\"\n";
 
-/// Compares `got` with `fixtures/pinned/NAME`, or rewrites it when
-/// `UPDATE_PINNED` is set.
+/// Compares `got` with `fixtures/pinned/NAME` (`UPDATE_PINNED=1`
+/// rewrites it).
 fn pinned(name: &str, got: &[u8]) {
-    let path = root().join("fixtures/pinned").join(name);
-    if std::env::var_os("UPDATE_PINNED").is_some() {
-        std::fs::create_dir_all(path.parent().expect("pinned folder"))
-            .expect("mkdir fixtures/pinned");
-        std::fs::write(&path, got).expect("write pinned");
-        return;
-    }
-    let want = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read {} ({e}); run UPDATE_PINNED=1 cargo test",
-            path.display()
-        )
-    });
-    if want != got {
-        let want = String::from_utf8_lossy(&want);
-        let got = String::from_utf8_lossy(got);
-        let line = want
-            .lines()
-            .zip(got.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| want.lines().count().min(got.lines().count()));
-        panic!(
-            "{name} differs from its pinned file at line {} \
-             (UPDATE_PINNED=1 cargo test rewrites it)\n\
-             ==== expected ====\n{}\n==== got ====\n{}\n==========",
-            line + 1,
-            want.lines().nth(line).unwrap_or("<end>"),
-            got.lines().nth(line).unwrap_or("<end>"),
-        );
-    }
+    expect_file("fixtures/pinned", "UPDATE_PINNED", name, got);
 }
 
 /// Runs `scan ARGS` once per format and pins stdout, stderr and the exit
