@@ -27,6 +27,9 @@ pub enum SourceStatus {
     Unreadable,
     /// Expected for this kind of bundle, but not there.
     Missing,
+    /// There, in a format logsift does not parse (Windows EVTX): not
+    /// missing, but not checked either.
+    Unparsed,
 }
 
 impl SourceStatus {
@@ -38,6 +41,7 @@ impl SourceStatus {
             SourceStatus::Empty => "empty",
             SourceStatus::Unreadable => "unreadable",
             SourceStatus::Missing => "missing",
+            SourceStatus::Unparsed => "unparsed",
         }
     }
 
@@ -75,6 +79,8 @@ pub(crate) struct FileInfo {
     pub(crate) empty: bool,
     pub(crate) truncated: bool,
     pub(crate) failed: bool,
+    /// There, but in a format that is not parsed (EVTX).
+    pub(crate) unparsed: bool,
 }
 
 /// The sources each collector writes on every node, whatever its OS.
@@ -111,6 +117,8 @@ pub(crate) fn coverage(
         .map(|(kind, fs)| {
             let status = if fs.is_empty() {
                 SourceStatus::Missing
+            } else if fs.iter().all(|f| f.unparsed) {
+                SourceStatus::Unparsed
             } else if fs.iter().any(|f| f.failed) {
                 SourceStatus::Unreadable
             } else if fs.iter().all(|f| f.empty) {
@@ -165,6 +173,7 @@ mod tests {
             empty: false,
             truncated: false,
             failed: false,
+            unparsed: false,
         }
     }
 

@@ -510,6 +510,21 @@ impl<'s, 'm> Walker<'s, 'm> {
             }
             Format::Unreadable(reason) => {
                 part.skip(&node.vpath, reason);
+                // A Windows event log is there, only not parsed: its source
+                // is not missing, and its signatures are not checked.
+                if classify(&bundle_relative(&node.raw))
+                    == SourceKind::WindowsEvents
+                    || node.raw.to_ascii_lowercase().ends_with(".evtx")
+                {
+                    part.infos.push(FileInfo {
+                        kind: SourceKind::WindowsEvents,
+                        bytes: 0,
+                        empty: false,
+                        truncated: false,
+                        failed: false,
+                        unparsed: true,
+                    });
+                }
                 InputKind::Binary
             }
         }
@@ -537,6 +552,7 @@ impl<'s, 'm> Walker<'s, 'm> {
             empty: no_entries(tally.bytes, &tally.head),
             truncated: cut_from_front(tally.kind, &tally.head),
             failed: result.is_err(),
+            unparsed: false,
         });
         if rel == "system/instance-id.txt" {
             let head = String::from_utf8_lossy(&tally.head);

@@ -355,3 +355,53 @@ fn standard_input_can_be_named_like_the_bundle_it_is() {
         out.stderr
     );
 }
+
+/// System.evtx is there, only not parsed: its source is "unparsed", not
+/// missing, and `--fail-on-incomplete` does not fail on it.
+#[test]
+fn windows_event_logs_are_unparsed_not_missing() {
+    let name = "eks_i-0b318f704c74b6ab2_20200101T0620179658Z.zip";
+    let zipped = zip(&[
+        Entry {
+            path: "system\\events\\System.evtx".into(),
+            data: b"ElfFile\0....".to_vec(),
+        },
+        Entry {
+            path: "system\\kubelet\\kubelet.log".into(),
+            data: b"I0101 06:00:00.000000 1 x.go:1] ok\n".to_vec(),
+        },
+    ]);
+    let dir = Dir::new();
+    dir.write(name, zipped);
+    let out = run(
+        &dir,
+        &["scan", "--fail-on", "never", "--fail-on-incomplete", name],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.report();
+    let sources = report["inputs"][0]["coverage"]["sources"]
+        .as_array()
+        .expect("sources");
+    let events = sources
+        .iter()
+        .find(|s| s["kind"] == "windows-events")
+        .expect("windows-events listed");
+    assert_eq!(events["status"], "unparsed", "{events}");
+    assert_eq!(events["expected"], true, "{events}");
+    let text = run(
+        &dir,
+        &[
+            "scan",
+            "--fail-on",
+            "never",
+            "--format",
+            "text",
+            "--color",
+            "never",
+            name,
+        ],
+    )
+    .stdout;
+    assert!(text.contains("windows-events unparsed"), "{text}");
+    assert!(!text.contains("windows-events missing"), "{text}");
+}
