@@ -277,7 +277,7 @@ impl<W: Write> Printer<W> {
             writeln!(self.w, "   first step: {}", self.clean(step))?;
         }
         for link in &d.links {
-            writeln!(self.w, "   fix: {}", self.clean(link))?;
+            writeln!(self.w, "   see: {}", self.clean(link))?;
         }
         Ok(())
     }
