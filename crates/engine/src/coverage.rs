@@ -83,6 +83,20 @@ pub(crate) struct FileInfo {
     pub(crate) unparsed: bool,
 }
 
+impl FileInfo {
+    /// A file that is there but in a format that is not parsed.
+    pub(crate) fn unparsed(kind: SourceKind) -> FileInfo {
+        FileInfo {
+            kind,
+            bytes: 0,
+            empty: false,
+            truncated: false,
+            failed: false,
+            unparsed: true,
+        }
+    }
+}
+
 /// The sources each collector writes on every node, whatever its OS.
 fn expected(producer: Option<Producer>) -> &'static [SourceKind] {
     use SourceKind::*;

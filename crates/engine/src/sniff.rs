@@ -8,6 +8,9 @@ use crate::model::InputKind;
 /// How many leading bytes the sniffer looks at.
 pub(crate) const HEAD_LEN: usize = 8 * 1024;
 
+/// Why an EVTX file is not scanned.
+pub(crate) const EVTX: &str = "binary file (Windows event log, EVTX)";
+
 /// What a stream holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -20,6 +23,8 @@ pub(crate) enum Format {
     },
     /// Text (UTF-8 or close enough to it).
     Text,
+    /// A Windows event log (EVTX): there, but not parsed.
+    Evtx,
     /// Something that is not read, with the reason.
     Unreadable(&'static str),
 }
@@ -44,10 +49,7 @@ const MAGICS: &[(&[u8], Format)] = &[
         b"7z\xbc\xaf\x27\x1c",
         Format::Unreadable("7-zip archive (not supported)"),
     ),
-    (
-        b"ElfFile\x00",
-        Format::Unreadable("binary file (Windows event log, EVTX)"),
-    ),
+    (b"ElfFile\x00", Format::Evtx),
     (
         b"\x7fELF",
         Format::Unreadable("binary file (ELF executable or core dump)"),
@@ -166,10 +168,7 @@ mod tests {
     fn magic_bytes_win_over_names() {
         assert_eq!(sniff(b"\x1f\x8b\x08\x00"), Format::Gzip);
         assert_eq!(sniff(b"PK\x03\x04rest"), Format::Zip);
-        assert_eq!(
-            sniff(b"ElfFile\x00\x01"),
-            Format::Unreadable("binary file (Windows event log, EVTX)")
-        );
+        assert_eq!(sniff(b"ElfFile\x00\x01"), Format::Evtx);
         assert_eq!(
             sniff(b"Nov 21 12:00:00 host kubelet[1]: ok\n"),
             Format::Text

@@ -36,7 +36,7 @@ use crate::{
     io::read_full,
     model::{FileFinding, Input, InputKind, InputReport, ScanError, Skipped},
     scan::{FileTally, ScanOptions, scan_text},
-    sniff::{Format, HEAD_LEN, sniff},
+    sniff::{self, Format, HEAD_LEN, sniff},
     source::{bundle_relative, classify, normalize},
 };
 
@@ -508,23 +508,15 @@ impl<'s, 'm> Walker<'s, 'm> {
                 self.text(part, node, &mut reader);
                 InputKind::File
             }
-            Format::Unreadable(reason) => {
-                part.skip(&node.vpath, reason);
+            Format::Evtx => {
                 // A Windows event log is there, only not parsed: its source
                 // is not missing, and its signatures are not checked.
-                if classify(&bundle_relative(&node.raw))
-                    == SourceKind::WindowsEvents
-                    || node.raw.to_ascii_lowercase().ends_with(".evtx")
-                {
-                    part.infos.push(FileInfo {
-                        kind: SourceKind::WindowsEvents,
-                        bytes: 0,
-                        empty: false,
-                        truncated: false,
-                        failed: false,
-                        unparsed: true,
-                    });
-                }
+                part.skip(&node.vpath, sniff::EVTX);
+                part.infos.push(FileInfo::unparsed(SourceKind::WindowsEvents));
+                InputKind::Binary
+            }
+            Format::Unreadable(reason) => {
+                part.skip(&node.vpath, reason);
                 InputKind::Binary
             }
         }
