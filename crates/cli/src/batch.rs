@@ -25,7 +25,7 @@ use logsift_signatures::Pack;
 
 use crate::{
     args::MergeArgs,
-    outcome::{Outcome, Verdict, incomplete, report_problems},
+    outcome::{Outcome, Verdict, report_problems},
     progress::Bar,
 };
 
@@ -238,7 +238,7 @@ impl Sink for OutDir<'_> {
         let v = &mut self.end.verdict;
         v.worst = v.worst.max(report.worst_severity());
         v.errors |= report.has_errors();
-        v.incomplete |= incomplete(&report);
+        v.incomplete |= !report.incomplete().is_empty();
     }
 }
 

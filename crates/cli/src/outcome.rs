@@ -56,24 +56,11 @@ pub(crate) fn report_problems(
         }
     }
     if fail_on_incomplete {
-        for input in report.nothing_scanned() {
-            lines.push(format!(
-                "logsift: incomplete: nothing scanned: {input}"
-            ));
-        }
-        for (input, kind, status) in report.incomplete() {
-            lines.push(format!(
-                "logsift: incomplete: {kind} {status}: {input}"
-            ));
+        for (input, what) in report.incomplete() {
+            lines.push(format!("logsift: incomplete: {what}: {input}"));
         }
     }
     lines
-}
-
-/// Whether `--fail-on-incomplete` fails on `report`: an input of which
-/// nothing was read, or one lacking a source its collector always writes.
-pub(crate) fn incomplete(report: &Report) -> bool {
-    !report.nothing_scanned().is_empty() || !report.incomplete().is_empty()
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use logsift_signatures::Pack;
 use crate::{
     batch,
     config::{Destination, Output, ScanConfig},
-    outcome::{Outcome, Verdict, gate, incomplete, report_problems},
+    outcome::{Outcome, Verdict, gate, report_problems},
     progress::Bar,
 };
 
@@ -87,7 +87,7 @@ pub(crate) fn scan(config: &ScanConfig) -> Outcome {
     let verdict = Verdict {
         errors: report.has_errors(),
         worst: report.worst_severity(),
-        incomplete: incomplete(&report),
+        incomplete: !report.incomplete().is_empty(),
     };
     gate(config.fail_on, config.fail_on_incomplete, verdict)
 }

@@ -23,38 +23,28 @@ impl Report {
         findings.chain(diagnoses).filter_map(|s| s.parse().ok()).max()
     }
 
-    /// The sources an input's collector always writes that were missing
-    /// or could not be read, as (input, kind, status): what
-    /// `--fail-on-incomplete` fails on.
-    pub fn incomplete(&self) -> Vec<(&str, &str, &str)> {
-        self.inputs
-            .iter()
-            .flat_map(|i| {
-                i.coverage
-                    .sources
-                    .iter()
-                    .filter(|s| {
-                        s.expected
-                            && matches!(
-                                s.status.as_str(),
-                                "missing" | "unreadable"
-                            )
-                    })
-                    .map(|s| {
-                        (i.path.as_str(), s.kind.as_str(), s.status.as_str())
-                    })
-            })
-            .collect()
-    }
-
-    /// The inputs of which no text at all was read: also what
-    /// `--fail-on-incomplete` fails on.
-    pub fn nothing_scanned(&self) -> Vec<&str> {
-        self.inputs
-            .iter()
-            .filter(|i| i.nothing_scanned)
-            .map(|i| i.path.as_str())
-            .collect()
+    /// What `--fail-on-incomplete` fails on, as (input, what): an input of
+    /// which no text at all was read (`nothing scanned`), and each source
+    /// its collector always writes that was missing or could not be read
+    /// (`kubelet missing`).
+    pub fn incomplete(&self) -> Vec<(&str, String)> {
+        let mut gaps = Vec::new();
+        for i in &self.inputs {
+            if i.nothing_scanned {
+                gaps.push((i.path.as_str(), "nothing scanned".to_string()));
+            }
+            let lacking = i.coverage.sources.iter().filter(|s| {
+                s.expected
+                    && matches!(s.status.as_str(), "missing" | "unreadable")
+            });
+            for s in lacking {
+                gaps.push((
+                    i.path.as_str(),
+                    format!("{} {}", s.kind, s.status),
+                ));
+            }
+        }
+        gaps
     }
 
     /// Whether any input had an error.
