@@ -136,6 +136,9 @@ pub struct FleetDiagnosis {
     pub severity: String,
     /// When the earliest finding it rests on started.
     pub first_seen: Option<String>,
+    /// Whether every finding it rests on is suppressed (so it does not
+    /// fail the run); listed all the same, so nothing drops out unseen.
+    pub suppressed: bool,
 }
 
 /// What the summary reads of a report: a view of its JSON, so reports
@@ -165,6 +168,8 @@ struct SignatureSetView {
 #[derive(Deserialize)]
 struct InputView {
     path: String,
+    #[serde(default)]
+    nothing_scanned: bool,
     bundle: BundleView,
     errors: Vec<IgnoredAny>,
     coverage: CoverageView,
@@ -208,6 +213,8 @@ struct DiagnosisView {
     severity: String,
     input: String,
     first_seen: Option<String>,
+    #[serde(default)]
+    suppressed: Option<IgnoredAny>,
 }
 
 /// A signature's spread so far.
@@ -419,15 +426,24 @@ impl FleetBuilder {
                 .then_with(|| a.signature.cmp(&b.signature))
         });
         top.truncate(TOP_FINDINGS);
-        let incomplete: Vec<String> = input
-            .coverage
-            .sources
-            .iter()
-            .filter(|s| {
-                s.expected
-                    && matches!(s.status.as_str(), "missing" | "unreadable")
-            })
-            .map(|s| format!("{}: {}", s.kind, s.status))
+        // Nothing read at all is incomplete too, as the exit code says.
+        let nothing = input.nothing_scanned.then(|| "nothing scanned".into());
+        let incomplete: Vec<String> = nothing
+            .into_iter()
+            .chain(
+                input
+                    .coverage
+                    .sources
+                    .iter()
+                    .filter(|s| {
+                        s.expected
+                            && matches!(
+                                s.status.as_str(),
+                                "missing" | "unreadable"
+                            )
+                    })
+                    .map(|s| format!("{}: {}", s.kind, s.status)),
+            )
             .collect();
         let t = &mut self.totals;
         t.inputs += 1;
@@ -455,6 +471,7 @@ impl FleetBuilder {
                     title: d.title.clone(),
                     severity: d.severity.clone(),
                     first_seen: d.first_seen.clone(),
+                    suppressed: d.suppressed.is_some(),
                 })
                 .collect(),
         });

@@ -597,3 +597,51 @@ fn a_folder_of_mixed_bundles_is_one_input_per_bundle() {
         "no cross-node cause"
     );
 }
+
+/// The fleet summary tells the same story as the exit code: an input of
+/// which nothing was read is incomplete, and a root cause resting only on
+/// suppressed findings is marked so.
+#[test]
+fn the_summary_marks_nothing_scanned_and_suppressed_causes() {
+    let dir = Dir::new();
+    let demo = demo_bundle();
+    dir.write("node.tar.gz", std::fs::read(&demo).expect("demo"));
+    std::fs::create_dir_all(dir.path().join("empty")).expect("mkdir");
+    dir.write(
+        "s.toml",
+        "[[suppression]]\nsignature = \"network-plugin-not-ready\"\n\
+         reason = \"known\"\n\n[[suppression]]\n\
+         signature = \"vpc-cni-apiserver-unreachable\"\nreason = \"known\"\n",
+    );
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--fail-on",
+            "never",
+            "--fail-on-incomplete",
+            "--suppressions",
+            "s.toml",
+            "--out-dir",
+            "out",
+            "node.tar.gz",
+            "empty",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let summary = json(
+        &std::fs::read(dir.path().join("out/summary.json")).expect("summary"),
+    );
+    validate_summary(&summary);
+    assert_eq!(summary["totals"]["inputs_incomplete"], 1, "{summary}");
+    let inputs = summary["inputs"].as_array().expect("inputs");
+    let empty = inputs.iter().find(|i| i["path"] == "empty").expect("empty");
+    assert_eq!(empty["incomplete"], serde_json::json!(["nothing scanned"]));
+    let node =
+        inputs.iter().find(|i| i["path"] == "node.tar.gz").expect("node");
+    assert_eq!(
+        node["diagnoses"][0]["diagnosis"],
+        "cni-cannot-reach-api-server"
+    );
+    assert_eq!(node["diagnoses"][0]["suppressed"], true, "{node}");
+}
