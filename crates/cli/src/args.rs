@@ -219,11 +219,22 @@ pub(crate) struct ScanArgs {
     /// Colour text: auto, always or never.
     ///
     /// auto colours only on a terminal, and not when NO_COLOR is set.
-    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto, hide_possible_values = true)]
+    #[arg(
+        long,
+        value_name = "WHEN",
+        value_enum,
+        default_value_t = ColorWhen::Auto,
+        hide_possible_values = true
+    )]
     pub(crate) color: ColorWhen,
 
     /// Exit 1 when a finding is at least this severe.
-    #[arg(long, value_name = "SEVERITY", value_enum, default_value_t = FailOn::Error)]
+    #[arg(
+        long,
+        value_name = "SEVERITY",
+        value_enum,
+        default_value_t = FailOn::Error
+    )]
     pub(crate) fail_on: FailOn,
 
     /// Also exit 1 when an input lacks a source its collector always
@@ -330,7 +341,11 @@ pub(crate) struct ScanArgs {
     pub(crate) follow: bool,
 
     /// The most one input may decompress to in all, e.g. 16G or 512M.
-    #[arg(long, value_name = "SIZE", default_value_t = Size(engine().max_bytes))]
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value_t = Size(engine().max_bytes)
+    )]
     pub(crate) max_bytes: Size,
 
     /// Stop a compressed layer past this decompressed-to-raw ratio.

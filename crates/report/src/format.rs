@@ -93,6 +93,18 @@ impl FromStr for Format {
     }
 }
 
+/// The window in words: `since X until Y; lines without a time are kept`.
+pub(crate) fn window_text(win: &crate::model::Window) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = &win.since {
+        parts.push(format!("stamped since {s}"));
+    }
+    if let Some(u) = &win.until {
+        parts.push(format!("until {u}"));
+    }
+    format!("{}; lines without a time are kept", parts.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,7 +38,11 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
     )?;
     if let Some(win) = &report.window {
         writeln!(w)?;
-        writeln!(w, "Lines kept: {}.", cell(&window_text(win)))?;
+        writeln!(
+            w,
+            "Lines kept: {}.",
+            cell(&crate::format::window_text(win))
+        )?;
     }
     writeln!(w)?;
     writeln!(w, "| severity | findings |")?;
@@ -349,25 +353,13 @@ fn html(s: &str) -> String {
     out
 }
 
-/// The fix links; an https link as a Markdown link, anything else as code
-/// so a pack cannot smuggle a `javascript:` link into a page.
-/// The window in words: `since X until Y; lines without a time are kept`.
-pub(crate) fn window_text(win: &crate::model::Window) -> String {
-    let mut parts = Vec::new();
-    if let Some(s) = &win.since {
-        parts.push(format!("stamped since {s}"));
-    }
-    if let Some(u) = &win.until {
-        parts.push(format!("until {u}"));
-    }
-    format!("{}; lines without a time are kept", parts.join(" "))
-}
-
 /// A table cell never left empty, which reads as a rendering fault.
 fn or_dash(s: String) -> String {
     if s.is_empty() { "-".to_string() } else { s }
 }
 
+/// The fix links; an https link as a Markdown link, anything else as code
+/// so a pack cannot smuggle a `javascript:` link into a page.
 fn links(links: &[String]) -> String {
     let many = links.len() > 1;
     links

@@ -4,8 +4,9 @@
 //! findings grouped by severity (worst first), one block per signature
 //! with every file it was found in and the steps that fix it, then the
 //! files it skipped and the errors it met, so nothing is left out
-//! silently; a summary line ends the report. Log text is escaped when [`Options::escape`] says so
-//! (the output is a terminal), and written as it is otherwise.
+//! silently; a summary line ends the report. Log text is escaped when
+//! [`Options::escape`] says so (the output is a terminal), and written as
+//! it is otherwise.
 
 use std::{
     borrow::Cow,
@@ -202,8 +203,8 @@ impl<W: Write> Printer<W> {
             writeln!(self.w, "   sources: {}", logs.join(", "))?;
         }
         if input.nothing_scanned {
-            let line = "   nothing scanned: no log in this input could be read, \
-                        so no signature was checked";
+            let line = "   nothing scanned: no log in this input could be \
+                        read, so no signature was checked";
             let style = severity_style(Severity::Warning);
             return writeln!(self.w, "{}", self.paint(style, line));
         }
@@ -231,7 +232,8 @@ impl<W: Write> Printer<W> {
             let n = c.not_applicable.len();
             let line = format!(
                 "   not applicable: {n} {} for provisioning logs \
-                 (terraform, Ansible, konvoy), which a node bundle never holds",
+                 (terraform, Ansible, konvoy), which a node bundle never \
+                 holds",
                 plural(n as u64, "signature", "signatures"),
             );
             writeln!(self.w, "{}", self.paint(DIM, &line))?;
@@ -426,8 +428,7 @@ pub fn write<W: Write>(
 ) -> io::Result<()> {
     let mut p = Printer { opts: *opts, w };
     if let Some(win) = &report.window {
-        let line =
-            format!("lines kept: {}", crate::markdown::window_text(win));
+        let line = format!("lines kept: {}", crate::format::window_text(win));
         writeln!(p.w, "{}", p.paint(DIM, &p.clean(&line)))?;
         writeln!(p.w)?;
     }

@@ -292,9 +292,7 @@ fn nothing_scanned_is_not_no_findings() {
 /// could hold them, so there they stay not checked.
 #[test]
 fn provisioning_signatures_do_not_apply_to_a_node_bundle() {
-    let demo = root().join(
-        "fixtures/demo/eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz",
-    );
+    let demo = demo_bundle();
     let dir = Dir::new();
     dir.write("bundle.tar.gz", std::fs::read(&demo).expect("demo"));
     dir.write("loose/kubelet.log", "I1121 fine\n");

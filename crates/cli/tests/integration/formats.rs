@@ -6,7 +6,7 @@
 //! of their own so they do not change when the default pack grows.
 
 use std::{
-    path::{Path, PathBuf},
+    path::Path,
     process::{Command, Stdio},
 };
 
@@ -309,15 +309,6 @@ fn collect_uris<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
         Value::Array(a) => a.iter().for_each(|x| collect_uris(x, out)),
         _ => {}
     }
-}
-
-fn demo_bundle() -> PathBuf {
-    let dir = root().join("fixtures/demo");
-    std::fs::read_dir(&dir)
-        .expect("fixtures/demo")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().ends_with(".tar.gz"))
-        .expect("a demo bundle")
 }
 
 #[test]

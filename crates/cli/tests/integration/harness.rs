@@ -15,6 +15,15 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The committed demo bundle's file name, as README's first command scans.
+pub const DEMO: &str =
+    "eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz";
+
+/// The committed demo bundle.
+pub fn demo_bundle() -> PathBuf {
+    root().join("fixtures/demo").join(DEMO)
+}
+
 /// 2026-11-21T12:00:00Z, the time every file a test writes carries.
 pub const FIXED_MTIME: u64 = 1_795_262_400;
 

@@ -100,12 +100,10 @@ fn spec(seed: u64, failures: bool) -> BundleSpec {
 }
 
 #[test]
-fn demo_bundle() {
+fn the_demo_bundle() {
     let dir = Dir::new();
-    let demo = root().join(
-        "fixtures/demo/eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz",
-    );
-    let name = "eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9.tar.gz";
+    let demo = demo_bundle();
+    let name = DEMO;
     dir.write(name, std::fs::read(demo).expect("demo bundle"));
     pin_formats(&dir, "demo", &["--fail-on", "never", name]);
     // The default gate, and a short evidence list.
