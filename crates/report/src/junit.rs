@@ -165,12 +165,15 @@ impl<'a> Suite<'a> {
         } else {
             !c.findings.is_empty()
         };
+        // A diagnosis says itself whether it is suppressed (the report
+        // builder decides that once); a signature is when all its
+        // findings are.
+        let suppressed = match c.diagnosis {
+            Some(d) => d.suppressed.is_some(),
+            None => !c.findings.is_empty() && c.live() == 0,
+        };
         if found {
-            if c.live() == 0 && !c.findings.is_empty() {
-                Verdict::Skipped
-            } else {
-                Verdict::Failed
-            }
+            if suppressed { Verdict::Skipped } else { Verdict::Failed }
         } else if self.unread {
             Verdict::Error
         } else if c.not_checked.is_some() {
