@@ -4,19 +4,11 @@
 use std::collections::BTreeMap;
 
 use logsift_fixtures::{
-    BundleSpec, Entry, Planted, bundle_entries, gzip, tar_gz,
-    utf16le_with_bom, write_bundle, zip,
+    BundleSpec, Entry, Planted, bundle_entries, tar_gz, write_bundle, zip,
 };
 use serde_json::Value;
 
-use crate::{eqnice, harness::*};
-
-const TLS: &str = "Nov 21 11:50:02 ip-10-0-1-2 kubelet[3012]: E1121 11:50:02.000000    3012 x.go:1] \
-                   net/http: TLS handshake timeout\n";
-const CNI: &str = "Nov 21 11:50:07.123456 ip-10-0-1-2 kubelet[3012]: E1121 11:50:07.123400    3012 \
-                   kubelet.go:2373] \"Container runtime network not ready\" \
-                   networkReady=\"NetworkReady=false reason:NetworkPluginNotReady message:Network \
-                   plugin returns error: cni plugin not initialized\"\n";
+use crate::{eqnice, harness::*, scenes::*};
 
 /// (signature, path, count, first, last) expected from planted lines.
 fn expected(
@@ -196,27 +188,7 @@ fn extracted_folder_and_repacked_wrapper_are_recognised() {
 
 #[test]
 fn node_diagnostic_bundle_with_nested_logdog() {
-    let logdog = tar_gz(&[
-        Entry {
-            path: "bottlerocket-logs/journalctl.log".into(),
-            data: CNI.into(),
-        },
-        Entry {
-            path: "bottlerocket-logs/dmesg".into(),
-            data: b"[  1.0] ok\n".to_vec(),
-        },
-    ]);
-    let nma = tar_gz(&[
-        Entry { path: "kubelet/kubelet.log".into(), data: TLS.into() },
-        Entry {
-            path: "bottlerocket/logdog/bottlerocket-logs.tar.gz".into(),
-            data: logdog,
-        },
-        Entry {
-            path: "system/instance-id.txt".into(),
-            data: b"i-0123456789abcdef0\n".to_vec(),
-        },
-    ]);
+    let nma = node_diagnostic();
     let dir = Dir::new();
     dir.write("node-1-logs.tar.gz", nma);
     let out = run(&dir, &["scan", "--fail-on", "never", "node-1-logs.tar.gz"]);
@@ -270,25 +242,8 @@ fn bottlerocket_logdog_bundle() {
 
 #[test]
 fn windows_collector_zip() {
-    let name = "eks_i-0b318f704c74b6ab2_20200101T0620179658Z.zip";
-    let zipped = zip(&[
-        Entry {
-            path: "system\\sysinfo".into(),
-            data: utf16le_with_bom("Host Name: EC2AMAZ\r\n"),
-        },
-        Entry {
-            path: "system\\eks\\bootstrap.log".into(),
-            data: utf16le_with_bom(&TLS.replace('\n', "\r\n")),
-        },
-        Entry {
-            path: "system\\events\\System.evtx".into(),
-            data: b"ElfFile\0....".to_vec(),
-        },
-        Entry {
-            path: "system\\kubelet\\kubelet.log.gz".into(),
-            data: gzip(TLS.as_bytes()),
-        },
-    ]);
+    let name = WINDOWS_ZIP;
+    let zipped = windows_zip();
     let dir = Dir::new();
     dir.write(name, zipped);
     let report = run(&dir, &["scan", "--fail-on", "never", name]).report();

@@ -5,6 +5,8 @@
 
 // The harness: temp folders, running the binary, schema validation.
 mod harness;
+// Bundles of each collector, built by code, that several tests scan.
+mod scenes;
 
 // One corpus in every container format gives the same findings.
 mod containers;

@@ -9,22 +9,14 @@
 use std::path::Path;
 
 use logsift_fixtures::{
-    BundleSpec, Entry, bundle_entries, corpus, gzip, tar_gz, utf16le_with_bom,
-    write_bundle, zip,
+    BundleSpec, Entry, bundle_entries, corpus, gzip, tar_gz, write_bundle,
 };
 
-use crate::harness::*;
+use crate::{harness::*, scenes::*};
 
 /// Every format `--format` takes.
 const FORMATS: [&str; 6] =
     ["json", "text", "markdown", "sarif", "junit", "ndjson"];
-
-const TLS: &str = "Nov 21 11:50:02 ip-10-0-1-2 kubelet[3012]: E1121 11:50:02.000000    3012 x.go:1] \
-                   net/http: TLS handshake timeout\n";
-const CNI: &str = "Nov 21 11:50:07.123456 ip-10-0-1-2 kubelet[3012]: E1121 11:50:07.123400    3012 \
-                   kubelet.go:2373] \"Container runtime network not ready\" \
-                   networkReady=\"NetworkReady=false reason:NetworkPluginNotReady message:Network \
-                   plugin returns error: cni plugin not initialized\"\n";
 
 /// Compares `got` with `fixtures/pinned/NAME` (`UPDATE_PINNED=1`
 /// rewrites it).
@@ -127,52 +119,9 @@ fn mixed_inputs() {
             data: c.text.clone().into_bytes(),
         }]),
     );
-    dir.write(
-        "eks_i-0b318f704c74b6ab2_20200101T0620179658Z.zip",
-        zip(&[
-            Entry {
-                path: "system\\sysinfo".into(),
-                data: utf16le_with_bom("Host Name: EC2AMAZ\r\n"),
-            },
-            Entry {
-                path: "system\\eks\\bootstrap.log".into(),
-                data: utf16le_with_bom(&TLS.replace('\n', "\r\n")),
-            },
-            Entry {
-                path: "system\\events\\System.evtx".into(),
-                data: b"ElfFile\0....".to_vec(),
-            },
-            Entry {
-                path: "system\\kubelet\\kubelet.log.gz".into(),
-                data: gzip(TLS.as_bytes()),
-            },
-        ]),
-    );
-    let logdog = tar_gz(&[
-        Entry {
-            path: "bottlerocket-logs/journalctl.log".into(),
-            data: CNI.into(),
-        },
-        Entry {
-            path: "bottlerocket-logs/dmesg".into(),
-            data: b"[  1.0] ok\n".to_vec(),
-        },
-    ]);
-    dir.write("bottlerocket-logs.tar.gz", &logdog);
-    dir.write(
-        "node-1-logs.tar.gz",
-        tar_gz(&[
-            Entry { path: "kubelet/kubelet.log".into(), data: TLS.into() },
-            Entry {
-                path: "bottlerocket/logdog/bottlerocket-logs.tar.gz".into(),
-                data: logdog,
-            },
-            Entry {
-                path: "system/instance-id.txt".into(),
-                data: b"i-0123456789abcdef0\n".to_vec(),
-            },
-        ]),
-    );
+    dir.write(WINDOWS_ZIP, windows_zip());
+    dir.write("bottlerocket-logs.tar.gz", logdog());
+    dir.write("node-1-logs.tar.gz", node_diagnostic());
     // A generated bundle, extracted under its collector name.
     let s = spec(7, true);
     let stem = s.file_name().trim_end_matches(".tar.gz").to_string();
