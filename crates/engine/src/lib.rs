@@ -25,6 +25,7 @@ mod coverage;
 #[doc(hidden)]
 pub mod fuzzing;
 mod io;
+mod mirror;
 mod model;
 mod progress;
 mod scan;

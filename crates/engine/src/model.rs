@@ -114,6 +114,12 @@ pub struct FileFinding {
     pub last_line: u64,
     /// A few matching lines: the first ones and the last one.
     pub evidence: Vec<Evidence>,
+    /// A key per matching line that carries a journal prefix (time to the
+    /// second, process, message; not the host), sorted: the same line
+    /// copied into another file, as rsyslog copies the journal into
+    /// `messages`, has the same key. `None` when the file held too many
+    /// matching lines to keep a key for each.
+    pub mirror_keys: Option<Vec<u64>>,
 }
 
 /// A file that was deliberately not scanned.

@@ -14,6 +14,7 @@ use memchr::{memchr, memchr_iter, memrchr};
 
 use crate::{
     io::read_full,
+    mirror,
     model::{Evidence, FileFinding},
     source::classify_content,
     time::parse_line,
@@ -49,6 +50,8 @@ struct Tally {
     last_line: u64,
     head: Vec<Evidence>,
     tail: Option<Evidence>,
+    /// The matching lines' mirror keys; `None` once there were too many.
+    keys: Option<Vec<u64>>,
 }
 
 /// What one file's scan has found so far; kept when the scan fails, so a
@@ -69,7 +72,7 @@ impl FileTally {
         matcher: &Matcher,
         sig: usize,
         line: u64,
-        time: Option<Timestamp>,
+        (time, key): (Option<Timestamp>, Option<u64>),
         text: &[u8],
         limits: &ScanOptions,
     ) {
@@ -82,6 +85,7 @@ impl FileTally {
             last_line: line,
             head: Vec::new(),
             tail: None,
+            keys: Some(Vec::new()),
         });
         // A long line searched in fragments may hit twice.
         if t.count > 0 && t.last_line == line {
@@ -89,6 +93,13 @@ impl FileTally {
         }
         t.count += 1;
         t.last_line = line;
+        if let (Some(keys), Some(key)) = (&mut t.keys, key) {
+            if keys.len() < mirror::MAX_KEYS {
+                keys.push(key);
+            } else {
+                t.keys = None;
+            }
+        }
         if let Some(time) = time {
             // min and max rather than first and last: rotated and merged
             // logs are not always in order.
@@ -114,6 +125,10 @@ impl FileTally {
             .map(|(signature, t)| {
                 let mut evidence = t.head;
                 evidence.extend(t.tail);
+                let mirror_keys = t.keys.map(|mut k| {
+                    k.sort_unstable();
+                    k
+                });
                 FileFinding {
                     signature,
                     path: path.to_string(),
@@ -125,6 +140,7 @@ impl FileTally {
                     first_line: t.first_line,
                     last_line: t.last_line,
                     evidence,
+                    mirror_keys,
                 }
             })
             .collect()
@@ -254,12 +270,13 @@ impl LineScanner<'_> {
                         || o.until.is_some_and(|u| t > u)
                 });
                 if !outside {
+                    let key = time.and_then(|t| mirror::key(text, t));
                     for &sig in &self.hits {
                         tally.record(
                             self.matcher,
                             sig,
                             self.line,
-                            time,
+                            (time, key),
                             text,
                             o,
                         );

@@ -216,6 +216,11 @@ fn month(s: &[u8]) -> Option<i8> {
 /// `Mmm dd HH:MM:SS[.ffffff]`: journald short and short-precise (day
 /// zero-padded) and rsyslog (day space-padded).
 fn syslog(s: &[u8]) -> Option<LineTime> {
+    syslog_stamp(s).map(|(t, _)| t)
+}
+
+/// [`syslog`]'s time and the bytes it took.
+fn syslog_stamp(s: &[u8]) -> Option<(LineTime, usize)> {
     let month = month(s)?;
     if s.get(3) != Some(&b' ') {
         return None;
@@ -227,8 +232,20 @@ fn syslog(s: &[u8]) -> Option<LineTime> {
     if s.get(6) != Some(&b' ') {
         return None;
     }
-    let (time, _) = clock(s, 7)?;
-    Some(LineTime::NoYear { month, day: day as i8, time })
+    let (time, end) = clock(s, 7)?;
+    Some((LineTime::NoYear { month, day: day as i8, time }, end))
+}
+
+/// What follows the time of a journal or syslog line (journald short,
+/// short-precise and short-iso-precise, rsyslog), from the space before
+/// the host name on; `None` for lines of other shapes.
+pub(crate) fn after_journal_time(line: &[u8]) -> Option<&[u8]> {
+    let end = match line.first()? {
+        b'0'..=b'9' => iso(line)?.1,
+        _ => syslog_stamp(line)?.1,
+    };
+    let rest = &line[end..];
+    rest.starts_with(b" ").then_some(rest)
 }
 
 /// `Lmmdd hh:mm:ss.uuuuuu`: klog's header (no year, no zone).

@@ -204,6 +204,14 @@ struct FindingView {
     first_seen: Option<String>,
     #[serde(default)]
     suppressed: Option<IgnoredAny>,
+    /// Lines that are copies of another file's, counted there.
+    #[serde(default)]
+    mirror: Option<MirrorView>,
+}
+
+#[derive(Deserialize)]
+struct MirrorView {
+    lines: u64,
 }
 
 #[derive(Deserialize)]
@@ -377,6 +385,12 @@ impl FleetBuilder {
             .instance_id
             .clone()
             .unwrap_or_else(|| input.path.clone());
+        // A finding all of whose lines are copies counts where they are.
+        let findings: Vec<&FindingView> = findings
+            .iter()
+            .copied()
+            .filter(|f| f.mirror.as_ref().is_none_or(|m| m.lines < f.count))
+            .collect();
         let live: Vec<&FindingView> = findings
             .iter()
             .copied()
@@ -389,7 +403,8 @@ impl FleetBuilder {
         > = BTreeMap::new();
         for f in &live {
             let r = rolled.entry(&f.signature).or_insert((f, 0, 0, None));
-            r.1 += f.count;
+            r.1 += f.count
+                - f.mirror.as_ref().map_or(0, |m| m.lines.min(f.count));
             r.2 += 1;
             r.3 = earliest(r.3.take(), f.first_seen.clone());
         }

@@ -8,12 +8,13 @@ use crate::model::Report;
 impl Report {
     /// The worst severity among the findings and diagnoses that are not
     /// suppressed. A diagnosis is suppressed when every finding it rests
-    /// on is: its cause is then what someone already accepted.
+    /// on is: its cause is then what someone already accepted. A finding
+    /// that is all copies of another file's lines counts there.
     pub fn worst_severity(&self) -> Option<Severity> {
         let findings = self
             .findings
             .iter()
-            .filter(|f| f.suppressed.is_none())
+            .filter(|f| f.suppressed.is_none() && !f.is_mirror())
             .map(|f| &f.severity);
         let diagnoses = self
             .diagnoses

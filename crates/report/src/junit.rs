@@ -331,9 +331,13 @@ impl<'a> Suite<'a> {
 }
 
 impl Case<'_> {
-    /// Findings that are not suppressed.
+    /// Findings that are not suppressed and not all copies of another
+    /// file's lines (those count where the lines first are).
     fn live(&self) -> usize {
-        self.findings.iter().filter(|f| f.suppressed.is_none()).count()
+        self.findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && !f.is_mirror())
+            .count()
     }
 
     fn severity(&self) -> &str {
@@ -351,10 +355,16 @@ fn failure_message(c: &Case<'_>) -> String {
     if let Some(d) = c.diagnosis {
         return format!("root cause: {}", d.title);
     }
-    // Suppressed findings are listed in the text but not counted.
-    let live = c.findings.iter().filter(|f| f.suppressed.is_none());
-    let lines: u64 = live.map(|f| f.count).sum();
-    let files = c.live();
+    // Suppressed findings are listed in the text but not counted; copied
+    // lines count once, their files each.
+    let live: Vec<&Finding> = c
+        .findings
+        .iter()
+        .copied()
+        .filter(|f| f.suppressed.is_none())
+        .collect();
+    let lines: u64 = live.iter().map(|f| f.own_lines()).sum();
+    let files = live.len();
     format!(
         "{}: {} matching {} in {} {}",
         c.title,
@@ -410,12 +420,17 @@ fn details<W: Write>(c: &Case<'_>, w: &mut W) -> io::Result<()> {
         } else {
             format!(", last {}", f.last_line)
         };
+        let copies = match &f.mirror {
+            Some(m) => format!(", {} copies of {}", m.lines, m.of),
+            None => String::new(),
+        };
         writeln!(
             w,
-            "{}:{} ({} {lines}{last})",
+            "{}:{} ({} {lines}{last}{})",
             text(&f.path),
             f.first_line,
             f.count,
+            text(&copies),
         )?;
         if let Some(m) = &f.message {
             writeln!(w, "  message: {}", text(m))?;

@@ -187,7 +187,7 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
                 code(&f.signature, true),
                 cell(&f.title),
                 code(&where_(f), true),
-                f.count,
+                count(f),
                 or_dash(links(&f.links)),
             )?;
         }
@@ -222,6 +222,14 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
     w.flush()
 }
 
+/// A finding's line count, and how many are copies of another file's.
+fn count(f: &Finding) -> String {
+    match &f.mirror {
+        Some(m) => format!("{}<br>{} copied", f.count, m.lines),
+        None => f.count.to_string(),
+    }
+}
+
 fn details<W: Write>(f: &Finding, w: &mut W) -> io::Result<()> {
     writeln!(w, "<details>")?;
     writeln!(
@@ -237,6 +245,15 @@ fn details<W: Write>(f: &Finding, w: &mut W) -> io::Result<()> {
     // Markdown.
     writeln!(w)?;
     writeln!(w, "**{}**", cell(&f.title))?;
+    if let Some(m) = &f.mirror {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{} of these lines are copies of {}, counted there.",
+            m.lines,
+            code(&m.of, false)
+        )?;
+    }
     if let Some(s) = &f.suppressed {
         let until = s
             .expires

@@ -262,6 +262,34 @@ pub struct Finding {
     /// The suppression that covers this finding; null when none does.
     /// A suppressed finding stays in the report but does not fail a run.
     pub suppressed: Option<Suppressed>,
+    /// Lines of this finding that are copies of the same lines (same
+    /// second, process and message) in another file of the input, as
+    /// rsyslog copies the journal into `messages`; null when none are.
+    /// Copies count once, where the original is: they add nothing to
+    /// occurrences, diagnoses, timelines or totals, and a finding that is
+    /// all copies fails no run.
+    pub mirror: Option<Mirror>,
+}
+
+impl Finding {
+    /// Whether every line of this finding is a copy of another file's.
+    pub fn is_mirror(&self) -> bool {
+        self.mirror.as_ref().is_some_and(|m| m.lines >= self.count)
+    }
+
+    /// The lines that are this finding's own, not copies.
+    pub fn own_lines(&self) -> u64 {
+        self.count - self.mirror.as_ref().map_or(0, |m| m.lines)
+    }
+}
+
+/// The copied lines of a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Mirror {
+    /// The file (virtual path) most of them were copied from.
+    pub of: String,
+    /// How many of the finding's lines are copies.
+    pub lines: u64,
 }
 
 /// Why a finding is suppressed, from the suppressions file.
@@ -289,10 +317,13 @@ pub struct EvidenceLine {
 /// Totals of a report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    /// How many findings.
+    /// How many findings, not counting those that are all copies of
+    /// another file's lines (see [`Finding::mirror`]).
     pub findings: usize,
-    /// How many findings of each severity.
+    /// How many of those findings are of each severity.
     pub by_severity: BySeverity,
+    /// How many findings are all copies, listed but not counted above.
+    pub mirrors: usize,
     /// How many errors across all inputs.
     pub errors: usize,
     /// How many diagnoses.

@@ -92,10 +92,13 @@ pub fn write<W: Write>(
         })
         .chain(diagnosis_rules)
         .collect();
+    // A finding all of whose lines are copies of another file's is one
+    // more location of that file's result, not a result of its own.
     let results = report
         .findings
         .iter()
-        .map(|f| result(f, pack))
+        .filter(|f| !f.is_mirror())
+        .map(|f| result(f, report, pack))
         .chain(report.diagnoses.iter().map(|d| diagnosis(d, report, pack)))
         .collect();
     let mut notifications = Vec::new();
@@ -200,14 +203,24 @@ impl<'a> About<'a> {
     }
 }
 
-fn result<'a>(f: &'a Finding, pack: &Pack) -> wire::Result<'a> {
+fn result<'a>(
+    f: &'a Finding,
+    report: &'a Report,
+    pack: &Pack,
+) -> wire::Result<'a> {
     let rule_index =
         pack.signatures().iter().position(|s| s.id == f.signature);
     let level_ = f.severity.parse().map_or("warning", level);
     let lines = if f.count == 1 { "line" } else { "lines" };
+    let copied = match &f.mirror {
+        Some(m) => format!(", {} of them copies of {}", m.lines, m.of),
+        None => String::new(),
+    };
     let message = match &f.message {
-        Some(m) => format!("{}: {m} ({} matching {lines})", f.title, f.count),
-        None => format!("{} ({} matching {lines})", f.title, f.count),
+        Some(m) => {
+            format!("{}: {m} ({} matching {lines}{copied})", f.title, f.count)
+        }
+        None => format!("{} ({} matching {lines}{copied})", f.title, f.count),
     };
     let first = f.evidence.first();
     let snippet = first
@@ -232,6 +245,20 @@ fn result<'a>(f: &'a Finding, pack: &Pack) -> wire::Result<'a> {
     } else {
         Vec::new()
     };
+    let mut related = related;
+    for copy in report.findings.iter().filter(|c| {
+        c.is_mirror()
+            && c.signature == f.signature
+            && c.input == f.input
+            && c.mirror.as_ref().is_some_and(|m| m.of == f.path)
+    }) {
+        let mut loc = location(&copy.input, &copy.path, Some(copy.first_line));
+        loc.id = Some(related.len() as u64 + 1);
+        let lines = if copy.count == 1 { "line" } else { "lines" };
+        let said = format!("the same {} {lines}, copied here", copy.count);
+        loc.message = Some(Text { text: said.into() });
+        related.push(loc);
+    }
     wire::Result {
         rule_id: &f.signature,
         rule_index,

@@ -132,7 +132,8 @@ impl<W: Write> Printer<W> {
                 continue;
             }
             writeln!(self.w)?;
-            let n = group.len();
+            // Copies of another file's lines are shown, counted there.
+            let n = group.iter().filter(|f| !f.is_mirror()).count();
             let head = format!(
                 "-- {sev}: {n} {}",
                 plural(n as u64, "finding", "findings")
@@ -335,6 +336,17 @@ impl<W: Write> Printer<W> {
         } else {
             "1 matching line".to_string()
         };
+        let span = match &f.mirror {
+            None => span,
+            Some(m) if m.lines >= f.count => {
+                format!("{span}, copies of {}", self.clean(&m.of))
+            }
+            Some(m) => format!(
+                "{span}, {} of them copies of {}",
+                m.lines,
+                self.clean(&m.of)
+            ),
+        };
         writeln!(self.w, "   {}  {span}", self.paint(CYAN, &at))?;
         let width =
             f.evidence.iter().map(|e| digits(e.line)).max().unwrap_or(1);
@@ -373,6 +385,10 @@ impl<W: Write> Printer<W> {
         let suppressed = match s.suppressed {
             0 => String::new(),
             n => format!(", {n} suppressed"),
+        };
+        let suppressed = match s.mirrors {
+            0 => suppressed,
+            n => format!("{suppressed}; {n} more only repeat another file"),
         };
         let line = format!(
             "{} {} (critical {}, error {}, warning {}, info {}{suppressed}), \

@@ -34,5 +34,7 @@ mod times;
 mod batch;
 // Gating: suppressions in every format, --fail-on-incomplete.
 mod gating;
+// Lines the journal keeps and rsyslog copies count once.
+mod mirrors;
 // Every format of a few scenes, byte for byte against fixtures/pinned/.
 mod pinned;

@@ -6,11 +6,11 @@ use logsift_engine::{FileFinding, InputReport};
 use logsift_signatures::Signature;
 
 use crate::{
-    build::rollup::Rollup,
+    build::{mirror::Copies, rollup::Rollup},
     fingerprint,
     model::{
         Bundle, CoverageEntry, ErrorEntry, EvidenceLine, Finding, InputEntry,
-        Occurrence, Skipped, SourceEntry, Suppressed, TimelineEntry,
+        Mirror, Occurrence, Skipped, SourceEntry, Suppressed, TimelineEntry,
     },
     suppress::{Suppressions, Target},
 };
@@ -63,7 +63,7 @@ pub(crate) fn occurrence(
 pub(crate) fn finding(
     sig: &Signature,
     input: &str,
-    f: FileFinding,
+    (f, copies): (FileFinding, Copies),
     suppressions: Option<&Suppressions>,
 ) -> Finding {
     // Taken before redaction, which the fingerprint ignores anyway; the
@@ -111,6 +111,10 @@ pub(crate) fn finding(
         links: sig.links.clone(),
         fingerprint,
         suppressed,
+        mirror: copies
+            .of
+            .filter(|_| copies.lines > 0)
+            .map(|of| Mirror { of, lines: copies.lines.min(f.count) }),
     }
 }
 
@@ -173,7 +177,10 @@ mod tests {
             engine_finding(0, "f", 1, t, t),
             engine_finding(2, "f", 1, None, None),
         ];
-        let rollups = Rollup::of(&findings);
+        let rollups = Rollup::of(
+            &findings,
+            &[Copies::default(), Copies::default(), Copies::default()],
+        );
         let all: Vec<&Rollup> = rollups.values().collect();
         let ids: Vec<String> = timeline(pack.signatures(), &all)
             .into_iter()
@@ -192,13 +199,14 @@ mod tests {
         )
         .expect("suppressions");
         let f = engine_finding(0, "in/k.log", 2, None, None);
-        let marked = finding(sig, "in", f.clone(), Some(&s));
+        let marked =
+            finding(sig, "in", (f.clone(), Copies::default()), Some(&s));
         assert_eq!(
             marked.suppressed.map(|s| s.reason).as_deref(),
             Some("known")
         );
         assert_eq!(marked.fingerprint.len(), 64);
-        let plain = finding(sig, "in", f, None);
+        let plain = finding(sig, "in", (f, Copies::default()), None);
         assert!(plain.suppressed.is_none());
         assert_eq!(plain.fingerprint, marked.fingerprint);
     }

@@ -207,7 +207,10 @@ pub(crate) fn suppress(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::testutil::{finding, input, pack};
+    use crate::build::{
+        mirror::Copies,
+        testutil::{finding, input, pack},
+    };
 
     const T0: Option<&str> = Some("2026-11-21T10:00:00Z");
     const T5: Option<&str> = Some("2026-11-21T10:05:00Z");
@@ -216,7 +219,8 @@ mod tests {
     fn diagnoses(findings: Vec<logsift_engine::FileFinding>) -> Vec<String> {
         let pack = pack();
         let input = input("in", findings);
-        let rollups = Rollup::of(&input.findings);
+        let none = vec![Copies::default(); input.findings.len()];
+        let rollups = Rollup::of(&input.findings, &none);
         diagnose(&pack, &input, &rollups)
             .into_iter()
             .map(|(sev, n, d)| format!("{} {sev} {n}", d.diagnosis))

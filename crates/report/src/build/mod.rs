@@ -6,6 +6,7 @@
 
 mod convert;
 mod diagnose;
+mod mirror;
 mod order;
 mod rollup;
 #[cfg(test)]
@@ -126,8 +127,15 @@ impl<'p> ReportBuilder<'p> {
             },
             window: self.window,
             summary: Summary {
-                findings: findings.len(),
+                findings: findings
+                    .iter()
+                    .filter(|(_, f)| !f.is_mirror())
+                    .count(),
                 by_severity: order::count(&findings),
+                mirrors: findings
+                    .iter()
+                    .filter(|(_, f)| f.is_mirror())
+                    .count(),
                 errors: parts.errors,
                 diagnoses: parts.diagnoses.len(),
                 redactions: redactor.counts(),
@@ -155,7 +163,8 @@ impl<'p> ReportBuilder<'p> {
     fn add(&self, mut input: InputReport, parts: &mut Parts) {
         let sigs = self.pack.signatures();
         parts.errors += input.errors.len();
-        let rollups = Rollup::of(&input.findings);
+        let copies = mirror::copies(&input.findings);
+        let rollups = Rollup::of(&input.findings, &copies);
         parts
             .diagnoses
             .extend(diagnose::diagnose(self.pack, &input, &rollups));
@@ -173,11 +182,17 @@ impl<'p> ReportBuilder<'p> {
                 convert::occurrence(sig, &input.path, r),
             ));
         }
-        for f in std::mem::take(&mut input.findings) {
+        for (f, c) in
+            std::mem::take(&mut input.findings).into_iter().zip(copies)
+        {
             let sig = &sigs[f.signature];
             if !sig.marker {
-                let finding =
-                    convert::finding(sig, &input.path, f, self.suppressions);
+                let finding = convert::finding(
+                    sig,
+                    &input.path,
+                    (f, c),
+                    self.suppressions,
+                );
                 parts.findings.push((sig.severity, finding));
             }
         }

@@ -84,7 +84,7 @@ pub(crate) fn redact(
 /// How many findings there are of each severity.
 pub(crate) fn count(findings: &[(Severity, Finding)]) -> BySeverity {
     let mut by = BySeverity::default();
-    for (s, _) in findings {
+    for (s, _) in findings.iter().filter(|(_, f)| !f.is_mirror()) {
         *match s {
             Severity::Critical => &mut by.critical,
             Severity::Error => &mut by.error,
@@ -98,7 +98,7 @@ pub(crate) fn count(findings: &[(Severity, Finding)]) -> BySeverity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::{convert, testutil};
+    use crate::build::{convert, mirror::Copies, testutil};
 
     fn finding(
         sig: usize,
@@ -110,7 +110,7 @@ mod tests {
         let s = &pack.signatures()[sig];
         let mut f = testutil::finding(sig, path, 1, None, None);
         f.first_line = line;
-        (s.severity, convert::finding(s, input, f, None))
+        (s.severity, convert::finding(s, input, (f, Copies::default()), None))
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub(crate) fn finding(
             text: format!("line of {sig} key=AKIAIOSFODNN7EXAMPLE"),
             truncated: false,
         }],
+        mirror_keys: None,
     }
 }
 
