@@ -38,3 +38,6 @@ mod gating;
 mod mirrors;
 // Every format of a few scenes, byte for byte against fixtures/pinned/.
 mod pinned;
+// README's commands and CI jobs, run as printed (by `sh`, with symlinks).
+#[cfg(unix)]
+mod readme;
