@@ -137,7 +137,7 @@ pub(crate) fn scan_input(cx: &Context<'_>, input: &Input) -> InputReport {
             let w = Walker::new(cx, named, None).one_stream();
             let mut raw = Raw::new(stdin.lock(), &w.budget);
             let kind = w.stream(&mut part, &node, &mut raw, 0, false);
-            w.report_exhausted(&mut part, &display);
+            w.conclude(&mut part, &display);
             (kind, part)
         }
         Input::Path(path) => scan_path(cx, path, &display),
@@ -211,7 +211,7 @@ fn scan_path(
                 .max();
             let w = Walker::new(cx, named, newest.and_then(to_timestamp));
             w.dir(&mut part, path, display);
-            w.report_exhausted(&mut part, display);
+            w.conclude(&mut part, display);
             (InputKind::Directory, part)
         }
         Ok(meta) => {
@@ -222,7 +222,7 @@ fn scan_path(
                 ..Node::new(display.to_string(), name)
             };
             let kind = w.file(&mut part, path, &node);
-            w.report_exhausted(&mut part, display);
+            w.conclude(&mut part, display);
             (kind, part)
         }
     }
@@ -265,10 +265,25 @@ impl<'s, 'm> Walker<'s, 'm> {
         Walker { one_stream: true, ..self }
     }
 
-    /// Records, once, that the input's budget ran out.
-    fn report_exhausted(&self, part: &mut Part, display: &str) {
+    /// Records, once, that the input's budget ran out, and that the time
+    /// window holds no time for this input: `--since 2h` and `--until
+    /// <time>` can only be compared once its collection time is known.
+    fn conclude(&self, part: &mut Part, display: &str) {
         if self.budget.exhausted() {
             part.error(display, self.budget.exhausted_message());
+        }
+        let o = self.options();
+        if let (Some(since), Some(until)) = (o.since, o.until)
+            && since > until
+        {
+            part.error(
+                display,
+                format!(
+                    "the time window holds no time for this input: --since \
+                     ({since}) is after --until ({until}); only lines without \
+                     a time were checked"
+                ),
+            );
         }
     }
 

@@ -212,3 +212,48 @@ fn the_window_is_recorded_in_the_report() {
     let open = run(&dir, &["scan", "a.log"]).report();
     assert_eq!(open["window"], serde_json::Value::Null);
 }
+
+/// A window of a duration and a time can only be judged per input: here
+/// it holds an hour for the node collected at 12:00 and no time at all
+/// for the one collected at 14:00, which says so and is not passed off
+/// as healthy.
+#[test]
+fn a_mixed_window_empty_for_one_input_says_so_there() {
+    let dir = Dir::new();
+    let line = "Nov 21 11:30:00 ip-10-0-1-2 kubelet[3012]: E1121 11:30:00.000000    \
+                3012 kubelet.go:2240] node \"\" not found\n";
+    let early = "eks_i-0aaa0000000000001_2026-11-21_1200-UTC_0.7.9";
+    let late = "eks_i-0bbb0000000000002_2026-11-21_1400-UTC_0.7.9";
+    dir.write(&format!("{early}/kubelet/kubelet.log"), line);
+    dir.write(&format!("{late}/kubelet/kubelet.log"), line);
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--since",
+            "2h",
+            "--until",
+            "2026-11-21T11:45:00Z",
+            early,
+            late,
+        ],
+    );
+    assert_eq!(out.code, 2, "an input not scanned as asked: {}", out.stderr);
+    let r = out.report();
+    assert_eq!(r["inputs"][0]["errors"], serde_json::json!([]));
+    assert_eq!(r["findings"][0]["input"], early);
+    assert_eq!(r["findings"].as_array().map(Vec::len), Some(1));
+    let errors = r["inputs"][1]["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        errors[0]["message"],
+        "the time window holds no time for this input: --since \
+         (2026-11-21T12:00:00Z) is after --until (2026-11-21T11:45:00Z); \
+         only lines without a time were checked"
+    );
+    assert!(
+        out.stderr.contains("the time window holds no time for this input"),
+        "{}",
+        out.stderr
+    );
+}
