@@ -15,7 +15,10 @@ use std::{
     },
 };
 
-use crate::progress::{NoProgress, Progress};
+use crate::{
+    error::ErrorKind,
+    progress::{NoProgress, Progress},
+};
 
 /// A layer is not judged by its ratio before it has produced this much:
 /// small, repetitive files compress very well and are harmless.
@@ -84,19 +87,11 @@ impl Budget {
     }
 
     /// Why the input stopped, for the one error that says so.
-    pub(crate) fn exhausted_message(&self) -> String {
+    pub(crate) fn exhausted_kind(&self) -> ErrorKind {
         if self.members.load(Ordering::Relaxed) > self.max_members {
-            format!(
-                "more than {} members in this input; the rest was not read \
-                 (see --max-members)",
-                self.max_members
-            )
+            ErrorKind::TooManyMembers { max: self.max_members }
         } else {
-            format!(
-                "more than {} decompressed from this input; the rest was not \
-                 read (see --max-bytes)",
-                human(self.max_bytes)
-            )
+            ErrorKind::TooManyBytes { max: human(self.max_bytes) }
         }
     }
 
@@ -158,7 +153,7 @@ impl<R: Read> Read for Metered<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let b = self.budget;
         if b.exhausted() {
-            return Err(io::Error::other(b.exhausted_message()));
+            return Err(io::Error::other(b.exhausted_kind().to_string()));
         }
         let n = self.inner.read(buf)?;
         self.produced += n as u64;
@@ -166,7 +161,7 @@ impl<R: Read> Read for Metered<'_, R> {
             b.expanded.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
         if total > b.max_bytes {
             b.exhausted.store(true, Ordering::Relaxed);
-            return Err(io::Error::other(b.exhausted_message()));
+            return Err(io::Error::other(b.exhausted_kind().to_string()));
         }
         let raw = b.raw.load(Ordering::Relaxed).max(1);
         if self.produced >= RATIO_FLOOR && self.produced / raw > b.max_ratio {
@@ -244,6 +239,6 @@ mod tests {
         let b = Budget::new(u64::MAX, 1000, 2);
         assert!(b.take_member() && b.take_member());
         assert!(!b.take_member());
-        assert!(b.exhausted_message().contains("more than 2 members"));
+        assert_eq!(b.exhausted_kind(), ErrorKind::TooManyMembers { max: 2 });
     }
 }

@@ -22,6 +22,7 @@ mod bundle;
 mod config;
 mod context;
 mod coverage;
+mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod io;
@@ -41,6 +42,7 @@ pub use crate::{
     bundle::{BundleInfo, Producer},
     config::{Config, TimeBound},
     coverage::{SourceCoverage, SourceStatus},
+    error::{ErrorKind, SkipReason},
     model::{
         Evidence, FileFinding, Input, InputKind, InputReport, ScanError,
         Skipped,

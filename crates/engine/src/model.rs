@@ -6,7 +6,11 @@ use jiff::Timestamp;
 use logsift_signatures::SourceKind;
 use serde::{Deserialize, Serialize};
 
-use crate::{bundle::BundleInfo, coverage::SourceCoverage};
+use crate::{
+    bundle::BundleInfo,
+    coverage::SourceCoverage,
+    error::{ErrorKind, SkipReason},
+};
 
 /// Something to scan.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,26 +127,26 @@ pub struct FileFinding {
 }
 
 /// A file that was deliberately not scanned.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     /// Virtual path of the file.
     pub path: String,
-    /// Why, in a few words.
-    pub reason: String,
+    /// Why.
+    pub reason: SkipReason,
 }
 
 /// A file, member or input that could not be (fully) read.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScanError {
     /// Virtual path of what failed.
     pub path: String,
-    /// What went wrong, lowercase, without a trailing period.
-    pub message: String,
+    /// What went wrong.
+    pub kind: ErrorKind,
 }
 
 impl std::fmt::Display for ScanError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.message, self.path)
+        write!(f, "{}: {}", self.kind, self.path)
     }
 }
 

@@ -151,12 +151,12 @@ pub(crate) fn input_entry(
         skipped: input
             .skipped
             .into_iter()
-            .map(|s| Skipped { path: s.path, reason: s.reason })
+            .map(|s| Skipped { path: s.path, reason: s.reason.to_string() })
             .collect(),
         errors: input
             .errors
             .into_iter()
-            .map(|e| ErrorEntry { path: e.path, message: e.message })
+            .map(|e| ErrorEntry { path: e.path, message: e.kind.to_string() })
             .collect(),
         coverage: CoverageEntry { sources, not_evaluated, not_applicable },
         timeline,

@@ -1,0 +1,404 @@
+//! Walking an input: folders ([`dir`]), files and streams ([`file`]), tar
+//! ([`tar`]) and zip ([`zip`]) archives, recursively, all streamed; nothing
+//! is ever written to disk.
+//!
+//! Each stream is sniffed from its first bytes and dispatched: gzip is
+//! decoded in place, tar and zip members are walked, UTF-16 is decoded,
+//! text is scanned, anything else is listed as skipped with the reason.
+//! Errors are recorded against the virtual path of what failed, and the
+//! walk goes on wherever the stream still allows it.
+
+mod dir;
+mod file;
+mod tar;
+mod zip;
+
+use std::{
+    io::{self, Read},
+    path::Path,
+    sync::{
+        Arc, OnceLock,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+
+use jiff::Timestamp;
+use logsift_signatures::SourceKind;
+use walkdir::WalkDir;
+
+use crate::{
+    budget::{Budget, Raw},
+    bundle::BundleClues,
+    context::Context,
+    coverage::{FileInfo, coverage},
+    error::{ErrorKind, SkipReason},
+    io::read_full,
+    model::{FileFinding, Input, InputKind, InputReport, ScanError, Skipped},
+    scan::ScanOptions,
+};
+
+/// What one part of an input yielded; parts of a folder are scanned in
+/// parallel and merged.
+#[derive(Default)]
+struct Part {
+    files: u64,
+    bytes: u64,
+    skipped: Vec<Skipped>,
+    errors: Vec<ScanError>,
+    findings: Vec<FileFinding>,
+    clues: BundleClues,
+    infos: Vec<FileInfo>,
+}
+
+impl Part {
+    fn skip(&mut self, path: &str, reason: SkipReason) {
+        self.skipped.push(Skipped { path: path.to_string(), reason });
+    }
+
+    fn error(&mut self, path: &str, kind: ErrorKind) {
+        self.errors.push(ScanError { path: path.to_string(), kind });
+    }
+
+    fn has_error(&self, path: &str) -> bool {
+        self.errors.iter().any(|e| e.path == path)
+    }
+
+    fn merge(&mut self, other: Part) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.skipped.extend(other.skipped);
+        self.errors.extend(other.errors);
+        self.findings.extend(other.findings);
+        self.clues.merge(other.clues);
+        self.infos.extend(other.infos);
+    }
+}
+
+/// Where a stream lives.
+struct Node {
+    /// The virtual path reported for it.
+    vpath: String,
+    /// Its path as stored in the innermost archive or folder, for telling
+    /// what produced it.
+    raw: String,
+    /// What produced it, when the caller says so.
+    kind: Option<SourceKind>,
+}
+
+impl Node {
+    fn new(vpath: String, raw: String) -> Node {
+        Node { vpath, raw, kind: None }
+    }
+}
+
+/// Counts an input as being scanned while it lives.
+struct Active<'a>(&'a AtomicUsize);
+
+impl<'a> Active<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Active(count)
+    }
+}
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+pub(crate) fn scan_input(cx: &Context<'_>, input: &Input) -> InputReport {
+    let _active = Active::new(&cx.active);
+    let display = input.display();
+    let (kind, part) = match input {
+        Input::Stdin { name } => {
+            // A name given to the stream tells what a file's name would.
+            let base = name
+                .as_deref()
+                .and_then(|n| n.rsplit(['/', '\\']).next())
+                .unwrap_or("");
+            let mut part = Part {
+                clues: BundleClues::from_name(base),
+                ..Part::default()
+            };
+            let named = part.clues.collected_at();
+            let node = Node {
+                kind: cx.config.source_kind,
+                ..Node::new(display.clone(), base.to_string())
+            };
+            let stdin = io::stdin();
+            let w = Walker::new(cx, named, None).one_stream();
+            let mut raw = Raw::new(stdin.lock(), &w.budget);
+            let kind = w.stream(&mut part, &node, &mut raw, 0, false);
+            w.conclude(&mut part, &display);
+            (kind, part)
+        }
+        Input::Path(path) => scan_path(cx, path, &display),
+    };
+    finish(display, kind, part)
+}
+
+fn finish(display: String, kind: InputKind, mut part: Part) -> InputReport {
+    // In the order of their words, as the report lists them.
+    part.skipped
+        .sort_by_cached_key(|s| (s.path.clone(), s.reason.to_string()));
+    part.errors.sort_by_cached_key(|e| (e.path.clone(), e.kind.to_string()));
+    part.findings
+        .sort_by(|a, b| (&a.path, a.signature).cmp(&(&b.path, b.signature)));
+    let bundle = part.clues.conclude();
+    InputReport {
+        path: display,
+        kind,
+        coverage: coverage(bundle.producer, &part.infos),
+        bundle,
+        files_scanned: part.files,
+        bytes_scanned: part.bytes,
+        skipped: part.skipped,
+        errors: part.errors,
+        findings: part.findings,
+    }
+}
+
+pub(crate) fn scan_bytes(
+    cx: &Context<'_>,
+    name: &str,
+    kind: SourceKind,
+    data: &[u8],
+) -> InputReport {
+    let mut part = Part::default();
+    let node = Node {
+        vpath: name.to_string(),
+        raw: name.to_string(),
+        kind: Some(kind),
+    };
+    let w = Walker::new(cx, None, Some(Timestamp::UNIX_EPOCH)).one_stream();
+    w.budget.add_raw(data.len() as u64);
+    let kind = w.stream(&mut part, &node, &mut &data[..], 0, false);
+    finish(name.to_string(), kind, part)
+}
+
+fn scan_path(
+    cx: &Context<'_>,
+    path: &Path,
+    display: &str,
+) -> (InputKind, Part) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut part =
+        Part { clues: BundleClues::from_name(&name), ..Part::default() };
+    let named = part.clues.collected_at();
+    match std::fs::metadata(path) {
+        Err(e) => {
+            part.error(display, ErrorKind::Open(io_message(&e)));
+            (InputKind::File, part)
+        }
+        Ok(meta) if meta.is_dir() => {
+            // An extracted bundle: its newest file is close to when it was
+            // collected (the folder's own time is when it was extracted).
+            let newest = WalkDir::new(path)
+                .follow_links(false)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .filter_map(|e| e.metadata().ok()?.modified().ok())
+                .max();
+            let w = Walker::new(cx, named, newest.and_then(to_timestamp));
+            w.dir(&mut part, path, display);
+            w.conclude(&mut part, display);
+            (InputKind::Directory, part)
+        }
+        Ok(meta) => {
+            let modified = meta.modified().ok().and_then(to_timestamp);
+            let w = Walker::new(cx, named, modified).one_stream();
+            let node = Node {
+                kind: cx.config.source_kind,
+                ..Node::new(display.to_string(), name)
+            };
+            let kind = w.file(&mut part, path, &node);
+            w.conclude(&mut part, display);
+            (kind, part)
+        }
+    }
+}
+
+struct Walker<'s, 'm> {
+    cx: &'s Context<'m>,
+    /// When the input was collected: from its name, else the first tar
+    /// member's time, else `fallback`, else now. Set once, before the
+    /// first line needs it.
+    reference: OnceLock<Timestamp>,
+    /// The input file's own time, used when nothing better is known.
+    fallback: Option<Timestamp>,
+    /// What the input may expand to.
+    budget: Budget,
+    /// See [`Walker::one_stream`].
+    one_stream: bool,
+}
+
+impl<'s, 'm> Walker<'s, 'm> {
+    fn new(
+        cx: &'s Context<'m>,
+        named: Option<Timestamp>,
+        fallback: Option<Timestamp>,
+    ) -> Self {
+        let reference = OnceLock::new();
+        if let Some(t) = named {
+            let _ = reference.set(t);
+        }
+        let c = &cx.config;
+        let budget = Budget::new(c.max_bytes, c.max_ratio, c.max_members)
+            .with_progress(Arc::clone(&cx.progress));
+        Walker { cx, reference, fallback, budget, one_stream: false }
+    }
+
+    /// The input is one stream (a file, standard input), not a folder:
+    /// its gzip layer, if any, is inflated ahead of the scan, on a thread
+    /// of its own when one is spare (`ahead.rs`).
+    fn one_stream(self) -> Self {
+        Walker { one_stream: true, ..self }
+    }
+
+    /// Records, once, that the input's budget ran out, and that the time
+    /// window holds no time for this input: `--since 2h` and `--until
+    /// <time>` can only be compared once its collection time is known.
+    fn conclude(&self, part: &mut Part, display: &str) {
+        if self.budget.exhausted() {
+            part.error(display, self.budget.exhausted_kind());
+        }
+        let o = self.options();
+        if let (Some(since), Some(until)) = (o.since, o.until)
+            && since > until
+        {
+            part.error(display, ErrorKind::EmptyWindow { since, until });
+        }
+    }
+
+    fn options(&self) -> ScanOptions {
+        let c = &self.cx.config;
+        let reference = *self
+            .reference
+            .get_or_init(|| self.fallback.unwrap_or_else(Timestamp::now));
+        ScanOptions {
+            reference,
+            since: c.since.map(|b| b.resolve(reference)),
+            until: c.until.map(|b| b.resolve(reference)),
+            chunk: c.chunk_size,
+            max_line: c.max_line_bytes.max(c.chunk_size),
+            max_evidence: c.max_evidence,
+            max_evidence_bytes: c.max_evidence_bytes,
+        }
+    }
+}
+
+/// What an archive says one of its entries is.
+enum Entry {
+    /// A file, to read.
+    File,
+    /// A folder: nothing to read.
+    Dir,
+    /// Not read, and why.
+    Skip(SkipReason),
+}
+
+impl Walker<'_, '_> {
+    /// The step every archive walk (tar, zip, zip from local headers)
+    /// takes for each entry: its name taken as a bundle clue when the
+    /// archive is the input's own, then a folder passed over, a link or
+    /// special file listed as skipped, or a file handed back to be read.
+    fn admit(
+        &self,
+        part: &mut Part,
+        vpath: String,
+        raw: String,
+        entry: Entry,
+        top: bool,
+    ) -> Option<Node> {
+        if top {
+            part.clues.member(&raw);
+        }
+        match entry {
+            Entry::File => Some(Node::new(vpath, raw)),
+            Entry::Dir => None,
+            Entry::Skip(why) => {
+                part.skip(&vpath, why);
+                None
+            }
+        }
+    }
+}
+
+fn to_timestamp(t: std::time::SystemTime) -> Option<Timestamp> {
+    Timestamp::try_from(t).ok()
+}
+
+fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let (n, ended) = read_full(reader, buf);
+    ended.map(|_| n)
+}
+
+/// An error's own words, lowercase, for messages like `cannot read (...)`.
+fn io_message(e: &io::Error) -> String {
+    let s = e.to_string();
+    // Drop the "(os error N)" suffix: the words say it already.
+    let s = match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    };
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => "unknown error".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use logsift_signatures::Pack;
+
+    const TLS: &str = "x net/http: TLS handshake timeout\n";
+
+    #[test]
+    fn files_that_vanish_or_shrink_after_listing() {
+        let pack = Pack::embedded().unwrap();
+        let matcher = pack.compile();
+        let cx = Context::new(&matcher, crate::config::Config::default());
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::write(dir.join("a.log"), TLS).unwrap();
+        std::fs::write(dir.join("gone.log"), TLS).unwrap();
+        std::fs::write(
+            dir.join("shrinks.log"),
+            format!("{TLS}{}", "y".repeat(4096)),
+        )
+        .unwrap();
+
+        let w = Walker::new(&cx, None, None);
+        let mut part = Part::default();
+        let files = w.list(&mut part, dir, "d");
+        assert_eq!(files.len(), 3);
+        // Between listing and reading: one file is removed, one cut short.
+        std::fs::remove_file(dir.join("gone.log")).unwrap();
+        let f = std::fs::File::options()
+            .write(true)
+            .open(dir.join("shrinks.log"))
+            .unwrap();
+        f.set_len(TLS.len() as u64).unwrap();
+        w.scan_listed(&mut part, &files);
+
+        assert_eq!(part.errors.len(), 1, "{:?}", part.errors);
+        assert_eq!(part.errors[0].path, "d/gone.log");
+        assert!(
+            matches!(part.errors[0].kind, ErrorKind::Open(_)),
+            "{:?}",
+            part.errors
+        );
+        let mut paths: Vec<&str> =
+            part.findings.iter().map(|f| f.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(paths, ["d/a.log", "d/shrinks.log"]);
+        assert_eq!(part.files, 2);
+    }
+}
