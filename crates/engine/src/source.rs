@@ -252,30 +252,52 @@ mod tests {
 /// `Unknown` unless the lines agree on one producer, so that a file keeps
 /// every signature when in doubt.
 pub(crate) fn classify_content(head: &[u8]) -> SourceKind {
-    use SourceKind::*;
     let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim_end)
-        .filter(|l| !l.is_empty() && !l.starts_with("-- "))
-        .take(12)
-        .collect();
-    if lines.is_empty() {
-        return Unknown;
+    let head = Head {
+        lines: text
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty() && !l.starts_with("-- "))
+            .take(12)
+            .collect(),
+    };
+    if head.lines.is_empty() {
+        return SourceKind::Unknown;
     }
-    let any = |needles: &[&str]| {
-        lines.iter().any(|l| needles.iter().any(|n| l.contains(n)))
-    };
-    let most = |f: &dyn Fn(&str) -> bool| {
-        lines.iter().filter(|l| f(l)).count() * 2 > lines.len()
-    };
     // A journal or syslog dump first: the lines of the tools below
     // also appear inside one.
-    let idents: Vec<&str> =
-        lines.iter().filter_map(|l| journal_ident(l)).collect();
-    if idents.len() * 2 > lines.len() {
+    head.journal()
+        .or_else(|| head.tool_output())
+        .or_else(|| head.line_shape())
+        .unwrap_or(SourceKind::Unknown)
+}
+
+/// A file's first lines, for [`classify_content`].
+struct Head<'a> {
+    lines: Vec<&'a str>,
+}
+
+impl Head<'_> {
+    /// Whether a line holds one of `needles`.
+    fn any(&self, needles: &[&str]) -> bool {
+        self.lines.iter().any(|l| needles.iter().any(|n| l.contains(n)))
+    }
+
+    /// Whether most lines are like `f` says.
+    fn most(&self, f: impl Fn(&str) -> bool) -> bool {
+        self.lines.iter().filter(|l| f(l)).count() * 2 > self.lines.len()
+    }
+
+    /// A journal or syslog dump: of one unit when every line names it.
+    fn journal(&self) -> Option<SourceKind> {
+        use SourceKind::*;
+        let idents: Vec<&str> =
+            self.lines.iter().filter_map(|l| journal_ident(l)).collect();
+        if idents.len() * 2 <= self.lines.len() {
+            return None;
+        }
         let same = idents.iter().all(|i| *i == idents[0]);
-        return match idents[0] {
+        Some(match idents[0] {
             "kubelet" if same => Kubelet,
             "containerd" if same => Containerd,
             "dockerd" | "docker" if same => Docker,
@@ -284,65 +306,84 @@ pub(crate) fn classify_content(head: &[u8]) -> SourceKind {
             "cloud-init" if same => CloudInit,
             "kernel" if same => Dmesg,
             _ => Journal,
-        };
+        })
     }
-    if any(&["PLAY [", "TASK [", "PLAY RECAP"]) {
-        return Ansible;
-    }
-    if any(&[
-        "konvoy up",
-        "konvoy deploy",
-        "konvoy provision",
-        "Konvoy version",
-    ]) {
-        return Konvoy;
-    }
-    if any(&[
-        "Terraform v",
-        "Terraform version:",
-        "Initializing the backend",
-        "Initializing provider plugins",
-        "terraform-provider-",
-        "│ Error:",
-    ]) {
-        return Terraform;
-    }
-    if any(&["Cloud-init v.", "[CLOUDINIT]", "util.py["]) {
-        return CloudInit;
-    }
-    if most(&|l| l.starts_with("{\"log\":") || is_cri(l)) {
-        return Container;
-    }
-    if most(&|l| l.starts_with('{')) {
-        return if any(&[
-            "\"caller\":\"ipamd/",
-            "\"caller\":\"aws-k8s-agent/",
-            "\"caller\":\"datastore/",
+
+    /// The output of a provisioning tool, told by its banner lines.
+    fn tool_output(&self) -> Option<SourceKind> {
+        use SourceKind::*;
+        if self.any(&["PLAY [", "TASK [", "PLAY RECAP"]) {
+            return Some(Ansible);
+        }
+        let konvoy = [
+            "konvoy up",
+            "konvoy deploy",
+            "konvoy provision",
+            "Konvoy version",
+        ];
+        if self.any(&konvoy) {
+            return Some(Konvoy);
+        }
+        if self.any(&[
+            "Terraform v",
+            "Terraform version:",
+            "Initializing the backend",
+            "Initializing provider plugins",
+            "terraform-provider-",
+            "│ Error:",
         ]) {
-            Ipamd
-        } else if any(&[
-            "\"caller\":\"routed-eni-cni-plugin/",
-            "\"caller\":\"driver/",
-        ]) {
-            CniPlugin
-        } else {
-            Unknown
-        };
+            return Some(Terraform);
+        }
+        if self.any(&["Cloud-init v.", "[CLOUDINIT]", "util.py["]) {
+            return Some(CloudInit);
+        }
+        None
     }
-    if most(&|l| {
-        l.starts_with('[')
-            && l[1..].trim_start().starts_with(|c: char| c.is_ascii_digit())
-    }) {
-        return Dmesg;
+
+    /// A log told by the shape of most of its lines: container log
+    /// lines, JSON of a known caller, dmesg, logrus, klog.
+    fn line_shape(&self) -> Option<SourceKind> {
+        use SourceKind::*;
+        if self.most(|l| l.starts_with("{\"log\":") || is_cri(l)) {
+            return Some(Container);
+        }
+        if self.most(|l| l.starts_with('{')) {
+            let ipamd = [
+                "\"caller\":\"ipamd/",
+                "\"caller\":\"aws-k8s-agent/",
+                "\"caller\":\"datastore/",
+            ];
+            let plugin = [
+                "\"caller\":\"routed-eni-cni-plugin/",
+                "\"caller\":\"driver/",
+            ];
+            return if self.any(&ipamd) {
+                Some(Ipamd)
+            } else if self.any(&plugin) {
+                Some(CniPlugin)
+            } else {
+                // JSON of some other program: no line shape below fits.
+                Some(Unknown)
+            };
+        }
+        if self.most(|l| {
+            l.starts_with('[')
+                && l[1..]
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit())
+        }) {
+            return Some(Dmesg);
+        }
+        if self.most(|l| l.starts_with("time=\"") && l.contains(" level=")) {
+            return Some(Containerd);
+        }
+        if self.most(|l| {
+            crate::time::parse_line(l.as_bytes()).is_some() && is_klog(l)
+        }) {
+            return Some(Kubelet);
+        }
+        None
     }
-    if most(&|l| l.starts_with("time=\"") && l.contains(" level=")) {
-        return Containerd;
-    }
-    if most(&|l| crate::time::parse_line(l.as_bytes()).is_some() && is_klog(l))
-    {
-        return Kubelet;
-    }
-    Unknown
 }
 
 /// `<time> <stdout|stderr> <F|P> `: a CRI container log line.
