@@ -23,6 +23,12 @@ pub enum Producer {
     AwsCniSupport,
 }
 
+impl std::fmt::Display for Producer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Producer {
     /// The name used in reports.
     pub fn as_str(self) -> &'static str {
@@ -44,7 +50,7 @@ pub struct BundleInfo {
     /// The EC2 instance id, from the name or `system/instance-id.txt`.
     pub instance_id: Option<String>,
     /// When it was collected, RFC 3339 in UTC.
-    pub collected_at: Option<String>,
+    pub collected_at: Option<jiff::Timestamp>,
     /// The collector's version, from the name.
     pub collector_version: Option<String>,
 }
@@ -61,7 +67,7 @@ pub(crate) struct BundleClues {
     nma_member: bool,
     wrapped: bool,
     instance_id_file: Option<String>,
-    curl_time: Option<String>,
+    curl_time: Option<jiff::Timestamp>,
 }
 
 /// Folders only the node monitoring agent's bundle has.
@@ -125,7 +131,7 @@ impl BundleClues {
 
     /// The collection time the input's name gives.
     pub(crate) fn collected_at(&self) -> Option<jiff::Timestamp> {
-        self.from_name.collected_at.as_deref()?.parse().ok()
+        self.from_name.collected_at
     }
 
     /// The head of `networking/curl_api_server.txt`, whose first line ends
@@ -136,7 +142,7 @@ impl BundleClues {
         if let Some((t, _)) = crate::time::iso(&first[at + 2..]) {
             let secs = t.as_second();
             if let Ok(t) = jiff::Timestamp::from_second(secs) {
-                self.curl_time = Some(t.to_string());
+                self.curl_time = Some(t);
             }
         }
     }
@@ -266,7 +272,8 @@ fn parse_linux_name(stem: &str) -> Option<BundleInfo> {
     }
     // The collector always runs `date --utc`, so the zone is UTC.
     let collected_at = (tz == "UTC")
-        .then(|| format!("{date}T{}:{}:00Z", &hhmm[..2], &hhmm[2..]));
+        .then(|| format!("{date}T{}:{}:00Z", &hhmm[..2], &hhmm[2..]))
+        .and_then(|t| t.parse().ok());
     Some(BundleInfo {
         producer: Some(Producer::EksLogCollector),
         instance_id: (!iid.is_empty()).then(|| iid.to_string()),
@@ -290,7 +297,7 @@ fn parse_windows_name(stem: &str) -> Option<BundleInfo> {
     Some(BundleInfo {
         producer: Some(Producer::EksLogCollectorWindows),
         instance_id: (!iid.is_empty()).then(|| iid.to_string()),
-        collected_at: Some(format!(
+        collected_at: format!(
             "{}-{}-{}T{}:{}:{}Z",
             &date[..4],
             &date[4..6],
@@ -298,7 +305,9 @@ fn parse_windows_name(stem: &str) -> Option<BundleInfo> {
             &time[..2],
             &time[2..4],
             &time[4..6]
-        )),
+        )
+        .parse()
+        .ok(),
         collector_version: None,
     })
 }
@@ -345,7 +354,10 @@ mod tests {
         let info = parse_name("eks_i-0abc_2026-11-21_1200-UTC_0.7.9.tar.gz");
         assert_eq!(info.producer, Some(Producer::EksLogCollector));
         assert_eq!(info.instance_id.as_deref(), Some("i-0abc"));
-        assert_eq!(info.collected_at.as_deref(), Some("2026-11-21T12:00:00Z"));
+        assert_eq!(
+            info.collected_at.map(|t| t.to_string()).as_deref(),
+            Some("2026-11-21T12:00:00Z")
+        );
         assert_eq!(info.collector_version.as_deref(), Some("0.7.9"));
     }
 
@@ -354,7 +366,10 @@ mod tests {
         let info = parse_name("dir/eks__2025-01-07_0930-UTC_0.7.8.tar.gz");
         assert_eq!(info.producer, Some(Producer::EksLogCollector));
         assert_eq!(info.instance_id, None);
-        assert_eq!(info.collected_at.as_deref(), Some("2025-01-07T09:30:00Z"));
+        assert_eq!(
+            info.collected_at.map(|t| t.to_string()).as_deref(),
+            Some("2025-01-07T09:30:00Z")
+        );
     }
 
     #[test]
@@ -363,7 +378,10 @@ mod tests {
             parse_name("eks_i-0b318f704c74b6ab2_20200101T0620179658Z.zip");
         assert_eq!(info.producer, Some(Producer::EksLogCollectorWindows));
         assert_eq!(info.instance_id.as_deref(), Some("i-0b318f704c74b6ab2"));
-        assert_eq!(info.collected_at.as_deref(), Some("2020-01-01T06:20:17Z"));
+        assert_eq!(
+            info.collected_at.map(|t| t.to_string()).as_deref(),
+            Some("2020-01-01T06:20:17Z")
+        );
         assert_eq!(info.collector_version, None);
     }
 

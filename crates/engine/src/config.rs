@@ -49,6 +49,48 @@ pub enum TimeBound {
     BeforeCollection(SignedDuration),
 }
 
+/// `2026-11-21T10:00:00Z`, or `1h 30m before collection`: how reports
+/// name a window's end.
+impl std::fmt::Display for TimeBound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimeBound::At(t) => write!(f, "{t}"),
+            TimeBound::BeforeCollection(d) => {
+                write!(f, "{d:#} {BEFORE_COLLECTION}")
+            }
+        }
+    }
+}
+
+const BEFORE_COLLECTION: &str = "before collection";
+
+impl serde::Serialize for TimeBound {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeBound {
+    /// What [`Display`](std::fmt::Display) writes, read back.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<TimeBound, D::Error> {
+        use serde::de::Error;
+        let text = String::deserialize(d)?;
+        match text.strip_suffix(BEFORE_COLLECTION) {
+            Some(span) => span
+                .trim()
+                .parse()
+                .map(TimeBound::BeforeCollection)
+                .map_err(D::Error::custom),
+            None => text.parse().map(TimeBound::At).map_err(D::Error::custom),
+        }
+    }
+}
+
 impl std::str::FromStr for TimeBound {
     type Err = String;
 

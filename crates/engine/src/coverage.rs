@@ -32,6 +32,12 @@ pub enum SourceStatus {
     Unparsed,
 }
 
+impl std::fmt::Display for SourceStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl SourceStatus {
     /// The name used in reports.
     pub fn as_str(self) -> &'static str {

@@ -68,6 +68,12 @@ pub enum InputKind {
     Binary,
 }
 
+impl std::fmt::Display for InputKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl InputKind {
     /// The name used in reports.
     pub fn as_str(self) -> &'static str {

@@ -4,10 +4,10 @@
 //! `logsift scan --out-dir`, and what `logsift merge` writes).
 //!
 //! A [`FleetBuilder`] takes reports one at a time and keeps only what the
-//! summary shows, so a batch of any size folds in bounded memory. Live
-//! reports and reports read back from disk go through the same path (the
-//! report's JSON), and every list is sorted, so merging separate runs'
-//! reports gives the very bytes one run over all inputs gives.
+//! summary shows, so a batch of any size folds in bounded memory. Reports
+//! held in memory and reports read back from disk are the same
+//! [`Report`], and every list is sorted, so merging separate runs' reports
+//! gives the very bytes one run over all inputs gives.
 //! `schema/summary.schema.json` at the workspace root describes it.
 
 use std::{
@@ -15,11 +15,14 @@ use std::{
     io::{self, Write},
 };
 
-use logsift_engine::Timestamp;
+use logsift_engine::{Producer, SourceStatus, Timestamp};
 use logsift_signatures::Severity;
-use serde::{Deserialize, Serialize, de::IgnoredAny};
+use serde::Serialize;
 
-use crate::model::{Report, SignatureSet, Tool};
+use crate::model::{
+    DiagnosisEntry, Finding, InputEntry, Report, SCHEMA_VERSION, SignatureSet,
+    Tool,
+};
 
 /// How many findings each input lists in the summary.
 pub const TOP_FINDINGS: usize = 5;
@@ -70,7 +73,7 @@ pub struct FleetSignature {
     /// Its title.
     pub title: String,
     /// Its severity.
-    pub severity: String,
+    pub severity: Severity,
     /// How many inputs it was found in.
     pub inputs: usize,
     /// The nodes: each input's instance id, or its path when the bundle
@@ -79,7 +82,7 @@ pub struct FleetSignature {
     /// Matching lines across the fleet.
     pub count: u64,
     /// The earliest time among its matching lines anywhere.
-    pub first_seen: Option<String>,
+    pub first_seen: Option<Timestamp>,
 }
 
 /// One input of the fleet.
@@ -92,9 +95,9 @@ pub struct FleetInput {
     /// The bundle's instance id, when known.
     pub instance_id: Option<String>,
     /// The collector that made the bundle, when known.
-    pub producer: Option<String>,
+    pub producer: Option<Producer>,
     /// When it was collected, when known.
-    pub collected_at: Option<String>,
+    pub collected_at: Option<Timestamp>,
     /// Findings that are not suppressed.
     pub findings: usize,
     /// Suppressed findings.
@@ -116,13 +119,13 @@ pub struct TopFinding {
     /// The signature's id.
     pub signature: String,
     /// Its severity.
-    pub severity: String,
+    pub severity: Severity,
     /// Matching lines across the input's files.
     pub count: u64,
     /// Files it was found in.
     pub files: usize,
     /// The earliest time among the matching lines.
-    pub first_seen: Option<String>,
+    pub first_seen: Option<Timestamp>,
 }
 
 /// A diagnosis of one input.
@@ -133,106 +136,22 @@ pub struct FleetDiagnosis {
     /// The cause, in one line.
     pub title: String,
     /// How bad it is.
-    pub severity: String,
+    pub severity: Severity,
     /// When the earliest finding it rests on started.
-    pub first_seen: Option<String>,
+    pub first_seen: Option<Timestamp>,
     /// Whether every finding it rests on is suppressed (so it does not
     /// fail the run); listed all the same, so nothing drops out unseen.
     pub suppressed: bool,
 }
 
-/// What the summary reads of a report: a view of its JSON, so reports
-/// from disk and from memory fold the same way, and fields the summary
-/// does not use may come and go.
-#[derive(Deserialize)]
-struct ReportView {
-    schema_version: u32,
-    tool: ToolView,
-    signatures: SignatureSetView,
-    inputs: Vec<InputView>,
-    findings: Vec<FindingView>,
-    diagnoses: Vec<DiagnosisView>,
-}
-
-#[derive(Deserialize)]
-struct ToolView {
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct SignatureSetView {
-    count: usize,
-    digest: String,
-}
-
-#[derive(Deserialize)]
-struct InputView {
-    path: String,
-    #[serde(default)]
-    nothing_scanned: bool,
-    bundle: BundleView,
-    errors: Vec<IgnoredAny>,
-    coverage: CoverageView,
-}
-
-#[derive(Deserialize)]
-struct BundleView {
-    producer: Option<String>,
-    instance_id: Option<String>,
-    collected_at: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct CoverageView {
-    sources: Vec<SourceView>,
-}
-
-#[derive(Deserialize)]
-struct SourceView {
-    kind: String,
-    status: String,
-    expected: bool,
-}
-
-#[derive(Deserialize)]
-struct FindingView {
-    signature: String,
-    title: String,
-    severity: String,
-    input: String,
-    count: u64,
-    first_seen: Option<String>,
-    #[serde(default)]
-    suppressed: Option<IgnoredAny>,
-    /// Lines that are copies of another file's, counted there.
-    #[serde(default)]
-    mirror: Option<MirrorView>,
-}
-
-#[derive(Deserialize)]
-struct MirrorView {
-    lines: u64,
-}
-
-#[derive(Deserialize)]
-struct DiagnosisView {
-    diagnosis: String,
-    title: String,
-    severity: String,
-    input: String,
-    first_seen: Option<String>,
-    #[serde(default)]
-    suppressed: Option<IgnoredAny>,
-}
-
 /// A signature's spread so far.
 struct SignatureAcc {
     title: String,
-    severity: String,
+    severity: Severity,
     inputs: usize,
     instances: BTreeSet<String>,
     count: u64,
-    first_seen: Option<String>,
+    first_seen: Option<Timestamp>,
 }
 
 /// Folds reports into a [`FleetSummary`].
@@ -296,50 +215,23 @@ impl FleetBuilder {
         FleetBuilder::default()
     }
 
-    /// Folds in a report held in memory, written to the file named
-    /// `file`. Returns the inputs skipped because they were folded
-    /// before.
+    /// Folds in a report, written to (or read from) the file named
+    /// `file`. Returns the inputs skipped because they were folded before.
     pub fn add_report(
         &mut self,
         report: &Report,
         file: &str,
     ) -> Result<Vec<String>, String> {
-        // Through JSON, as `merge` reads it, so both give the same bytes.
-        let value = serde_json::to_value(report).map_err(|e| e.to_string())?;
-        let view: ReportView =
-            serde_json::from_value(value).map_err(|e| e.to_string())?;
-        self.add_view(view, file)
-    }
-
-    /// Folds in a report's JSON, read from the file named `file`. Returns
-    /// the inputs skipped because they were folded before.
-    pub fn add_json(
-        &mut self,
-        json: &[u8],
-        file: &str,
-    ) -> Result<Vec<String>, String> {
-        let view: ReportView = serde_json::from_slice(json).map_err(|e| {
-            format!("not a logsift report: {}", what_is(json, &e))
-        })?;
-        self.add_view(view, file)
-    }
-
-    fn add_view(
-        &mut self,
-        view: ReportView,
-        file: &str,
-    ) -> Result<Vec<String>, String> {
-        if view.tool.name != "logsift" || view.schema_version != 1 {
+        if report.tool.name != "logsift"
+            || report.schema_version != SCHEMA_VERSION
+        {
             return Err(format!(
-                "not a logsift report of schema version 1 (tool {:?}, \
-                 version {})",
-                view.tool.name, view.schema_version
+                "not a logsift report of schema version {SCHEMA_VERSION} \
+                 (tool {:?}, version {})",
+                report.tool.name, report.schema_version
             ));
         }
-        let set = SignatureSet {
-            count: view.signatures.count,
-            digest: view.signatures.digest,
-        };
+        let set = report.signatures.clone();
         match &self.signatures {
             None => self.signatures = Some(set),
             Some(s) if s.digest == set.digest => {}
@@ -351,19 +243,19 @@ impl FleetBuilder {
                 ));
             }
         }
-        let mut findings: HashMap<&str, Vec<&FindingView>> = HashMap::new();
-        for f in &view.findings {
+        let mut findings: HashMap<&str, Vec<&Finding>> = HashMap::new();
+        for f in &report.findings {
             findings.entry(f.input.as_str()).or_default().push(f);
         }
         let mut duplicates = Vec::new();
-        for input in &view.inputs {
+        for input in &report.inputs {
             if !self.seen.insert(input.path.clone()) {
                 duplicates.push(input.path.clone());
                 continue;
             }
             let mine =
                 findings.get(input.path.as_str()).map_or(&[][..], |v| v);
-            let diagnoses: Vec<&DiagnosisView> = view
+            let diagnoses: Vec<&DiagnosisEntry> = report
                 .diagnoses
                 .iter()
                 .filter(|d| d.input == input.path)
@@ -373,11 +265,26 @@ impl FleetBuilder {
         Ok(duplicates)
     }
 
+    /// Folds in a report's JSON, read from the file named `file`. Returns
+    /// the inputs skipped because they were folded before.
+    pub fn add_json(
+        &mut self,
+        json: &[u8],
+        file: &str,
+    ) -> Result<Vec<String>, String> {
+        let report: Report = serde_json::from_slice(json).map_err(|e| {
+            format!("not a logsift report: {}", what_is(json, &e))
+        })?;
+        self.add_report(&report, file)
+    }
+
+    /// One input's share of the summary: its signatures spread over the
+    /// fleet, its totals, its entry.
     fn add_input(
         &mut self,
-        input: &InputView,
-        findings: &[&FindingView],
-        diagnoses: &[&DiagnosisView],
+        input: &InputEntry,
+        findings: &[&Finding],
+        diagnoses: &[&DiagnosisEntry],
         file: &str,
     ) {
         let node = input
@@ -386,110 +293,67 @@ impl FleetBuilder {
             .clone()
             .unwrap_or_else(|| input.path.clone());
         // A finding all of whose lines are copies counts where they are.
-        let findings: Vec<&FindingView> = findings
-            .iter()
-            .copied()
-            .filter(|f| f.mirror.as_ref().is_none_or(|m| m.lines < f.count))
-            .collect();
-        let live: Vec<&FindingView> = findings
+        let listed: Vec<&Finding> =
+            findings.iter().copied().filter(|f| !f.is_mirror()).collect();
+        let live: Vec<&Finding> = listed
             .iter()
             .copied()
             .filter(|f| f.suppressed.is_none())
             .collect();
-        // Per signature: lines, files and the earliest time in this input.
-        let mut rolled: BTreeMap<
-            &str,
-            (&FindingView, u64, usize, Option<String>),
-        > = BTreeMap::new();
-        for f in &live {
-            let r = rolled.entry(&f.signature).or_insert((f, 0, 0, None));
-            r.1 += f.count
-                - f.mirror.as_ref().map_or(0, |m| m.lines.min(f.count));
-            r.2 += 1;
-            r.3 = earliest(r.3.take(), f.first_seen.clone());
+        let rolled = roll_up(&live);
+        for r in &rolled {
+            self.spread(r, &node);
         }
-        for (sig, (f, count, _, first)) in &rolled {
-            let acc = self.by_signature.entry(sig.to_string()).or_insert_with(
-                || SignatureAcc {
-                    title: f.title.clone(),
-                    severity: f.severity.clone(),
-                    inputs: 0,
-                    instances: BTreeSet::new(),
-                    count: 0,
-                    first_seen: None,
-                },
-            );
-            acc.inputs += 1;
-            acc.instances.insert(node.clone());
-            acc.count += count;
-            acc.first_seen = earliest(acc.first_seen.take(), first.clone());
-        }
-        let mut top: Vec<TopFinding> = rolled
-            .into_iter()
-            .map(|(sig, (f, count, files, first_seen))| TopFinding {
-                signature: sig.to_string(),
-                severity: f.severity.clone(),
-                count,
-                files,
-                first_seen,
-            })
-            .collect();
-        top.sort_by(|a, b| {
-            rank(&b.severity)
-                .cmp(&rank(&a.severity))
-                .then_with(|| b.count.cmp(&a.count))
-                .then_with(|| a.signature.cmp(&b.signature))
-        });
-        top.truncate(TOP_FINDINGS);
-        // Nothing read at all is incomplete too, as the exit code says.
-        let nothing = input.nothing_scanned.then(|| "nothing scanned".into());
-        let incomplete: Vec<String> = nothing
-            .into_iter()
-            .chain(
-                input
-                    .coverage
-                    .sources
-                    .iter()
-                    .filter(|s| {
-                        s.expected
-                            && matches!(
-                                s.status.as_str(),
-                                "missing" | "unreadable"
-                            )
-                    })
-                    .map(|s| format!("{}: {}", s.kind, s.status)),
-            )
-            .collect();
+        let incomplete = incomplete(input);
         let t = &mut self.totals;
         t.inputs += 1;
         t.inputs_with_findings += usize::from(!live.is_empty());
         t.inputs_with_errors += usize::from(!input.errors.is_empty());
         t.inputs_incomplete += usize::from(!incomplete.is_empty());
         t.findings += live.len();
-        t.suppressed += findings.len() - live.len();
+        t.suppressed += listed.len() - live.len();
         t.diagnoses += diagnoses.len();
         self.inputs.push(FleetInput {
             path: input.path.clone(),
             report: file.to_string(),
             instance_id: input.bundle.instance_id.clone(),
-            producer: input.bundle.producer.clone(),
-            collected_at: input.bundle.collected_at.clone(),
+            producer: input.bundle.producer,
+            collected_at: input.bundle.collected_at,
             findings: live.len(),
-            suppressed: findings.len() - live.len(),
+            suppressed: listed.len() - live.len(),
             errors: input.errors.len(),
             incomplete,
-            top_findings: top,
+            top_findings: top(rolled),
             diagnoses: diagnoses
                 .iter()
                 .map(|d| FleetDiagnosis {
                     diagnosis: d.diagnosis.clone(),
                     title: d.title.clone(),
-                    severity: d.severity.clone(),
-                    first_seen: d.first_seen.clone(),
+                    severity: d.severity,
+                    first_seen: d.first_seen,
                     suppressed: d.suppressed.is_some(),
                 })
                 .collect(),
         });
+    }
+
+    /// Counts one input's share of a signature's spread.
+    fn spread(&mut self, r: &Rolled<'_>, node: &str) {
+        let f = r.finding;
+        let acc = self.by_signature.entry(f.signature.clone()).or_insert_with(
+            || SignatureAcc {
+                title: f.title.clone(),
+                severity: f.severity,
+                inputs: 0,
+                instances: BTreeSet::new(),
+                count: 0,
+                first_seen: None,
+            },
+        );
+        acc.inputs += 1;
+        acc.instances.insert(node.to_string());
+        acc.count += r.count;
+        acc.first_seen = earliest(acc.first_seen, r.first_seen);
     }
 
     /// The summary, every list in a fixed order.
@@ -508,8 +372,8 @@ impl FleetBuilder {
             })
             .collect();
         by_signature.sort_by(|a, b| {
-            rank(&b.severity)
-                .cmp(&rank(&a.severity))
+            b.severity
+                .cmp(&a.severity)
                 .then_with(|| b.inputs.cmp(&a.inputs))
                 .then_with(|| a.signature.cmp(&b.signature))
         });
@@ -529,25 +393,77 @@ impl FleetBuilder {
     }
 }
 
-/// A severity's rank; one this version does not know ranks lowest.
-fn rank(s: &str) -> Option<Severity> {
-    s.parse().ok()
+/// One signature's live findings in one input.
+struct Rolled<'a> {
+    /// The first of them, for the signature's id, title and severity.
+    finding: &'a Finding,
+    /// Their lines, copies of other files' lines not counted.
+    count: u64,
+    /// Their files.
+    files: usize,
+    first_seen: Option<Timestamp>,
 }
 
-/// The earlier of two report times, compared as instants (their text
-/// does not sort: `10:00:00.5Z` is after `10:00:00Z`).
-fn earliest(a: Option<String>, b: Option<String>) -> Option<String> {
-    let at = |s: &String| s.parse::<Timestamp>().ok();
+/// `live` rolled up per signature, in signature order.
+fn roll_up<'a>(live: &[&'a Finding]) -> Vec<Rolled<'a>> {
+    let mut rolled: BTreeMap<&str, Rolled<'a>> = BTreeMap::new();
+    for &f in live {
+        let r = rolled.entry(&f.signature).or_insert(Rolled {
+            finding: f,
+            count: 0,
+            files: 0,
+            first_seen: None,
+        });
+        r.count += f.own_lines();
+        r.files += 1;
+        r.first_seen = earliest(r.first_seen, f.first_seen);
+    }
+    rolled.into_values().collect()
+}
+
+/// An input's worst signatures: by severity, then by lines.
+fn top(rolled: Vec<Rolled<'_>>) -> Vec<TopFinding> {
+    let mut top: Vec<TopFinding> = rolled
+        .into_iter()
+        .map(|r| TopFinding {
+            signature: r.finding.signature.clone(),
+            severity: r.finding.severity,
+            count: r.count,
+            files: r.files,
+            first_seen: r.first_seen,
+        })
+        .collect();
+    top.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| b.count.cmp(&a.count))
+            .then_with(|| a.signature.cmp(&b.signature))
+    });
+    top.truncate(TOP_FINDINGS);
+    top
+}
+
+/// What an input lacks, as the exit code weighs it: nothing read at
+/// all, and each expected source missing or unreadable (`kind: status`).
+fn incomplete(input: &InputEntry) -> Vec<String> {
+    let nothing = input.nothing_scanned.then(|| "nothing scanned".into());
+    let lacking = input.coverage.sources.iter().filter(|s| {
+        s.expected
+            && matches!(
+                s.status,
+                SourceStatus::Missing | SourceStatus::Unreadable
+            )
+    });
+    nothing
+        .into_iter()
+        .chain(lacking.map(|s| format!("{}: {}", s.kind, s.status)))
+        .collect()
+}
+
+/// The earlier of two times, where either may be unknown.
+fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            let keep_a = match (at(&a), at(&b)) {
-                (Some(x), Some(y)) => (x, &a) <= (y, &b),
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => a <= b,
-            };
-            Some(if keep_a { a } else { b })
-        }
+        (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
 }
@@ -561,54 +477,55 @@ pub fn write<W: Write>(summary: &FleetSummary, mut w: W) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use logsift_engine::{InputReport, SourceStatus};
+
     use super::*;
+    use crate::build::{
+        ReportBuilder,
+        testutil::{finding, input, pack},
+    };
+
+    /// The JSON report of one input named `path`, on node `instance`,
+    /// holding findings of `(signature index, lines)`, its kubelet log
+    /// missing.
+    fn report(
+        path: &str,
+        instance: Option<&str>,
+        sigs: &[(usize, u64)],
+    ) -> String {
+        let pack = pack();
+        let findings = sigs
+            .iter()
+            .map(|&(sig, n)| {
+                finding(sig, &format!("{path}!k.log"), n, None, None)
+            })
+            .collect();
+        let mut one: InputReport = input(path, findings);
+        one.bundle.instance_id = instance.map(String::from);
+        one.coverage[0].status = SourceStatus::Missing;
+        let mut b = ReportBuilder::new(&pack, vec![path.to_string()]);
+        logsift_engine::Sink::input(&mut b, one);
+        serde_json::to_string(&b.finish()).expect("json")
+    }
 
     #[test]
     fn earliest_compares_instants() {
-        let s = |x: &str| Some(x.to_string());
+        let t = |x: &str| Some(x.parse::<Timestamp>().expect("time"));
         assert_eq!(
-            earliest(s("2026-11-21T10:00:00Z"), s("2026-11-21T10:00:00.5Z")),
-            s("2026-11-21T10:00:00Z")
+            earliest(t("2026-11-21T10:00:00.5Z"), t("2026-11-21T10:00:00Z")),
+            t("2026-11-21T10:00:00Z")
         );
-        assert_eq!(earliest(None, s("x")), s("x"));
         assert_eq!(
-            earliest(s("2026-01-01T00:00:00Z"), s("bad")),
-            s("2026-01-01T00:00:00Z")
+            earliest(None, t("2026-01-01T00:00:00Z")),
+            t("2026-01-01T00:00:00Z")
         );
-    }
-
-    fn report(
-        input: &str,
-        instance: Option<&str>,
-        sigs: &[(&str, &str, u64)],
-    ) -> String {
-        let findings: Vec<String> = sigs
-            .iter()
-            .map(|(sig, sev, count)| {
-                format!(
-                    r#"{{"signature":"{sig}","title":"T {sig}","severity":"{sev}","input":"{input}","count":{count},"first_seen":null,"suppressed":null}}"#
-                )
-            })
-            .collect();
-        let instance =
-            instance.map_or("null".to_string(), |i| format!("{i:?}"));
-        format!(
-            r#"{{"schema_version":1,"tool":{{"name":"logsift","version":"x"}},
-            "signatures":{{"count":3,"digest":"sha256:0"}},
-            "inputs":[{{"path":"{input}","bundle":{{"producer":null,"instance_id":{instance},"collected_at":null}},"errors":[],"coverage":{{"sources":[{{"kind":"kubelet","status":"missing","expected":true}}]}}}}],
-            "findings":[{}],"diagnoses":[]}}"#,
-            findings.join(",")
-        )
     }
 
     #[test]
     fn folds_in_any_order_to_the_same_summary() {
-        let a = report(
-            "a.tgz",
-            Some("i-1"),
-            &[("x", "error", 2), ("y", "info", 9)],
-        );
-        let b = report("b.tgz", None, &[("x", "error", 1)]);
+        // a-error twice on node i-1 (and b-warning), once on b.tgz.
+        let a = report("a.tgz", Some("i-1"), &[(0, 2), (1, 9)]);
+        let b = report("b.tgz", None, &[(0, 1)]);
         let fold = |order: &[&String]| {
             let mut f = FleetBuilder::new();
             for r in order {
@@ -620,11 +537,11 @@ mod tests {
         };
         let one = fold(&[&a, &b]);
         assert_eq!(one, fold(&[&b, &a]));
-        assert_eq!(one.by_signature[0].signature, "x");
+        assert_eq!(one.by_signature[0].signature, "a-error");
         assert_eq!(one.by_signature[0].inputs, 2);
         assert_eq!(one.by_signature[0].instances, ["b.tgz", "i-1"]);
         assert_eq!(one.by_signature[0].count, 3);
-        assert_eq!(one.inputs[0].top_findings[0].signature, "x");
+        assert_eq!(one.inputs[0].top_findings[0].signature, "a-error");
         assert_eq!(one.inputs[0].incomplete, ["kubelet: missing"]);
         assert_eq!(one.totals.inputs_incomplete, 2);
     }
@@ -635,7 +552,9 @@ mod tests {
         let mut f = FleetBuilder::new();
         f.add_json(a.as_bytes(), "1.json").unwrap();
         assert_eq!(f.add_json(a.as_bytes(), "2.json").unwrap(), ["a.tgz"]);
-        let other = a.replace("sha256:0", "sha256:1");
+        let v: serde_json::Value = serde_json::from_str(&a).expect("json");
+        let digest = v["signatures"]["digest"].as_str().expect("digest");
+        let other = a.replace(digest, &format!("sha256:{}", "1".repeat(64)));
         assert!(f.add_json(other.as_bytes(), "3.json").is_err());
         assert!(f.add_json(b"{}", "4.json").is_err());
     }

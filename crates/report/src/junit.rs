@@ -216,18 +216,18 @@ impl<'a> Suite<'a> {
         writeln!(w, "    <properties>")?;
         let b = &i.bundle;
         let props = [
-            ("kind", Some(i.kind.as_str())),
-            ("bundle.producer", b.producer.as_deref()),
-            ("bundle.instance_id", b.instance_id.as_deref()),
-            ("bundle.collected_at", b.collected_at.as_deref()),
-            ("bundle.collector_version", b.collector_version.as_deref()),
+            ("kind", Some(i.kind.to_string())),
+            ("bundle.producer", b.producer.map(|p| p.to_string())),
+            ("bundle.instance_id", b.instance_id.clone()),
+            ("bundle.collected_at", b.collected_at.map(|t| t.to_string())),
+            ("bundle.collector_version", b.collector_version.clone()),
         ];
         for (name, value) in props {
             if let Some(v) = value {
                 writeln!(
                     w,
                     r#"      <property name="{name}" value="{}"/>"#,
-                    attr(v)
+                    attr(&v)
                 )?;
             }
         }
@@ -342,8 +342,8 @@ impl Case<'_> {
 
     fn severity(&self) -> &str {
         match (self.diagnosis, self.findings.first()) {
-            (Some(d), _) => &d.severity,
-            (None, Some(f)) => &f.severity,
+            (Some(d), _) => d.severity.as_str(),
+            (None, Some(f)) => f.severity.as_str(),
             (None, None) => "",
         }
     }

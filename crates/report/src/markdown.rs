@@ -11,6 +11,8 @@
 
 use std::io::{self, Write};
 
+use logsift_engine::SourceStatus;
+
 use crate::{
     model::{Finding, Report},
     sanitize,
@@ -69,14 +71,12 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
     for i in &report.inputs {
         let b = &i.bundle;
         let bundle: Vec<String> = [
-            b.producer.as_deref().map(cell),
+            b.producer.map(|p| cell(p.as_str())),
             b.collector_version
                 .as_deref()
                 .map(|v| format!("version {}", cell(v))),
             b.instance_id.as_deref().map(|v| format!("instance {}", cell(v))),
-            b.collected_at
-                .as_deref()
-                .map(|v| format!("collected {}", cell(v))),
+            b.collected_at.map(|t| format!("collected {t}")),
         ]
         .into_iter()
         .flatten()
@@ -85,7 +85,7 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
             w,
             "| {} | {} | {} | {} | {} |",
             code(&i.path, true),
-            cell(&i.kind),
+            cell(i.kind.as_str()),
             or_dash(bundle.join(", ")),
             i.files_scanned,
             i.bytes_scanned
@@ -108,8 +108,9 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
                 w,
                 "| {} | {}<br>{} | {} | {} | {} |",
                 match d.suppressed {
-                    Some(_) => format!("{} (suppressed)", cell(&d.severity)),
-                    None => cell(&d.severity),
+                    Some(_) =>
+                        format!("{} (suppressed)", cell(d.severity.as_str())),
+                    None => cell(d.severity.as_str()),
                 },
                 code(&d.diagnosis, true),
                 cell(&d.title),
@@ -130,7 +131,7 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
                 || i.coverage
                     .sources
                     .iter()
-                    .any(|s| s.expected && s.status != "present")
+                    .any(|s| s.expected && s.status != SourceStatus::Present)
         })
         .collect();
     if !gaps.is_empty() {
@@ -147,8 +148,14 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
                 .coverage
                 .sources
                 .iter()
-                .filter(|s| s.status != "present")
-                .map(|s| format!("{} {}", cell(&s.kind), cell(&s.status)))
+                .filter(|s| s.status != SourceStatus::Present)
+                .map(|s| {
+                    format!(
+                        "{} {}",
+                        cell(s.kind.as_str()),
+                        cell(s.status.as_str())
+                    )
+                })
                 .collect();
             writeln!(
                 w,
@@ -177,8 +184,10 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
         for f in &report.findings {
             // Accepted findings stay in the table, marked as such.
             let severity = match &f.suppressed {
-                Some(_) => format!("{}<br>suppressed", cell(&f.severity)),
-                None => cell(&f.severity),
+                Some(_) => {
+                    format!("{}<br>suppressed", cell(f.severity.as_str()))
+                }
+                None => cell(f.severity.as_str()),
             };
             writeln!(
                 w,
@@ -235,7 +244,7 @@ fn details<W: Write>(f: &Finding, w: &mut W) -> io::Result<()> {
     writeln!(
         w,
         "<summary>{}: <code>{}</code> at <code>{}</code> ({} {})</summary>",
-        html(&f.severity),
+        html(f.severity.as_str()),
         html(&f.signature),
         html(&where_(f)),
         f.count,
@@ -258,7 +267,7 @@ fn details<W: Write>(f: &Finding, w: &mut W) -> io::Result<()> {
         let until = s
             .expires
             .as_ref()
-            .map_or(String::new(), |d| format!(" (until {})", cell(d)));
+            .map_or(String::new(), |d| format!(" (until {d})"));
         writeln!(w)?;
         writeln!(w, "Suppressed: {}{until}", cell(&s.reason))?;
     }

@@ -3,13 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use jiff::civil::Date;
+use logsift_engine::{
+    InputKind, Producer, SourceStatus, TimeBound, Timestamp,
+};
+use logsift_signatures::{Severity, SourceKind};
+use serde::{Deserialize, Serialize};
 
 /// The version of the report's shape; bumped only on a breaking change.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A whole scan's report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     /// See [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -36,16 +41,16 @@ pub struct Report {
 /// The time window of a scan, each end as given: a time (RFC 3339, UTC)
 /// or a duration before each input's collection (`2h before
 /// collection`); null for an open end. Lines without a time are kept.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
     /// Lines stamped before this were left out.
-    pub since: Option<String>,
+    pub since: Option<TimeBound>,
     /// Lines stamped after this were left out.
-    pub until: Option<String>,
+    pub until: Option<TimeBound>,
 }
 
 /// The tool that wrote a report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tool {
     /// Always `logsift`.
     pub name: String,
@@ -54,7 +59,7 @@ pub struct Tool {
 }
 
 /// The signature set a report was made with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignatureSet {
     /// How many signatures.
     pub count: usize,
@@ -63,12 +68,12 @@ pub struct SignatureSet {
 }
 
 /// One scanned input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputEntry {
     /// As named by the user; `-` for stdin.
     pub path: String,
-    /// `directory`, `file`, `gzip`, `tar`, `tar.gz`, `zip` or `binary`.
-    pub kind: String,
+    /// How it is packed.
+    pub kind: InputKind,
     /// What is known of the bundle.
     pub bundle: Bundle,
     /// Text files scanned.
@@ -78,6 +83,7 @@ pub struct InputEntry {
     /// Whether no text at all was read (an empty folder, only binary
     /// files, empty stdin): then no signature was checked, and no
     /// finding means nothing.
+    #[serde(default)]
     pub nothing_scanned: bool,
     /// Files not scanned, and why.
     pub skipped: Vec<Skipped>,
@@ -91,7 +97,7 @@ pub struct InputEntry {
 }
 
 /// Which sources an input held.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageEntry {
     /// One entry per source kind seen or expected.
     pub sources: Vec<SourceEntry>,
@@ -100,16 +106,17 @@ pub struct CoverageEntry {
     pub not_evaluated: Vec<String>,
     /// Signatures that never apply to this kind of input: provisioning
     /// logs (terraform, Ansible, konvoy) on a node's log bundle.
+    #[serde(default)]
     pub not_applicable: Vec<String>,
 }
 
 /// One source kind of an input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceEntry {
     /// The kind.
-    pub kind: String,
-    /// `present`, `truncated`, `empty`, `unreadable` or `missing`.
-    pub status: String,
+    pub kind: SourceKind,
+    /// Whether it was there and read.
+    pub status: SourceStatus,
     /// Whether this bundle's collector writes it.
     pub expected: bool,
     /// Files of this kind.
@@ -119,27 +126,27 @@ pub struct SourceEntry {
 }
 
 /// One signature's place in an input's timeline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     /// The signature.
     pub signature: String,
     /// Its severity.
-    pub severity: String,
+    pub severity: Severity,
     /// When it first appeared (null when its lines carry no time).
-    pub first_seen: Option<String>,
+    pub first_seen: Option<Timestamp>,
     /// When it last appeared.
-    pub last_seen: Option<String>,
+    pub last_seen: Option<Timestamp>,
     /// Matching lines across the input.
     pub count: u64,
 }
 
 /// Every hit of one signature across one input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occurrence {
     /// The signature's id.
     pub signature: String,
     /// Its severity.
-    pub severity: String,
+    pub severity: Severity,
     /// The input.
     pub input: String,
     /// Matching lines across all files.
@@ -147,26 +154,26 @@ pub struct Occurrence {
     /// The files, sorted.
     pub files: Vec<String>,
     /// The earliest time among the matching lines.
-    pub first_seen: Option<String>,
+    pub first_seen: Option<Timestamp>,
     /// The latest.
-    pub last_seen: Option<String>,
+    pub last_seen: Option<Timestamp>,
 }
 
 /// A root cause found on one input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiagnosisEntry {
     /// The diagnosis' id.
     pub diagnosis: String,
     /// The cause, in one line.
     pub title: String,
     /// How bad it is.
-    pub severity: String,
+    pub severity: Severity,
     /// The input.
     pub input: String,
     /// Why these findings point at this cause.
     pub summary: String,
     /// When the earliest finding it rests on started.
-    pub first_seen: Option<String>,
+    pub first_seen: Option<Timestamp>,
     /// The findings it rests on.
     pub findings: Vec<DiagnosisEvidence>,
     /// How to fix the cause.
@@ -175,11 +182,12 @@ pub struct DiagnosisEntry {
     pub links: Vec<String>,
     /// Set when every finding it rests on is suppressed: its cause is then
     /// what someone already accepted, and `--fail-on` ignores it.
+    #[serde(default)]
     pub suppressed: Option<Suppressed>,
 }
 
 /// A finding a diagnosis rests on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiagnosisEvidence {
     /// The signature.
     pub signature: String,
@@ -190,20 +198,20 @@ pub struct DiagnosisEvidence {
 }
 
 /// What is known of a bundle; null where unknown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bundle {
     /// The collector that made it.
-    pub producer: Option<String>,
+    pub producer: Option<Producer>,
     /// The EC2 instance id.
     pub instance_id: Option<String>,
-    /// When it was collected (RFC 3339, UTC).
-    pub collected_at: Option<String>,
+    /// When it was collected.
+    pub collected_at: Option<Timestamp>,
     /// The collector's version.
     pub collector_version: Option<String>,
 }
 
 /// A file that was not scanned.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     /// Its virtual path.
     pub path: String,
@@ -212,7 +220,7 @@ pub struct Skipped {
 }
 
 /// Something that could not be read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorEntry {
     /// Its virtual path.
     pub path: String,
@@ -221,20 +229,20 @@ pub struct ErrorEntry {
 }
 
 /// Every hit of one signature in one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The signature's id.
     pub signature: String,
     /// The signature's title.
     pub title: String,
-    /// `critical`, `error`, `warning` or `info`.
-    pub severity: String,
+    /// How bad it is.
+    pub severity: Severity,
     /// The input's path, as in `inputs`.
     pub input: String,
     /// The file's virtual path.
     pub path: String,
     /// What produced the file.
-    pub source: String,
+    pub source: SourceKind,
     /// Details taken from the first matching line (node name, zones,
     /// error code), when the signature defines a message; else null.
     pub message: Option<String>,
@@ -244,11 +252,11 @@ pub struct Finding {
     pub first_line: u64,
     /// The last matching line.
     pub last_line: u64,
-    /// The earliest time among the matching lines (RFC 3339, UTC); null
-    /// when the file's lines carry no time.
-    pub first_seen: Option<String>,
+    /// The earliest time among the matching lines; null when the file's
+    /// lines carry no time.
+    pub first_seen: Option<Timestamp>,
     /// The latest time among the matching lines; null likewise.
-    pub last_seen: Option<String>,
+    pub last_seen: Option<Timestamp>,
     /// A few matching lines: the first ones and the last one.
     pub evidence: Vec<EvidenceLine>,
     /// How to fix it.
@@ -261,6 +269,7 @@ pub struct Finding {
     pub fingerprint: String,
     /// The suppression that covers this finding; null when none does.
     /// A suppressed finding stays in the report but does not fail a run.
+    #[serde(default)]
     pub suppressed: Option<Suppressed>,
     /// Lines of this finding that are copies of the same lines (same
     /// second, process and message) in another file of the input, as
@@ -268,6 +277,7 @@ pub struct Finding {
     /// Copies count once, where the original is: they add nothing to
     /// occurrences, diagnoses, timelines or totals, and a finding that is
     /// all copies fails no run.
+    #[serde(default)]
     pub mirror: Option<Mirror>,
 }
 
@@ -284,7 +294,7 @@ impl Finding {
 }
 
 /// The copied lines of a finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mirror {
     /// The file (virtual path) most of them were copied from.
     pub of: String,
@@ -293,29 +303,29 @@ pub struct Mirror {
 }
 
 /// Why a finding is suppressed, from the suppressions file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppressed {
     /// The entry's reason, as written.
     pub reason: String,
-    /// The day (YYYY-MM-DD) after which the entry stops suppressing;
-    /// null when it does not expire.
-    pub expires: Option<String>,
+    /// The day after which the entry stops suppressing; null when it
+    /// does not expire.
+    pub expires: Option<Date>,
 }
 
 /// A matching line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceLine {
     /// Its number.
     pub line: u64,
     /// Its text, possibly cut.
     pub text: String,
     /// Present and true when `text` was cut.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
 }
 
 /// Totals of a report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// How many findings, not counting those that are all copies of
     /// another file's lines (see [`Finding::mirror`]).
@@ -323,6 +333,7 @@ pub struct Summary {
     /// How many of those findings are of each severity.
     pub by_severity: BySeverity,
     /// How many findings are all copies, listed but not counted above.
+    #[serde(default)]
     pub mirrors: usize,
     /// How many errors across all inputs.
     pub errors: usize,
@@ -338,7 +349,7 @@ pub struct Summary {
 }
 
 /// Counts per severity.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BySeverity {
     /// Critical findings.
     pub critical: usize,

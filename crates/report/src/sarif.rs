@@ -156,7 +156,7 @@ pub fn write<W: Write>(
                     .iter()
                     .map(|i| InputProperties {
                         path: &i.path,
-                        kind: &i.kind,
+                        kind: i.kind.as_str(),
                         bundle: &i.bundle,
                         files_scanned: i.files_scanned,
                         bytes_scanned: i.bytes_scanned,
@@ -210,7 +210,7 @@ fn result<'a>(
 ) -> wire::Result<'a> {
     let rule_index =
         pack.signatures().iter().position(|s| s.id == f.signature);
-    let level_ = f.severity.parse().map_or("warning", level);
+    let level_ = level(f.severity);
     let lines = if f.count == 1 { "line" } else { "lines" };
     let copied = match &f.mirror {
         Some(m) => format!(", {} of them copies of {}", m.lines, m.of),
@@ -273,7 +273,7 @@ fn result<'a>(
         properties: Properties::Finding(ResultProperties {
             input: &f.input,
             path: &f.path,
-            source: &f.source,
+            source: f.source.as_str(),
             count: f.count,
             first_line: f.first_line,
             last_line: f.last_line,
@@ -340,7 +340,7 @@ fn diagnosis<'a>(
     wire::Result {
         rule_id: &d.diagnosis,
         rule_index,
-        level: d.severity.parse().map_or("warning", level),
+        level: level(d.severity),
         message: Text { text: message.into() },
         locations,
         related_locations: related,
@@ -352,7 +352,7 @@ fn diagnosis<'a>(
         properties: Properties::Diagnosis(DiagnosisProperties {
             input: &d.input,
             diagnosis: &d.diagnosis,
-            first_seen: d.first_seen.as_deref(),
+            first_seen: d.first_seen,
             findings: &d.findings,
         }),
     }

@@ -13,6 +13,7 @@ use std::{
     io::{self, Write},
 };
 
+use logsift_engine::SourceStatus;
 use logsift_signatures::Severity;
 
 use crate::{
@@ -71,12 +72,12 @@ impl<W: Write> Printer<W> {
         diagnoses: &[&DiagnosisEntry],
     ) -> io::Result<()> {
         let path = self.clean(&input.path);
-        let head = format!("== {path} ({})", self.clean(&input.kind));
+        let head = format!("== {path} ({})", self.clean(input.kind.as_str()));
         writeln!(self.w, "{}", self.paint(BOLD, &head))?;
         let b = &input.bundle;
         let mut known = Vec::new();
         if let Some(p) = &b.producer {
-            known.push(self.clean(p).into_owned());
+            known.push(p.to_string());
         }
         if let Some(v) = &b.collector_version {
             known.push(format!("version {}", self.clean(v)));
@@ -85,7 +86,7 @@ impl<W: Write> Printer<W> {
             known.push(format!("instance {}", self.clean(i)));
         }
         if let Some(t) = &b.collected_at {
-            known.push(format!("collected {}", self.clean(t)));
+            known.push(format!("collected {t}"));
         }
         if !known.is_empty() {
             writeln!(self.w, "   bundle: {}", known.join(", "))?;
@@ -112,12 +113,14 @@ impl<W: Write> Printer<W> {
             writeln!(self.w)?;
             writeln!(self.w, "-- timeline (first seen)")?;
             for t in &input.timeline {
-                let when = t.first_seen.as_deref().unwrap_or("no time");
+                let when = t
+                    .first_seen
+                    .map_or_else(|| "no time".to_string(), |t| t.to_string());
                 writeln!(
                     self.w,
                     "   {:<27} {:<8} {}",
-                    self.clean(when),
-                    self.clean(&t.severity),
+                    when,
+                    self.clean(t.severity.as_str()),
                     self.clean(&t.signature)
                 )?;
             }
@@ -126,7 +129,7 @@ impl<W: Write> Printer<W> {
             let group: Vec<&Finding> = findings
                 .iter()
                 .copied()
-                .filter(|f| f.severity == sev.as_str())
+                .filter(|f| f.severity == sev)
                 .collect();
             if group.is_empty() {
                 continue;
@@ -140,21 +143,6 @@ impl<W: Write> Printer<W> {
             );
             writeln!(self.w, "{}", self.paint(severity_style(sev), &head))?;
             for block in by_signature(&group) {
-                writeln!(self.w)?;
-                self.signature_block(&block)?;
-            }
-        }
-        // Severities the pack does not know cannot come from the builder,
-        // but a report is data: show them rather than drop them.
-        let other: Vec<&Finding> = findings
-            .iter()
-            .copied()
-            .filter(|f| f.severity.parse::<Severity>().is_err())
-            .collect();
-        if !other.is_empty() {
-            writeln!(self.w)?;
-            writeln!(self.w, "-- other: {} findings", other.len())?;
-            for block in by_signature(&other) {
                 writeln!(self.w)?;
                 self.signature_block(&block)?;
             }
@@ -195,9 +183,13 @@ impl<W: Write> Printer<W> {
         let logs: Vec<String> = c
             .sources
             .iter()
-            .filter(|s| s.expected || s.status != "present")
+            .filter(|s| s.expected || s.status != SourceStatus::Present)
             .map(|s| {
-                format!("{} {}", self.clean(&s.kind), self.clean(&s.status))
+                format!(
+                    "{} {}",
+                    self.clean(s.kind.as_str()),
+                    self.clean(s.status.as_str())
+                )
             })
             .collect();
         if !logs.is_empty() {
@@ -252,7 +244,7 @@ impl<W: Write> Printer<W> {
     }
 
     fn diagnosis(&mut self, d: &DiagnosisEntry) -> io::Result<()> {
-        let sev = d.severity.parse::<Severity>().unwrap_or(Severity::Error);
+        let sev = d.severity;
         let head = format!("{} [{}]", self.clean(&d.diagnosis), d.severity);
         let mark = match d.suppressed {
             Some(_) => self.paint(DIM, " [suppressed]"),
@@ -274,7 +266,7 @@ impl<W: Write> Printer<W> {
             .collect();
         writeln!(self.w, "   because: {}", rests.join(" + "))?;
         if let Some(t) = &d.first_seen {
-            writeln!(self.w, "   since: {}", self.clean(t))?;
+            writeln!(self.w, "   since: {t}")?;
         }
         if let Some(step) = d.fix.lines().next() {
             writeln!(self.w, "   first step: {}", self.clean(step))?;
@@ -364,9 +356,10 @@ impl<W: Write> Printer<W> {
             writeln!(self.w, "   message: {}", self.clean(m))?;
         }
         if let Some(s) = &f.suppressed {
-            let until = s.expires.as_ref().map_or(String::new(), |d| {
-                format!(" (until {})", self.clean(d))
-            });
+            let until = s
+                .expires
+                .as_ref()
+                .map_or(String::new(), |d| format!(" (until {d})"));
             writeln!(
                 self.w,
                 "   suppressed: {}{until}",

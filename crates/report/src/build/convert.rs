@@ -33,9 +33,9 @@ pub(crate) fn timeline(
         .into_iter()
         .map(|r| TimelineEntry {
             signature: sigs[r.sig].id.clone(),
-            severity: sigs[r.sig].severity.to_string(),
-            first_seen: r.first_seen.map(|t| t.to_string()),
-            last_seen: r.last_seen.map(|t| t.to_string()),
+            severity: sigs[r.sig].severity,
+            first_seen: r.first_seen,
+            last_seen: r.last_seen,
             count: r.count,
         })
         .collect()
@@ -49,12 +49,12 @@ pub(crate) fn occurrence(
 ) -> Occurrence {
     Occurrence {
         signature: sig.id.clone(),
-        severity: sig.severity.to_string(),
+        severity: sig.severity,
         input: input.to_string(),
         count: r.count,
         files: r.files.clone(),
-        first_seen: r.first_seen.map(|t| t.to_string()),
-        last_seen: r.last_seen.map(|t| t.to_string()),
+        first_seen: r.first_seen,
+        last_seen: r.last_seen,
     }
 }
 
@@ -82,22 +82,22 @@ pub(crate) fn finding(
         };
         s.find(&target).map(|e| Suppressed {
             reason: e.reason.clone(),
-            expires: e.expires_text(),
+            expires: e.expires,
         })
     });
     Finding {
         signature: sig.id.clone(),
         title: sig.title.clone(),
-        severity: sig.severity.to_string(),
+        severity: sig.severity,
         input: input.to_string(),
         path: f.path,
-        source: f.source.to_string(),
+        source: f.source,
         message: f.message,
         count: f.count,
         first_line: f.first_line,
         last_line: f.last_line,
-        first_seen: f.first_seen.map(|t| t.to_string()),
-        last_seen: f.last_seen.map(|t| t.to_string()),
+        first_seen: f.first_seen,
+        last_seen: f.last_seen,
         evidence: f
             .evidence
             .into_iter()
@@ -128,8 +128,8 @@ pub(crate) fn input_entry(
         .coverage
         .iter()
         .map(|c| SourceEntry {
-            kind: c.kind.to_string(),
-            status: c.status.as_str().to_string(),
+            kind: c.kind,
+            status: c.status,
             expected: c.expected,
             files: c.files,
             bytes: c.bytes,
@@ -137,9 +137,9 @@ pub(crate) fn input_entry(
         .collect();
     InputEntry {
         path: input.path,
-        kind: input.kind.as_str().to_string(),
+        kind: input.kind,
         bundle: Bundle {
-            producer: input.bundle.producer.map(|p| p.as_str().to_string()),
+            producer: input.bundle.producer,
             instance_id: input.bundle.instance_id,
             collected_at: input.bundle.collected_at,
             collector_version: input.bundle.collector_version,

@@ -105,10 +105,10 @@ pub(crate) fn diagnose(
             DiagnosisEntry {
                 diagnosis: d.id.clone(),
                 title: d.title.clone(),
-                severity: d.severity.to_string(),
+                severity: d.severity,
                 input: input.path.clone(),
                 summary: d.summary.clone(),
-                first_seen: first_seen.map(|t| t.to_string()),
+                first_seen,
                 findings: rest_on
                     .iter()
                     .map(|r| DiagnosisEvidence {

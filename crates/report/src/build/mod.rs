@@ -10,7 +10,7 @@ mod mirror;
 mod order;
 mod rollup;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 
 use logsift_engine::{InputReport, Sink, TimeBound};
 use logsift_signatures::{Pack, Severity};
@@ -69,14 +69,8 @@ impl<'p> ReportBuilder<'p> {
         since: Option<TimeBound>,
         until: Option<TimeBound>,
     ) -> ReportBuilder<'p> {
-        let end = |b: TimeBound| match b {
-            TimeBound::At(t) => t.to_string(),
-            TimeBound::BeforeCollection(d) => {
-                format!("{d:#} before collection")
-            }
-        };
         self.window = (since.is_some() || until.is_some())
-            .then(|| Window { since: since.map(end), until: until.map(end) });
+            .then_some(Window { since, until });
         self
     }
 
@@ -246,5 +240,29 @@ mod tests {
         assert_eq!(v["findings"][0]["signature"], "a-error");
         assert_eq!(v["summary"]["redactions"]["aws-access-key-id"], 2);
         assert_eq!(v["summary"]["by_severity"]["warning"], 1);
+    }
+
+    /// A report read back from its JSON is the report: `merge` folds
+    /// reports from disk exactly as `--out-dir` folds them in memory.
+    #[test]
+    fn json_reads_back_to_the_same_report() {
+        let pack = pack();
+        let t = Some("2026-11-21T10:00:00.5Z");
+        let mut one = input("a", vec![finding(0, "a!k.log", 2, t, t)]);
+        one.bundle.collected_at =
+            Some("2026-11-21T12:00:00Z".parse().expect("t"));
+        one.bundle.producer = Some(logsift_engine::Producer::EksLogCollector);
+        let mut builder = ReportBuilder::new(&pack, vec!["a".into()]).window(
+            Some(TimeBound::BeforeCollection(
+                jiff::SignedDuration::from_mins(90),
+            )),
+            None,
+        );
+        builder.input(one);
+        let report = builder.finish();
+        let json = serde_json::to_string(&report).expect("json");
+        let back: Report = serde_json::from_str(&json).expect("read back");
+        assert_eq!(back, report);
+        assert_eq!(serde_json::to_string(&back).expect("json"), json);
     }
 }

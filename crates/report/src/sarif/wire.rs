@@ -1,6 +1,7 @@
 //! SARIF 2.1.0 wire types: serialize-only, holding just the parts of the
 //! format logsift writes, named as the OASIS schema names them.
 
+use logsift_engine::Timestamp;
 use serde::Serialize;
 
 use crate::model::{Bundle, DiagnosisEvidence, EvidenceLine, SignatureSet};
@@ -132,7 +133,7 @@ pub(super) struct DiagnosisProperties<'a> {
     pub(super) input: &'a str,
     pub(super) diagnosis: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) first_seen: Option<&'a str>,
+    pub(super) first_seen: Option<Timestamp>,
     pub(super) findings: &'a [DiagnosisEvidence],
 }
 
