@@ -2,8 +2,8 @@
 //!
 //! # Brief overview
 //!
-//! A [`ReportBuilder`] is the engine's [`Sink`]: it collects each input's
-//! results as they arrive, and [`ReportBuilder::finish`] turns them into a
+//! A [`ReportBuilder`] is the engine's [`Sink`](logsift_engine::Sink):
+//! it collects each input's results as they arrive, and [`ReportBuilder::finish`] turns them into a
 //! [`Report`] whose every list is in a fixed order, so the same inputs give
 //! the same bytes whatever the number of threads. Besides the findings it
 //! rolls them up per input ([`Occurrence`]), orders them in time
@@ -27,15 +27,14 @@ pub mod fingerprint;
 pub mod fleet;
 mod format;
 mod gate;
-pub mod json;
-pub mod junit;
-pub mod markdown;
 mod model;
-pub mod ndjson;
 pub mod redact;
-mod sanitize;
-pub mod sarif;
+mod render;
 pub mod suppress;
-pub mod text;
 
-pub use crate::{build::ReportBuilder, format::Format, model::*};
+pub use crate::{
+    build::ReportBuilder,
+    format::Format,
+    model::*,
+    render::{json, junit, markdown, ndjson, sarif, text},
+};

@@ -204,6 +204,8 @@ fn inner_path<'a>(t: &Target<'a>) -> &'a str {
     }
 }
 
+/// One `[[suppression]]` entry, checked field by field; a mistake points
+/// at the field's place in the file.
 fn entry(
     file: &str,
     text: &str,
@@ -223,20 +225,7 @@ fn entry(
                 .to_string(),
         ));
     }
-    let reason = match raw.reason {
-        Some(r) if !r.get_ref().trim().is_empty() => r.into_inner(),
-        Some(r) => {
-            return Err(at(r.span().start, "the reason is empty".to_string()));
-        }
-        None => {
-            return Err(at(
-                start,
-                "a suppression needs a reason: say why the findings are \
-                 accepted"
-                    .to_string(),
-            ));
-        }
-    };
+    let reason = reason(raw.reason, start, &at)?;
     let signature_at =
         raw.signature.as_ref().map(|s| at(s.span().start, String::new()));
     let signature = match raw.signature {
@@ -245,35 +234,9 @@ fn entry(
         }
         s => s.map(Spanned::into_inner),
     };
-    let fingerprint = match raw.fingerprint {
-        Some(f) => {
-            let v = f.get_ref();
-            if v.len() != 64 || !v.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(at(
-                    f.span().start,
-                    format!(
-                        "{v:?} is not a fingerprint: 64 hex digits, as in \
-                         a finding's \"fingerprint\""
-                    ),
-                ));
-            }
-            Some(v.to_ascii_lowercase())
-        }
-        None => None,
-    };
-    let path = match raw.path {
-        Some(p) => {
-            let glob = GlobBuilder::new(p.get_ref())
-                .literal_separator(true)
-                .backslash_escape(true)
-                .build()
-                .map_err(|e| {
-                    at(p.span().start, format!("bad path glob: {}", e.kind()))
-                })?;
-            Some(glob.compile_matcher())
-        }
-        None => None,
-    };
+    let fingerprint =
+        raw.fingerprint.map(|f| fingerprint(f, &at)).transpose()?;
+    let path = raw.path.map(|p| path_glob(p, &at)).transpose()?;
     let expires = match raw.expires {
         Some(e) => Some(date(e.get_ref()).ok_or_else(|| {
             at(
@@ -294,6 +257,56 @@ fn entry(
         line,
         signature_at,
     })
+}
+
+/// Where a mistake in the file is, and what it is.
+type At<'a> = dyn Fn(usize, String) -> Diagnostic + 'a;
+
+/// The entry's reason, which must say something.
+fn reason(
+    raw: Option<Spanned<String>>,
+    start: usize,
+    at: &At<'_>,
+) -> Result<String, Diagnostic> {
+    match raw {
+        Some(r) if !r.get_ref().trim().is_empty() => Ok(r.into_inner()),
+        Some(r) => Err(at(r.span().start, "the reason is empty".to_string())),
+        None => Err(at(
+            start,
+            "a suppression needs a reason: say why the findings are accepted"
+                .to_string(),
+        )),
+    }
+}
+
+/// A finding's fingerprint: 64 hex digits, kept lowercase.
+fn fingerprint(f: Spanned<String>, at: &At<'_>) -> Result<String, Diagnostic> {
+    let v = f.get_ref();
+    if v.len() != 64 || !v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(at(
+            f.span().start,
+            format!(
+                "{v:?} is not a fingerprint: 64 hex digits, as in a \
+                 finding's \"fingerprint\""
+            ),
+        ));
+    }
+    Ok(v.to_ascii_lowercase())
+}
+
+/// A path glob, `/` matched only by `/`.
+fn path_glob(
+    p: Spanned<String>,
+    at: &At<'_>,
+) -> Result<GlobMatcher, Diagnostic> {
+    let glob = GlobBuilder::new(p.get_ref())
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map_err(|e| {
+            at(p.span().start, format!("bad path glob: {}", e.kind()))
+        })?;
+    Ok(glob.compile_matcher())
 }
 
 /// A TOML date (`2026-12-31`) or a string holding one.

@@ -18,7 +18,7 @@ use logsift_signatures::Severity;
 
 use crate::{
     model::{DiagnosisEntry, Finding, InputEntry, Report},
-    sanitize,
+    render::sanitize,
 };
 
 /// How to render.
@@ -65,12 +65,25 @@ impl<W: Write> Printer<W> {
         }
     }
 
+    /// One input: what it is, what was read, then its root causes,
+    /// timeline, findings by severity, skipped files and errors.
     fn input(
         &mut self,
         input: &InputEntry,
         findings: &[&Finding],
         diagnoses: &[&DiagnosisEntry],
     ) -> io::Result<()> {
+        self.input_head(input)?;
+        self.coverage(input, findings.is_empty())?;
+        self.root_causes(diagnoses)?;
+        self.timeline(input)?;
+        self.by_severity(findings)?;
+        self.problems(input)?;
+        writeln!(self.w)
+    }
+
+    /// The input's name and kind, its bundle, how much was read.
+    fn input_head(&mut self, input: &InputEntry) -> io::Result<()> {
         let path = self.clean(&input.path);
         let head = format!("== {path} ({})", self.clean(input.kind.as_str()));
         writeln!(self.w, "{}", self.paint(BOLD, &head))?;
@@ -98,7 +111,13 @@ impl<W: Write> Printer<W> {
             plural(input.files_scanned, "file", "files"),
             input.bytes_scanned
         )?;
-        self.coverage(input, findings.is_empty())?;
+        Ok(())
+    }
+
+    fn root_causes(
+        &mut self,
+        diagnoses: &[&DiagnosisEntry],
+    ) -> io::Result<()> {
         if !diagnoses.is_empty() {
             writeln!(self.w)?;
             let n = diagnoses.len();
@@ -109,6 +128,11 @@ impl<W: Write> Printer<W> {
                 self.diagnosis(d)?;
             }
         }
+        Ok(())
+    }
+
+    /// Signatures in the order they first appeared, when there are two.
+    fn timeline(&mut self, input: &InputEntry) -> io::Result<()> {
         if input.timeline.len() > 1 {
             writeln!(self.w)?;
             writeln!(self.w, "-- timeline (first seen)")?;
@@ -125,6 +149,11 @@ impl<W: Write> Printer<W> {
                 )?;
             }
         }
+        Ok(())
+    }
+
+    /// Findings, worst severity first, one block per signature.
+    fn by_severity(&mut self, findings: &[&Finding]) -> io::Result<()> {
         for sev in Severity::ALL.into_iter().rev() {
             let group: Vec<&Finding> = findings
                 .iter()
@@ -147,6 +176,11 @@ impl<W: Write> Printer<W> {
                 self.signature_block(&block)?;
             }
         }
+        Ok(())
+    }
+
+    /// Files skipped and what could not be read.
+    fn problems(&mut self, input: &InputEntry) -> io::Result<()> {
         if !input.skipped.is_empty() {
             writeln!(self.w)?;
             writeln!(self.w, "-- skipped: {}", input.skipped.len())?;
@@ -173,7 +207,7 @@ impl<W: Write> Printer<W> {
                 )?;
             }
         }
-        writeln!(self.w)
+        Ok(())
     }
 
     /// Which sources were read, and what could not be checked, so that no

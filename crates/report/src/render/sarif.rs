@@ -57,41 +57,6 @@ pub fn write<W: Write>(
     pack: &Pack,
     mut w: W,
 ) -> io::Result<()> {
-    let diagnosis_rules = pack.diagnoses().iter().map(|d| {
-        let about = About {
-            id: &d.id,
-            title: &d.title,
-            summary: &d.summary,
-            fix: &d.fix,
-            links: &d.links,
-            severity: d.severity,
-        };
-        about.rule("diagnosis", vec!["diagnosis"])
-    });
-    let rules = pack
-        .signatures()
-        .iter()
-        .map(|s| {
-            let mut tags: Vec<&str> = Vec::new();
-            for t in std::iter::once(s.category.as_str())
-                .chain(s.sources.iter().map(|k| k.as_str()))
-            {
-                if !t.is_empty() && !tags.contains(&t) {
-                    tags.push(t);
-                }
-            }
-            let about = About {
-                id: &s.id,
-                title: &s.title,
-                summary: &s.summary,
-                fix: &s.fix,
-                links: &s.links,
-                severity: s.severity,
-            };
-            about.rule(&s.category, tags)
-        })
-        .chain(diagnosis_rules)
-        .collect();
     // A finding all of whose lines are copies of another file's is one
     // more location of that file's result, not a result of its own.
     let results = report
@@ -101,36 +66,8 @@ pub fn write<W: Write>(
         .map(|f| result(f, report, pack))
         .chain(report.diagnoses.iter().map(|d| diagnosis(d, report, pack)))
         .collect();
-    let mut notifications = Vec::new();
-    for input in &report.inputs {
-        if input.nothing_scanned {
-            notifications.push(Notification {
-                level: "warning",
-                message: Text {
-                    text: "nothing scanned: no log in this input could be \
-                           read, so no signature was checked"
-                        .into(),
-                },
-                locations: vec![location(&input.path, &input.path, None)],
-            });
-        }
-        for e in &input.errors {
-            notifications.push(Notification {
-                level: "error",
-                message: text(&e.message),
-                locations: vec![location(&input.path, &e.path, None)],
-            });
-        }
-        for s in &input.skipped {
-            notifications.push(Notification {
-                level: "note",
-                message: Text {
-                    text: format!("not scanned: {}", s.reason).into(),
-                },
-                locations: vec![location(&input.path, &s.path, None)],
-            });
-        }
-    }
+    let rules = rules(pack);
+    let notifications = notifications(report);
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -168,6 +105,80 @@ pub fn write<W: Write>(
     serde_json::to_writer_pretty(&mut w, &log)?;
     w.write_all(b"\n")?;
     w.flush()
+}
+
+/// One rule per signature of `pack`, then one per diagnosis.
+fn rules(pack: &Pack) -> Vec<Rule<'_>> {
+    let diagnosis_rules = pack.diagnoses().iter().map(|d| {
+        let about = About {
+            id: &d.id,
+            title: &d.title,
+            summary: &d.summary,
+            fix: &d.fix,
+            links: &d.links,
+            severity: d.severity,
+        };
+        about.rule("diagnosis", vec!["diagnosis"])
+    });
+    pack.signatures()
+        .iter()
+        .map(|s| {
+            let mut tags: Vec<&str> = Vec::new();
+            for t in std::iter::once(s.category.as_str())
+                .chain(s.sources.iter().map(|k| k.as_str()))
+            {
+                if !t.is_empty() && !tags.contains(&t) {
+                    tags.push(t);
+                }
+            }
+            let about = About {
+                id: &s.id,
+                title: &s.title,
+                summary: &s.summary,
+                fix: &s.fix,
+                links: &s.links,
+                severity: s.severity,
+            };
+            about.rule(&s.category, tags)
+        })
+        .chain(diagnosis_rules)
+        .collect()
+}
+
+/// What the run says of its inputs besides results: inputs of which
+/// nothing was read, errors, skipped files.
+fn notifications(report: &Report) -> Vec<Notification<'_>> {
+    let mut notifications = Vec::new();
+    for input in &report.inputs {
+        if input.nothing_scanned {
+            notifications.push(Notification {
+                level: "warning",
+                message: Text {
+                    text: "nothing scanned: no log in this input could be \
+                           read, so no signature was checked"
+                        .into(),
+                },
+                locations: vec![location(&input.path, &input.path, None)],
+            });
+        }
+        for e in &input.errors {
+            notifications.push(Notification {
+                level: "error",
+                message: text(&e.message),
+                locations: vec![location(&input.path, &e.path, None)],
+            });
+        }
+        for s in &input.skipped {
+            notifications.push(Notification {
+                level: "note",
+                message: Text {
+                    text: format!("not scanned: {}", s.reason).into(),
+                },
+                locations: vec![location(&input.path, &s.path, None)],
+            });
+        }
+    }
+    notifications
 }
 
 /// What a signature and a diagnosis alike say of themselves.

@@ -15,11 +15,22 @@ use logsift_engine::SourceStatus;
 
 use crate::{
     model::{Finding, Report},
-    sanitize,
+    render::sanitize,
 };
 
 /// Writes `report` as Markdown.
 pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
+    write_head(report, &mut w)?;
+    write_inputs(report, &mut w)?;
+    write_root_causes(report, &mut w)?;
+    write_gaps(report, &mut w)?;
+    write_findings(report, &mut w)?;
+    write_problems(report, &mut w)?;
+    w.flush()
+}
+
+/// The title, the totals, the window and the counts by severity.
+fn write_head<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
     let s = &report.summary;
     let skipped: usize = report.inputs.iter().map(|i| i.skipped.len()).sum();
     writeln!(w, "# logsift report")?;
@@ -62,7 +73,11 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
         writeln!(w)?;
         writeln!(w, "{}; `--no-redact` shows them.", cell(&r))?;
     }
+    Ok(())
+}
 
+/// One row per input: how it is packed, its bundle, what was read.
+fn write_inputs<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
     writeln!(w)?;
     writeln!(w, "## Inputs")?;
     writeln!(w)?;
@@ -91,7 +106,11 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
             i.bytes_scanned
         )?;
     }
+    Ok(())
+}
 
+/// The diagnoses, when there are any.
+fn write_root_causes<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
     if !report.diagnoses.is_empty() {
         writeln!(w)?;
         writeln!(w, "## Root causes")?;
@@ -120,7 +139,11 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
             )?;
         }
     }
+    Ok(())
+}
 
+/// Inputs whose logs were not all there or not all read.
+fn write_gaps<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
     // No findings must never read as "all clear" when the logs that
     // would show a failure were not in the bundle.
     let gaps: Vec<&crate::model::InputEntry> = report
@@ -172,7 +195,11 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
             )?;
         }
     }
+    Ok(())
+}
 
+/// The findings' table, then each one's evidence.
+fn write_findings<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
     writeln!(w)?;
     writeln!(w, "## Findings")?;
     writeln!(w)?;
@@ -204,10 +231,14 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
         writeln!(w, "### Evidence")?;
         for f in &report.findings {
             writeln!(w)?;
-            details(f, &mut w)?;
+            details(f, w)?;
         }
     }
+    Ok(())
+}
 
+/// What could not be read, and what was skipped.
+fn write_problems<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
     let errors: Vec<_> =
         report.inputs.iter().flat_map(|i| &i.errors).collect();
     if !errors.is_empty() {
@@ -228,7 +259,7 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
             writeln!(w, "- {}: {}", code(&s.path, false), cell(&s.reason))?;
         }
     }
-    w.flush()
+    Ok(())
 }
 
 /// A finding's line count, and how many are copies of another file's.
