@@ -172,10 +172,10 @@ pub(crate) enum SignaturesCommand {
         #[arg(
             long,
             value_name = "FORMAT",
-            default_value = "table",
-            value_parser = ["table", "json"]
+            value_enum,
+            default_value_t = ListFormat::Table
         )]
-        format: String,
+        format: ListFormat,
         /// The pack (default: the built-in one).
         #[arg(value_name = "PATH")]
         pack: Option<PathBuf>,
@@ -201,6 +201,34 @@ pub(crate) enum SignaturesCommand {
         #[arg(value_name = "PATH")]
         pack: Option<PathBuf>,
     },
+}
+
+/// How `signatures list` prints the pack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    /// A table for people.
+    Table,
+    /// JSON for tools.
+    Json,
+}
+
+/// `--report FORMAT=PATH`: one more report of the same run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ReportTo {
+    /// Its format.
+    pub(crate) format: Format,
+    /// Where it goes; `-` is standard output.
+    pub(crate) path: PathBuf,
+}
+
+pub(crate) fn report_to(s: &str) -> Result<ReportTo, String> {
+    let Some((format, path)) = s.split_once('=') else {
+        return Err("expected FORMAT=PATH, e.g. sarif=out.sarif".to_string());
+    };
+    if path.is_empty() {
+        return Err("the path is empty".to_string());
+    }
+    Ok(ReportTo { format: format.parse()?, path: PathBuf::from(path) })
 }
 
 /// The names `--format` accepts, from the report crate's list.
@@ -294,8 +322,8 @@ pub(crate) struct ScanArgs {
     /// Also write the report in FORMAT to PATH (repeatable).
     ///
     /// e.g. --report sarif=out.sarif --report junit=out.xml
-    #[arg(long = "report", value_name = "FORMAT=PATH")]
-    pub(crate) reports: Vec<String>,
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = report_to)]
+    pub(crate) reports: Vec<ReportTo>,
 
     /// Scan only share K of N (1-based) of the inputs, chosen by a hash
     /// of each input's path, e.g. --shard 2/8.

@@ -10,7 +10,9 @@ use logsift_engine::{Input, TimeBound, Timestamp};
 use logsift_report::{Format, suppress::Suppressions, text};
 use logsift_signatures::{Pack, Severity};
 
-use crate::args::{ColorWhen, ScanArgs};
+use crate::args::{
+    ColorWhen, ListFormat, MergeArgs, ReportTo, ScanArgs, SignaturesCommand,
+};
 
 /// Everything a scan needs.
 #[derive(Debug)]
@@ -79,51 +81,8 @@ fn suppressions(
 
 impl ScanConfig {
     pub(crate) fn from_args(args: ScanArgs) -> Result<ScanConfig, String> {
-        let mut pack = if args.no_default_signatures {
-            Pack::new()
-        } else {
-            Pack::embedded()
-                .map_err(|e| format!("embedded signatures: {e}"))?
-        };
-        for path in &args.signatures {
-            pack.add_path(path).map_err(|e| e.to_string())?;
-        }
-        pack.check().map_err(|e| e.to_string())?;
-        if pack.is_empty() {
-            return Err("no signatures to scan with: drop \
-                        --no-default-signatures or add --signatures PATH"
-                .to_string());
-        }
-        let stdin_count =
-            args.inputs.iter().filter(|p| p.as_os_str() == "-").count();
-        if stdin_count > 1 {
-            return Err(
-                "standard input (-) can be given only once".to_string()
-            );
-        }
-        if args.stdin_name.is_some() && stdin_count == 0 {
-            return Err("--stdin-name names standard input, which is not \
-                        among the inputs: add -"
-                .to_string());
-        }
-        let mut inputs: Vec<Input> = args
-            .inputs
-            .into_iter()
-            .map(|p| {
-                if p.as_os_str() == "-" {
-                    Input::Stdin { name: args.stdin_name.clone() }
-                } else {
-                    Input::Path(p)
-                }
-            })
-            .collect();
-        // A folder of bundles is one input per bundle, before sharding,
-        // so shards split bundles, not folders.
-        let shard = args.shard;
-        inputs = crate::batch::expand(inputs);
-        if let Some(shard) = shard {
-            inputs.retain(|i| crate::batch::in_shard(&i.display(), shard));
-        }
+        let pack = pack(args.no_default_signatures, &args.signatures)?;
+        let inputs = inputs(&args.inputs, &args.stdin_name, args.shard)?;
         let (suppressions, warnings) =
             suppressions(args.suppressions.as_deref(), Timestamp::now())?;
         let unknown = suppressions.unknown_ids(&pack);
@@ -132,30 +91,14 @@ impl ScanConfig {
                 unknown.iter().map(ToString::to_string).collect();
             return Err(lines.join("\n"));
         }
-        let fail_on = args.fail_on.severity();
         if args.threads == Some(0) {
             return Err("--threads must be at least 1".to_string());
         }
-        let (since, until) = (args.since, args.until);
-        check_window(since, until)?;
+        check_window(args.since, args.until)?;
         Ok(ScanConfig {
             inputs,
             pack,
-            engine: logsift_engine::Config {
-                max_evidence: args.max_evidence,
-                max_depth: args.max_depth,
-                max_bytes: args.max_bytes.0,
-                max_ratio: args.max_ratio.max(1),
-                max_members: args.max_members,
-                max_line_bytes: usize::try_from(args.max_line_bytes.0)
-                    .unwrap_or(usize::MAX)
-                    .max(1024),
-                follow_links: args.follow,
-                since,
-                until,
-                source_kind: args.source_kind,
-                ..logsift_engine::Config::default()
-            },
+            engine: engine(&args),
             outputs: outputs(
                 args.format,
                 args.output,
@@ -163,7 +106,7 @@ impl ScanConfig {
                 args.color,
                 &Terminal::detect(),
             )?,
-            fail_on,
+            fail_on: args.fail_on.severity(),
             threads: args.threads.unwrap_or(0),
             redact: !args.no_redact,
             out_dir: args.out_dir,
@@ -172,6 +115,130 @@ impl ScanConfig {
             suppressions,
             warnings,
         })
+    }
+}
+
+/// The built-in pack unless left out, with every `--signatures` pack
+/// added, checked as one.
+fn pack(no_default: bool, added: &[PathBuf]) -> Result<Pack, String> {
+    let mut pack = if no_default {
+        Pack::new()
+    } else {
+        Pack::embedded().map_err(|e| format!("embedded signatures: {e}"))?
+    };
+    for path in added {
+        pack.add_path(path).map_err(|e| e.to_string())?;
+    }
+    pack.check().map_err(|e| e.to_string())?;
+    if pack.is_empty() {
+        return Err("no signatures to scan with: drop \
+                    --no-default-signatures or add --signatures PATH"
+            .to_string());
+    }
+    Ok(pack)
+}
+
+/// The inputs as given, standard input named by `--stdin-name`, a folder
+/// of bundles as one input per bundle (before sharding, so shards split
+/// bundles, not folders), then this shard's share.
+fn inputs(
+    given: &[PathBuf],
+    stdin_name: &Option<String>,
+    shard: Option<(u64, u64)>,
+) -> Result<Vec<Input>, String> {
+    let stdin_count = given.iter().filter(|p| p.as_os_str() == "-").count();
+    if stdin_count > 1 {
+        return Err("standard input (-) can be given only once".to_string());
+    }
+    if stdin_name.is_some() && stdin_count == 0 {
+        return Err("--stdin-name names standard input, which is not \
+                    among the inputs: add -"
+            .to_string());
+    }
+    let inputs = given
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                Input::Stdin { name: stdin_name.clone() }
+            } else {
+                Input::Path(p.clone())
+            }
+        })
+        .collect();
+    let mut inputs = crate::batch::expand(inputs);
+    if let Some(shard) = shard {
+        inputs.retain(|i| crate::batch::in_shard(&i.display(), shard));
+    }
+    Ok(inputs)
+}
+
+/// The engine's limits and window, from the flags; the rest as the
+/// engine's defaults say.
+fn engine(args: &ScanArgs) -> logsift_engine::Config {
+    logsift_engine::Config {
+        max_evidence: args.max_evidence,
+        max_depth: args.max_depth,
+        max_bytes: args.max_bytes.0,
+        max_ratio: args.max_ratio.max(1),
+        max_members: args.max_members,
+        max_line_bytes: usize::try_from(args.max_line_bytes.0)
+            .unwrap_or(usize::MAX)
+            .max(1024),
+        follow_links: args.follow,
+        since: args.since,
+        until: args.until,
+        source_kind: args.source_kind,
+        ..logsift_engine::Config::default()
+    }
+}
+
+/// `logsift merge`: the reports to fold and where the summary goes.
+#[derive(Debug)]
+pub(crate) struct MergeConfig {
+    /// Report files, or folders of them.
+    pub(crate) inputs: Vec<PathBuf>,
+    /// The summary's file; standard output when `None` or `-`.
+    pub(crate) output: Option<PathBuf>,
+}
+
+impl From<MergeArgs> for MergeConfig {
+    fn from(args: MergeArgs) -> MergeConfig {
+        MergeConfig { inputs: args.inputs, output: args.output }
+    }
+}
+
+/// What `logsift signatures` does, and to which pack.
+#[derive(Debug)]
+pub(crate) struct PacksConfig {
+    /// The pack; the built-in one when `None`.
+    pub(crate) pack: Option<PathBuf>,
+    /// What to do with it.
+    pub(crate) task: PackTask,
+}
+
+/// One `logsift signatures` command.
+#[derive(Debug)]
+pub(crate) enum PackTask {
+    /// List the signatures, as a table or JSON.
+    List(ListFormat),
+    /// Everything about one signature or diagnosis.
+    Show(String),
+    /// Every example through the scanner.
+    Test,
+    /// The pack's rules.
+    Lint,
+}
+
+impl From<SignaturesCommand> for PacksConfig {
+    fn from(cmd: SignaturesCommand) -> PacksConfig {
+        use SignaturesCommand as C;
+        let (pack, task) = match cmd {
+            C::List { format, pack } => (pack, PackTask::List(format)),
+            C::Show { id, pack } => (pack, PackTask::Show(id)),
+            C::Test { pack } => (pack, PackTask::Test),
+            C::Lint { pack } => (pack, PackTask::Lint),
+        };
+        PacksConfig { pack, task }
     }
 }
 
@@ -264,7 +331,7 @@ impl Terminal {
 fn outputs(
     format: Option<Format>,
     output: Option<PathBuf>,
-    reports: &[String],
+    reports: &[ReportTo],
     color: ColorWhen,
     term: &Terminal,
 ) -> Result<Vec<Output>, String> {
@@ -276,17 +343,7 @@ fn outputs(
     };
     let mut list = vec![(main_format, main_to)];
     for r in reports {
-        let Some((format, path)) = r.split_once('=') else {
-            return Err(format!(
-                "--report {r:?}: expected FORMAT=PATH, e.g. sarif=out.sarif"
-            ));
-        };
-        let format =
-            format.parse::<Format>().map_err(|e| format!("--report: {e}"))?;
-        if path.is_empty() {
-            return Err(format!("--report {r:?}: the path is empty"));
-        }
-        list.push((format, Destination::new(PathBuf::from(path))));
+        list.push((r.format, Destination::new(r.path.clone())));
     }
     for (i, (_, to)) in list.iter().enumerate() {
         if list[..i].iter().any(|(_, seen)| seen == to) {
@@ -336,8 +393,10 @@ mod output_tests {
         color: &str,
         t: &Terminal,
     ) -> Result<Vec<Output>, String> {
-        let reports: Vec<String> =
-            reports.iter().map(|s| s.to_string()).collect();
+        let reports = reports
+            .iter()
+            .map(|s| crate::args::report_to(s))
+            .collect::<Result<Vec<_>, _>>()?;
         let format = format.map(|f| f.parse::<Format>().unwrap());
         let color = ColorWhen::from_str(color, false).unwrap();
         outputs(format, output.map(PathBuf::from), &reports, color, t)

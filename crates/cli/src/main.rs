@@ -17,8 +17,8 @@ use std::{
 use clap::Parser;
 
 use crate::{
-    args::{Cli, Command, SignaturesCommand},
-    config::ScanConfig,
+    args::{Cli, Command},
+    config::{PackTask, PacksConfig, ScanConfig},
     outcome::Outcome,
     scan::scan,
 };
@@ -33,21 +33,14 @@ fn main() -> ExitCode {
                 Outcome::Error
             }
         },
-        Command::Signatures(cmd) => signatures(&cmd),
-        Command::Merge(args) => batch::merge(&args),
+        Command::Signatures(cmd) => signatures(&cmd.into()),
+        Command::Merge(args) => batch::merge(&args.into()),
     };
     ExitCode::from(outcome as u8)
 }
 
-fn signatures(cmd: &SignaturesCommand) -> Outcome {
-    use SignaturesCommand as C;
-    let path = match cmd {
-        C::List { pack, .. }
-        | C::Show { pack, .. }
-        | C::Test { pack }
-        | C::Lint { pack } => pack.as_deref(),
-    };
-    let pack = match packs::load(path) {
+fn signatures(config: &PacksConfig) -> Outcome {
+    let pack = match packs::load(config.pack.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("logsift: {e}");
@@ -56,12 +49,12 @@ fn signatures(cmd: &SignaturesCommand) -> Outcome {
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let result = match cmd {
-        C::List { format, .. } => packs::list(&pack, format, &mut out),
-        C::Show { id, .. } => packs::show(&pack, id, &mut out),
-        C::Test { .. } => packs::test(&pack, &mut out),
-        C::Lint { pack: own } => {
-            packs::lint_pack(&pack, own.is_some(), &mut out)
+    let result = match &config.task {
+        PackTask::List(format) => packs::list(&pack, *format, &mut out),
+        PackTask::Show(id) => packs::show(&pack, id, &mut out),
+        PackTask::Test => packs::test(&pack, &mut out),
+        PackTask::Lint => {
+            packs::lint_pack(&pack, config.pack.is_some(), &mut out)
         }
     };
     match result.and_then(|o| io::Write::flush(&mut out).map(|()| o)) {

@@ -10,7 +10,7 @@ use logsift_signatures::{
     Diagnosis, Pack, Signature, SourceKind, clashes, lint, suggestions_note,
 };
 
-use crate::outcome::Outcome;
+use crate::{args::ListFormat, outcome::Outcome};
 
 /// The pack at `path`, or the built-in one.
 pub(crate) fn load(path: Option<&Path>) -> Result<Pack, String> {
@@ -29,10 +29,10 @@ pub(crate) fn load(path: Option<&Path>) -> Result<Pack, String> {
 
 pub(crate) fn list(
     pack: &Pack,
-    format: &str,
+    format: ListFormat,
     w: &mut dyn Write,
 ) -> io::Result<Outcome> {
-    if format == "json" {
+    if format == ListFormat::Json {
         let items: Vec<serde_json::Value> = pack
             .signatures()
             .iter()

@@ -104,15 +104,7 @@ fn scan_to_dir(
         eprintln!("logsift: cannot create folder ({e}): {}", dir.display());
         return Outcome::Error;
     }
-    let mut sink = batch::OutDir::new(
-        dir,
-        &config.pack,
-        &config.suppressions,
-        config.redact,
-        config.fail_on_incomplete,
-        bar.clone(),
-        (config.engine.since, config.engine.until),
-    );
+    let mut sink = batch::OutDir::new(dir, config, bar.clone());
     run(&mut sink);
     let end = sink.finish();
     if let Some(b) = &bar {
