@@ -33,6 +33,8 @@ mod scan;
 mod scanner;
 mod sniff;
 mod source;
+#[cfg(test)]
+mod tester;
 mod time;
 mod walk;
 

@@ -64,7 +64,10 @@ pub(crate) fn classify(rel: &str) -> SourceKind {
     use SourceKind::*;
     let lower = rel.to_ascii_lowercase();
     let parts: Vec<&str> = lower.split('/').collect();
+    // A compressed copy (`kubelet/kubelet.log.gz`) holds what its name
+    // without `.gz` would.
     let name = parts.last().copied().unwrap_or("");
+    let name = name.strip_suffix(".gz").unwrap_or(name);
     let dir = if parts.len() > 1 { parts[0] } else { "" };
     let under = |p: &[&str]| parts.len() > p.len() && parts.starts_with(p);
 
@@ -211,6 +214,8 @@ mod tests {
             ("kernel/dmesg.current", Dmesg),
             ("kernel/uname.txt", CommandOutput),
             ("var_log/messages", Messages),
+            ("kubelet/kubelet.log.gz", Kubelet),
+            ("containerd/containerd-log.txt.gz", Containerd),
             ("var_log/cloud-init-output.log", CloudInit),
             ("nodeadm/nodeadm-run.log", Nodeadm),
             ("networking/iptables-save.txt", CommandOutput),
