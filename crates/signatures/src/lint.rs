@@ -4,7 +4,11 @@
 //! Loading already rejects unknown keys, bad regexes and duplicate ids;
 //! these rules catch signatures that load but cannot be trusted.
 
-use crate::{Diagnostic, Pack, Signature, SourceKind};
+use crate::{
+    error::Diagnostic,
+    model::{Origin, Signature, SourceKind},
+    pack::Pack,
+};
 
 /// Literals shorter than this hit too many healthy lines to be worth
 /// confirming.
@@ -14,7 +18,7 @@ const MIN_LITERAL: usize = 5;
 /// signature's `[[signature]]` line.
 pub fn lint(pack: &Pack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut push = |origin: &crate::Origin, id: &str, problem: String| {
+    let mut push = |origin: &Origin, id: &str, problem: String| {
         out.push(Diagnostic {
             file: origin.file.clone(),
             line: origin.line,

@@ -539,7 +539,7 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Pack;
+    use crate::pack::Pack;
 
     fn matcher() -> (Pack, Matcher) {
         let pack = Pack::embedded().unwrap();
