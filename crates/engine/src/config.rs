@@ -94,31 +94,21 @@ impl<'de> serde::Deserialize<'de> for TimeBound {
 impl std::str::FromStr for TimeBound {
     type Err = String;
 
-    /// `2h`, `30m`, `90s`, `7d` (before each input's collection time), or
-    /// an instant: RFC 3339 (`2026-11-21T10:00:00Z`), or a date and time
-    /// without a zone (`2026-11-21`, `2026-11-21T10:00`) taken as UTC.
+    /// A duration before each input's collection time, in jiff's
+    /// friendly format (`2h`, `30m`, `90s`, `7d`, `1w`, `1h30m`), days
+    /// taken as 24 hours; or an instant: RFC 3339
+    /// (`2026-11-21T10:00:00Z`), or a date and time without a zone
+    /// (`2026-11-21`, `2026-11-21T10:00`) taken as UTC.
     fn from_str(s: &str) -> Result<TimeBound, String> {
         let s = s.trim();
-        let unit = s.chars().last().unwrap_or(' ');
-        let number = &s[..s.len().saturating_sub(unit.len_utf8())];
-        let secs_per = match unit {
-            's' => Some(1),
-            'm' => Some(60),
-            'h' => Some(3600),
-            'd' => Some(86_400),
-            'w' => Some(7 * 86_400),
-            _ => None,
-        };
-        if let (Some(per), Ok(n)) = (secs_per, number.parse::<i64>()) {
-            if n < 0 {
+        if let Ok(span) = s.parse::<jiff::Span>() {
+            if span.is_negative() {
                 return Err(format!("{s:?}: a duration cannot be negative"));
             }
-            let secs = n
-                .checked_mul(per)
-                .ok_or_else(|| format!("{s:?} is too long"))?;
-            return Ok(TimeBound::BeforeCollection(
-                SignedDuration::from_secs(secs),
-            ));
+            return span
+                .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+                .map(TimeBound::BeforeCollection)
+                .map_err(|e| format!("{s:?}: {e}"));
         }
         if let Ok(t) = s.parse::<Timestamp>() {
             return Ok(TimeBound::At(t));
@@ -184,11 +174,13 @@ mod tests {
         assert_eq!(b("2h"), "2026-11-21T10:00:00Z");
         assert_eq!(b("30m"), "2026-11-21T11:30:00Z");
         assert_eq!(b("7d"), "2026-11-14T12:00:00Z");
+        assert_eq!(b("1w"), "2026-11-14T12:00:00Z");
+        assert_eq!(b("1h30m"), "2026-11-21T10:30:00Z");
         assert_eq!(b("2026-11-20T08:00:00Z"), "2026-11-20T08:00:00Z");
         assert_eq!(b("2026-11-20T08:00:00+02:00"), "2026-11-20T06:00:00Z");
         assert_eq!(b("2026-11-20"), "2026-11-20T00:00:00Z");
         assert_eq!(b("2026-11-20T08:30"), "2026-11-20T08:30:00Z");
-        for bad in ["", "soon", "-2h", "2x", "2026-13-01"] {
+        for bad in ["", "soon", "-2h", "2x", "2026-13-01", "1y"] {
             assert!(bad.parse::<TimeBound>().is_err(), "{bad:?}");
         }
     }
