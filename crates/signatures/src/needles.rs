@@ -733,7 +733,7 @@ mod tests {
 
     #[test]
     fn every_literal_holds_a_needle_and_no_needle_holds_another() {
-        let pack = crate::Pack::embedded().unwrap();
+        let pack = crate::pack::Pack::embedded().unwrap();
         let mut literals: Vec<&[u8]> = pack
             .signatures()
             .iter()
@@ -742,9 +742,11 @@ mod tests {
         literals.sort();
         literals.dedup();
         let groups = choose(&literals);
-        assert_eq!(groups.len(), 1, "the built-in pack fits one searcher");
+        // Two passes of rare needles measure as fast as one of common
+        // ones on the 1 GiB bench; more would show.
+        assert!(groups.len() <= 2, "{} searchers", groups.len());
+        assert!(groups.iter().all(|g| g.len() <= MAX_NEEDLES));
         let needles: Vec<Vec<u8>> = groups.concat();
-        assert!(needles.len() <= MAX_NEEDLES, "{}", needles.len());
         for lit in &literals {
             assert!(
                 holds_one(lit, &needles),

@@ -24,6 +24,8 @@ mod bundles;
 mod packs;
 // The default pack against the guides' error lines and a healthy node.
 mod pack_quality;
+// Real lines from public sources: ids, near misses, recall.
+mod real_lines;
 // Output formats: text, SARIF, Markdown, JUnit, NDJSON; goldens and schema.
 mod formats;
 // Diagnoses, coverage and what could not be checked.
