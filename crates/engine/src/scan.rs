@@ -39,6 +39,19 @@ pub(crate) struct ScanOptions {
     pub(crate) max_evidence_bytes: usize,
 }
 
+/// How a file's kind is decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KindBy {
+    /// Said by the user (`--source-kind`), or by a path that names a log.
+    Given(SourceKind),
+    /// The file's first lines decide; `otherwise` when they say nothing
+    /// (the path's generic kind: config, command output, unknown).
+    Content {
+        /// The kind when the lines tell none.
+        otherwise: SourceKind,
+    },
+}
+
 /// Per-signature tallies for one file.
 #[derive(Debug)]
 struct Tally {
@@ -159,18 +172,21 @@ fn evidence(line: u64, text: &[u8], max: usize) -> Evidence {
 }
 
 /// Scans `reader` to its end, recording into `tally`. On a read error the
-/// tally keeps everything found before it. Without a `kind`, the file's
-/// first bytes decide it.
+/// tally keeps everything found before it. `kind` says whether the file's
+/// first bytes decide its kind.
 pub(crate) fn scan_text(
     matcher: &Matcher,
-    kind: Option<SourceKind>,
+    kind: KindBy,
     reader: &mut dyn Read,
     limits: &ScanOptions,
     tally: &mut FileTally,
 ) -> std::io::Result<()> {
     let mut s = LineScanner {
         matcher,
-        kind: kind.unwrap_or_default(),
+        kind: match kind {
+            KindBy::Given(k) => k,
+            KindBy::Content { otherwise } => otherwise,
+        },
         limits,
         line: 1,
         hits: Vec::new(),
@@ -182,8 +198,11 @@ pub(crate) fn scan_text(
         let eof = fill(reader, &mut buf, &mut len, &mut tally.bytes)?;
         if tally.head.is_empty() && len > 0 {
             tally.head = buf[..len.min(256)].to_vec();
-            if kind.is_none() {
-                s.kind = classify_content(&buf[..len]);
+            if let KindBy::Content { otherwise } = kind {
+                s.kind = match classify_content(&buf[..len]) {
+                    SourceKind::Unknown => otherwise,
+                    seen => seen,
+                };
             }
         }
         tally.kind = s.kind;
@@ -313,7 +332,7 @@ mod tests {
         let mut tally = FileTally::default();
         scan_text(
             &m,
-            Some(SourceKind::Unknown),
+            KindBy::Given(SourceKind::Unknown),
             &mut &text[..],
             limits,
             &mut tally,
@@ -444,7 +463,7 @@ mod tests {
         let mut tally = FileTally::default();
         scan_text(
             &m,
-            Some(SourceKind::Unknown),
+            KindBy::Given(SourceKind::Unknown),
             &mut text.as_bytes(),
             &LIMITS,
             &mut tally,
@@ -467,7 +486,7 @@ mod tests {
         let mut tally = FileTally::default();
         scan_text(
             &m,
-            Some(SourceKind::Unknown),
+            KindBy::Given(SourceKind::Unknown),
             &mut text.as_bytes(),
             &LIMITS,
             &mut tally,

@@ -162,6 +162,8 @@ fn classify_by_name(name: &str) -> SourceKind {
         CloudInit
     } else if name == "messages" || name == "syslog" {
         Messages
+    } else if name.starts_with("kube-proxy") && name.contains(".log") {
+        KubeProxy
     } else if name.starts_with("kubelet") && name.contains(".log") {
         Kubelet
     } else if name.starts_with("ipamd") && name.contains(".log") {
@@ -215,6 +217,7 @@ mod tests {
             ("kernel/uname.txt", CommandOutput),
             ("var_log/messages", Messages),
             ("kubelet/kubelet.log.gz", Kubelet),
+            ("kube-proxy.log", KubeProxy),
             ("containerd/containerd-log.txt.gz", Containerd),
             ("var_log/cloud-init-output.log", CloudInit),
             ("nodeadm/nodeadm-run.log", Nodeadm),

@@ -157,6 +157,17 @@ impl SourceKind {
         }
     }
 
+    /// Whether a file's path gives only this much: unknown, a config
+    /// file or a command's output, which may still hold log lines.
+    pub fn is_generic(self) -> bool {
+        matches!(
+            self,
+            SourceKind::Unknown
+                | SourceKind::Config
+                | SourceKind::CommandOutput
+        )
+    }
+
     /// Whether a signature scoped to `wanted` applies to a file of this
     /// kind. A file of unknown kind gets every signature.
     pub fn admits(self, wanted: SourceKind) -> bool {

@@ -20,6 +20,8 @@ mod hostile;
 mod redaction;
 // Bundle recognition and the committed demo bundle.
 mod bundles;
+// The same lines anywhere in a bundle give the same findings.
+mod placement;
 // Signature packs: loading them, listing, showing, testing, linting.
 mod packs;
 // The default pack against the guides' error lines and a healthy node.

@@ -19,7 +19,7 @@ use crate::{
     coverage::{FileInfo, cut_from_front, no_entries},
     error::{ErrorKind, SkipReason},
     model::InputKind,
-    scan::{FileTally, scan_text},
+    scan::{FileTally, KindBy, scan_text},
     sniff::{self, Format, HEAD_LEN, sniff},
     source::{bundle_relative, classify},
 };
@@ -187,10 +187,15 @@ impl Walker<'_, '_> {
         reader: &mut dyn Read,
     ) {
         let rel = bundle_relative(&node.raw);
-        // The layout decides; where it says nothing, the first lines do.
-        let kind = node
-            .kind
-            .or(Some(classify(&rel)).filter(|k| *k != SourceKind::Unknown));
+        // A path that names a log decides; where it says nothing or only
+        // "config" or "command output", the first lines do, so a journal
+        // or a component's log under any name gets its signatures.
+        let path = classify(&rel);
+        let kind = match node.kind {
+            Some(k) => KindBy::Given(k),
+            None if path.is_generic() => KindBy::Content { otherwise: path },
+            None => KindBy::Given(path),
+        };
         let mut tally = FileTally::default();
         let result = scan_text(
             self.cx.matcher,
