@@ -119,6 +119,13 @@ pub(crate) fn show(
     if let Some(r) = &s.regex {
         section(w, "Confirmed by the regex", [r.as_str()])?;
     }
+    if let Some(c) = &s.counter {
+        let when = format!(
+            "only when the number in group {:?} is above {}",
+            c.group, c.above
+        );
+        section(w, "Counts", [when])?;
+    }
     if !s.exclude.is_empty() {
         section(
             w,

@@ -32,6 +32,8 @@ pub use crate::{
     error::{Diagnostic, LoadError, line_col},
     lint::{clashes, lint},
     matcher::Matcher,
-    model::{Diagnosis, Examples, Origin, Severity, Signature, SourceKind},
+    model::{
+        Counter, Diagnosis, Examples, Origin, Severity, Signature, SourceKind,
+    },
     pack::{Pack, did_you_mean, suggestions_note},
 };

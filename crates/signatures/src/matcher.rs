@@ -30,6 +30,8 @@ struct Compiled {
     /// signatures' literals never occur in a healthy log.
     regex: Option<LazyRegex>,
     message: Option<String>,
+    /// The capture group holding a number, and the value it must exceed.
+    counter: Option<(String, u64)>,
     exclude: Vec<memmem::Finder<'static>>,
     /// Indexed by `SourceKind as usize`.
     admitted_by: Vec<bool>,
@@ -48,6 +50,29 @@ impl LazyRegex {
 }
 
 impl Compiled {
+    /// Whether the regex (if any) matches `line` and, for a counter, the
+    /// number it captures is above the threshold; a number too large for
+    /// 64 bits is above any.
+    fn confirms(&self, line: &[u8]) -> bool {
+        let Some(re) = self.regex() else {
+            return true;
+        };
+        let Some((group, above)) = &self.counter else {
+            return re.is_match(line);
+        };
+        re.captures_iter(line).any(|caps| {
+            caps.name(group).is_some_and(|m| {
+                let digits = m.as_bytes();
+                !digits.is_empty()
+                    && digits.iter().all(u8::is_ascii_digit)
+                    && std::str::from_utf8(digits)
+                        .ok()
+                        .and_then(|d| d.parse::<u64>().ok())
+                        .is_none_or(|n| n > *above)
+            })
+        })
+    }
+
     /// The signature's regex; `None` without one, or (possible only for
     /// hand-built signatures: loading checks regexes) when it does not
     /// compile, and the signature then matches on its literals alone.
@@ -422,6 +447,10 @@ impl Matcher {
             .iter()
             .map(|sig| Compiled {
                 regex: sig.regex.clone().map(LazyRegex::new),
+                counter: sig
+                    .counter
+                    .as_ref()
+                    .map(|c| (c.group.clone(), c.above)),
                 message: sig.message.clone(),
                 exclude: sig
                     .exclude
@@ -499,7 +528,7 @@ impl Matcher {
             let c = &self.compiled[si];
             c.admitted_by[kind as usize]
                 && !c.exclude.iter().any(|f| f.find(line).is_some())
-                && c.regex().is_none_or(|r| r.is_match(line))
+                && c.confirms(line)
         });
     }
 }
@@ -634,6 +663,42 @@ fix = "x"
         assert_eq!(out, [0]);
         m.match_line(b"a harmless boom", SourceKind::Unknown, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_counter_matches_only_above_its_threshold() {
+        let mut pack = crate::pack::Pack::new();
+        pack.add_toml(
+            "c.toml",
+            "[[signature]]\nid = \"c\"\ntitle = \"t\"\nseverity = \"warning\"\n\
+             patterns = [\"_exceeded\"]\n\
+             regex = '(?P<what>\\w+_exceeded): (?P<n>\\d+)'\n\
+             counter = { group = \"n\", above = 2 }\nfix = \"f\"\n",
+        )
+        .expect("pack");
+        let m = pack.compile();
+        let hits = |line: &str| {
+            let mut out = Vec::new();
+            m.match_line(line.as_bytes(), SourceKind::Unknown, &mut out);
+            !out.is_empty()
+        };
+        assert!(!hits("     pps_exceeded: 0"));
+        assert!(!hits("     pps_exceeded: 2"));
+        assert!(hits("     pps_exceeded: 3"));
+        assert!(hits("     pps_exceeded: 99999999999999999999999"));
+        assert!(
+            hits("a_exceeded: 0, b_exceeded: 7"),
+            "any number on the line"
+        );
+        let bad = "[[signature]]\nid = \"d\"\ntitle = \"t\"\nseverity = \"warning\"\n\
+                   patterns = [\"x\"]\nregex = 'x(\\d+)'\n\
+                   counter = { group = \"n\" }\nfix = \"f\"\n";
+        let err =
+            crate::pack::Pack::new().add_toml("d.toml", bad).unwrap_err();
+        assert!(
+            err.to_string().contains("counter reads capture group"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -259,9 +259,23 @@ pub struct Signature {
     /// to reason about; it is never reported as a finding.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub marker: bool,
+    /// For a line that states a number (`pps_allowance_exceeded: 784`): the
+    /// regex's capture group holding it, and the value it must exceed for
+    /// the line to count; a line at or under it is no match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<Counter>,
     /// Where it was defined; not part of its identity.
     #[serde(skip)]
     pub origin: Origin,
+}
+
+/// A number a matching line must state above a threshold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Counter {
+    /// The regex's capture group that holds the number.
+    pub group: String,
+    /// The line counts when the number is above this.
+    pub above: u64,
 }
 
 /// A root cause named from a combination of findings on one input.

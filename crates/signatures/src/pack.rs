@@ -17,7 +17,9 @@ use toml::{
 use crate::{
     error::{Diagnostic, Lines, LoadError},
     matcher::Matcher,
-    model::{Diagnosis, Examples, Origin, Severity, Signature, SourceKind},
+    model::{
+        Counter, Diagnosis, Examples, Origin, Severity, Signature, SourceKind,
+    },
 };
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -66,6 +68,15 @@ struct RawSignature {
     examples: RawExamples,
     #[serde(default)]
     marker: bool,
+    counter: Option<Spanned<RawCounter>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCounter {
+    group: String,
+    #[serde(default)]
+    above: u64,
 }
 
 #[derive(Default, Deserialize)]
@@ -585,6 +596,23 @@ fn validate(
         }
         m
     });
+    let counter = raw.counter.map(|c| {
+        let span = c.span();
+        let c = c.into_inner();
+        if checks != Checks::Trusted && !groups.contains(&c.group) {
+            problems.push(Diagnostic::at(
+                file,
+                text,
+                span.start,
+                format!(
+                    "signature {id:?}: counter reads capture group {:?}, \
+                     which the regex does not have",
+                    c.group
+                ),
+            ));
+        }
+        Counter { group: c.group, above: c.above }
+    });
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -606,6 +634,7 @@ fn validate(
             no_match: raw.examples.no_match,
         },
         marker: raw.marker,
+        counter,
         origin: Origin {
             file: file.to_string(),
             line: header_line(lines, table_start, "[[signature]]"),

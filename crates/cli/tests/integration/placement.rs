@@ -88,3 +88,27 @@ fn the_same_lines_anywhere_give_the_same_findings() {
         eqnice!(want, ids_at(&dir, n, "system/kubelet/service.txt", &wide));
     }
 }
+
+/// `ethtool -S` output is counters, not log lines: only a counter above
+/// zero is a finding, and the finding says which counter and how many.
+#[test]
+fn network_allowance_counters_count_only_above_zero() {
+    let dir = Dir::new();
+    let healthy = "NIC statistics:\n     bw_in_allowance_exceeded: 0\n     \
+                   bw_out_allowance_exceeded: 0\n     pps_allowance_exceeded: 0\n     \
+                   conntrack_allowance_exceeded: 0\n     linklocal_allowance_exceeded: 0\n     \
+                   conntrack_allowance_available: 154000\n";
+    dir.write("ok/networking/ethtool.txt", healthy);
+    let out = run(&dir, &["scan", "ok"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(findings(&out.report()).is_empty(), "{}", out.stdout);
+
+    let busy = healthy
+        .replace("pps_allowance_exceeded: 0", "pps_allowance_exceeded: 784");
+    dir.write("busy/networking/ethtool.txt", busy);
+    let r = run(&dir, &["scan", "--fail-on", "never", "busy"]).report();
+    let f = &r["findings"][0];
+    assert_eq!(f["signature"], "ena-allowance-exceeded");
+    assert_eq!(f["count"], 1);
+    assert_eq!(f["message"], "pps_allowance_exceeded: 784");
+}
