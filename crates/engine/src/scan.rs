@@ -65,6 +65,43 @@ struct Tally {
     tail: Option<Evidence>,
     /// The matching lines' mirror keys; `None` once there were too many.
     keys: Option<Vec<u64>>,
+    /// For a signature with a threshold: the lines within its window.
+    window: Option<Window>,
+}
+
+/// The most matching lines found within a signature's threshold window,
+/// counted with the times of the last lines that still fit in it. Once
+/// the threshold is reached nothing more is kept, so it holds at most
+/// `count` times.
+#[derive(Debug)]
+struct Window {
+    count: u64,
+    within: jiff::SignedDuration,
+    times: std::collections::VecDeque<Timestamp>,
+    peak: u64,
+    /// Whether any matching line carried a time.
+    timed: bool,
+}
+
+impl Window {
+    fn add(&mut self, time: Option<Timestamp>) {
+        let Some(t) = time else { return };
+        self.timed = true;
+        if self.peak >= self.count {
+            return;
+        }
+        self.times.push_back(t);
+        let start = t.checked_sub(self.within).unwrap_or(Timestamp::MIN);
+        while self.times.front().is_some_and(|&f| f < start) {
+            self.times.pop_front();
+        }
+        self.peak = self.peak.max(self.times.len() as u64);
+    }
+
+    /// The peak; lines without times are all taken as one burst.
+    fn peak(&self, count: u64) -> u64 {
+        if self.timed { self.peak } else { count }
+    }
 }
 
 /// What one file's scan has found so far; kept when the scan fails, so a
@@ -99,6 +136,15 @@ impl FileTally {
             head: Vec::new(),
             tail: None,
             keys: Some(Vec::new()),
+            window: matcher.threshold(sig).map(|th| Window {
+                count: th.count,
+                within: jiff::SignedDuration::from_secs(
+                    i64::try_from(th.within_seconds).unwrap_or(i64::MAX),
+                ),
+                times: std::collections::VecDeque::new(),
+                peak: 0,
+                timed: false,
+            }),
         });
         // A long line searched in fragments may hit twice.
         if t.count > 0 && t.last_line == line {
@@ -106,6 +152,9 @@ impl FileTally {
         }
         t.count += 1;
         t.last_line = line;
+        if let Some(w) = &mut t.window {
+            w.add(time);
+        }
         if let (Some(keys), Some(key)) = (&mut t.keys, key) {
             if keys.len() < mirror::MAX_KEYS {
                 keys.push(key);
@@ -154,6 +203,7 @@ impl FileTally {
                     last_line: t.last_line,
                     evidence,
                     mirror_keys,
+                    peak: t.window.as_ref().map(|w| w.peak(t.count)),
                 }
             })
             .collect()

@@ -94,6 +94,28 @@ pub struct InputEntry {
     /// This input's signatures in the order they first appeared, so the
     /// first failure of a cascade stands out.
     pub timeline: Vec<TimelineEntry>,
+    /// Signatures with a threshold whose lines were found, but fewer than
+    /// the threshold within its window: normal for a while on a healthy
+    /// node (a node not found while it registers), so not findings.
+    #[serde(default)]
+    pub below_threshold: Vec<BelowThreshold>,
+}
+
+/// A signature found under its threshold in one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BelowThreshold {
+    /// The signature.
+    pub signature: String,
+    /// Its matching lines across the input.
+    pub count: u64,
+    /// The most of them within the window in any one file.
+    pub peak: u64,
+    /// Lines within the window that make it a finding.
+    pub threshold: u64,
+    /// The window, in seconds.
+    pub within_seconds: u64,
+    /// The files, sorted.
+    pub files: Vec<String>,
 }
 
 /// Which sources an input held.
@@ -279,6 +301,23 @@ pub struct Finding {
     /// all copies fails no run.
     #[serde(default)]
     pub mirror: Option<Mirror>,
+    /// For a signature whose single lines are normal: how many lines
+    /// within how long make it a failure, and the most this file held;
+    /// below the threshold the finding is info. Null without one.
+    #[serde(default)]
+    pub threshold: Option<Threshold>,
+}
+
+/// A signature's threshold, and how close a finding came.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Threshold {
+    /// Lines needed.
+    pub count: u64,
+    /// Within how many seconds.
+    pub within_seconds: u64,
+    /// The most lines of this finding within that many seconds (counting
+    /// stops at `count`).
+    pub peak: u64,
 }
 
 impl Finding {

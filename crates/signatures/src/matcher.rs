@@ -32,6 +32,7 @@ struct Compiled {
     message: Option<String>,
     /// The capture group holding a number, and the value it must exceed.
     counter: Option<(String, u64)>,
+    threshold: Option<crate::model::Threshold>,
     exclude: Vec<memmem::Finder<'static>>,
     /// Indexed by `SourceKind as usize`.
     admitted_by: Vec<bool>,
@@ -451,6 +452,7 @@ impl Matcher {
                     .counter
                     .as_ref()
                     .map(|c| (c.group.clone(), c.above)),
+                threshold: sig.threshold,
                 message: sig.message.clone(),
                 exclude: sig
                     .exclude
@@ -534,6 +536,11 @@ impl Matcher {
 }
 
 impl Matcher {
+    /// Signature `sig`'s threshold, if it has one.
+    pub fn threshold(&self, sig: usize) -> Option<crate::model::Threshold> {
+        self.compiled.get(sig)?.threshold
+    }
+
     /// The finding message of signature `sig` for a line it matched: its
     /// template with each `{name}` replaced by that capture group (empty
     /// when the group did not take part). `None` without a template.

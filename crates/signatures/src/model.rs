@@ -264,9 +264,23 @@ pub struct Signature {
     /// the line to count; a line at or under it is no match.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counter: Option<Counter>,
+    /// For a failure whose single lines are normal (a node not found
+    /// while it registers): how many matching lines within how long make
+    /// it the signature's severity; fewer are reported as info.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<Threshold>,
     /// Where it was defined; not part of its identity.
     #[serde(skip)]
     pub origin: Origin,
+}
+
+/// At least `count` matching lines within `within_seconds`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Threshold {
+    /// How many lines.
+    pub count: u64,
+    /// Within how many seconds of each other.
+    pub within_seconds: u64,
 }
 
 /// A number a matching line must state above a threshold.

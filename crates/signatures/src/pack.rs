@@ -19,6 +19,7 @@ use crate::{
     matcher::Matcher,
     model::{
         Counter, Diagnosis, Examples, Origin, Severity, Signature, SourceKind,
+        Threshold,
     },
 };
 
@@ -69,6 +70,14 @@ struct RawSignature {
     #[serde(default)]
     marker: bool,
     counter: Option<Spanned<RawCounter>>,
+    threshold: Option<Spanned<RawThreshold>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThreshold {
+    count: u64,
+    within: String,
 }
 
 #[derive(Deserialize)]
@@ -613,6 +622,28 @@ fn validate(
         }
         Counter { group: c.group, above: c.above }
     });
+    let threshold = raw.threshold.and_then(|t| {
+        let span = t.span();
+        let t = t.into_inner();
+        match parse_seconds(&t.within) {
+            Some(secs) if secs > 0 && t.count > 1 => {
+                Some(Threshold { count: t.count, within_seconds: secs })
+            }
+            _ => {
+                problems.push(Diagnostic::at(
+                    file,
+                    text,
+                    span.start,
+                    format!(
+                        "signature {id:?}: threshold needs a count above 1 \
+                         and a duration such as 90s, 10m or 2h (within = {:?})",
+                        t.within
+                    ),
+                ));
+                None
+            }
+        }
+    });
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -635,6 +666,7 @@ fn validate(
         },
         marker: raw.marker,
         counter,
+        threshold,
         origin: Origin {
             file: file.to_string(),
             line: header_line(lines, table_start, "[[signature]]"),

@@ -112,3 +112,60 @@ fn network_allowance_counters_count_only_above_zero() {
     assert_eq!(f["count"], 1);
     assert_eq!(f["message"], "pps_allowance_exceeded: 784");
 }
+
+/// A kubelet journal in which the node is not found `n` times, 100 ms
+/// apart from 09:00:00.
+fn not_found(n: u64) -> String {
+    (0..n)
+        .map(|i| {
+            let (s, ms) = (i / 10, (i % 10) * 100);
+            format!(
+                "Nov 21 09:{:02}:{:02} ip-10-0-1-2 kubelet[3012]: E1121 09:{:02}:{:02}.{ms:03}000    \
+                 3012 kubelet.go:2448] \"Error getting node\" err=\"node \\\"ip-10-0-1-2.ec2.internal\\\" not found\"\n",
+                s / 60,
+                s % 60,
+                s / 60,
+                s % 60
+            )
+        })
+        .collect()
+}
+
+/// While it registers, a kubelet logs its node not found for a few
+/// seconds: said under the input, not a finding, and the run passes.
+/// Minutes of it are an error.
+#[test]
+fn a_node_not_found_for_seconds_is_no_finding_and_for_minutes_an_error() {
+    let dir = Dir::new();
+    dir.write("boot/kubelet/kubelet.log", not_found(30));
+    let out = run(&dir, &["scan", "boot"]);
+    assert_eq!(
+        out.code, 0,
+        "under the threshold the run passes: {}",
+        out.stderr
+    );
+    let r = out.report();
+    assert_eq!(r["findings"], serde_json::json!([]), "not a finding");
+    let below = &r["inputs"][0]["below_threshold"][0];
+    assert_eq!(below["signature"], "node-not-found");
+    assert_eq!((&below["count"], &below["peak"]), (&30.into(), &30.into()));
+    assert_eq!(
+        (&below["threshold"], &below["within_seconds"]),
+        (&300.into(), &600.into())
+    );
+    let text =
+        run(&dir, &["scan", "--format", "text", "--color", "never", "boot"])
+            .stdout;
+    assert!(
+        text.contains("under threshold: node-not-found (30 lines, at most 30 within 10m; 300 make a finding)"),
+        "{text}"
+    );
+
+    dir.write("stuck/kubelet/kubelet.log", not_found(400));
+    let out = run(&dir, &["scan", "stuck"]);
+    assert_eq!(out.code, 1, "at the threshold it fails: {}", out.stderr);
+    let r = out.report();
+    assert_eq!(r["findings"][0]["severity"], "error");
+    assert_eq!(r["findings"][0]["threshold"]["peak"], 300);
+    assert_eq!(r["occurrences"][0]["severity"], "error");
+}

@@ -2,15 +2,21 @@
 //! fingerprint and suppression, rollups as occurrences and timelines, and
 //! each input's entry.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use logsift_engine::{FileFinding, InputReport};
 use logsift_signatures::Signature;
 
 use crate::{
-    build::{mirror::Copies, rollup::Rollup},
+    build::{
+        mirror::Copies,
+        rollup::{self, Rollup},
+    },
     fingerprint,
     model::{
-        Bundle, CoverageEntry, ErrorEntry, EvidenceLine, Finding, InputEntry,
-        Mirror, Occurrence, Skipped, SourceEntry, Suppressed, TimelineEntry,
+        BelowThreshold, Bundle, CoverageEntry, ErrorEntry, EvidenceLine,
+        Finding, InputEntry, Mirror, Occurrence, Skipped, SourceEntry,
+        Suppressed, Threshold, TimelineEntry,
     },
     suppress::{Suppressions, Target},
 };
@@ -24,7 +30,11 @@ pub(crate) fn timeline(
 ) -> Vec<TimelineEntry> {
     let mut order: Vec<&&Rollup> = reported.iter().collect();
     let key = |r: &Rollup, other: &Rollup| {
-        (r.first_seen.is_none(), r.first_seen, sigs[other.sig].severity)
+        (
+            r.first_seen.is_none(),
+            r.first_seen,
+            other.severity(&sigs[other.sig]),
+        )
     };
     order.sort_by(|a, b| {
         (key(a, b), &sigs[a.sig].id).cmp(&(key(b, a), &sigs[b.sig].id))
@@ -33,7 +43,7 @@ pub(crate) fn timeline(
         .into_iter()
         .map(|r| TimelineEntry {
             signature: sigs[r.sig].id.clone(),
-            severity: sigs[r.sig].severity,
+            severity: r.severity(&sigs[r.sig]),
             first_seen: r.first_seen,
             last_seen: r.last_seen,
             count: r.count,
@@ -49,7 +59,7 @@ pub(crate) fn occurrence(
 ) -> Occurrence {
     Occurrence {
         signature: sig.id.clone(),
-        severity: sig.severity,
+        severity: r.severity(sig),
         input: input.to_string(),
         count: r.count,
         files: r.files.clone(),
@@ -88,7 +98,7 @@ pub(crate) fn finding(
     Finding {
         signature: sig.id.clone(),
         title: sig.title.clone(),
-        severity: sig.severity,
+        severity: rollup::effective(sig, f.peak),
         input: input.to_string(),
         path: f.path,
         source: f.source,
@@ -111,11 +121,56 @@ pub(crate) fn finding(
         links: sig.links.clone(),
         fingerprint,
         suppressed,
+        threshold: sig.threshold.map(|th| Threshold {
+            count: th.count,
+            within_seconds: th.within_seconds,
+            peak: f.peak.unwrap_or(f.count),
+        }),
         mirror: copies
             .of
             .filter(|_| copies.lines > 0)
             .map(|of| Mirror { of, lines: copies.lines.min(f.count) }),
     }
+}
+
+/// Takes out of `findings` (with `copies`, how many of each one's lines
+/// are copies) the signatures whose threshold the input did
+/// not reach (in any one file: the most lines within the window), and
+/// says what each came to: lines a healthy node also logs for a while,
+/// kept out of findings, counts and diagnoses, but not out of the report.
+pub(crate) fn below_threshold(
+    sigs: &[Signature],
+    findings: &mut Vec<FileFinding>,
+    copies: &[Copies],
+) -> Vec<BelowThreshold> {
+    let mut by_sig: BTreeMap<usize, (u64, u64, BTreeSet<String>)> =
+        BTreeMap::new();
+    for (f, c) in findings.iter().zip(copies) {
+        if sigs[f.signature].threshold.is_some() {
+            let e = by_sig.entry(f.signature).or_default();
+            // A line copied into another file counts once.
+            e.0 += f.count - c.lines.min(f.count);
+            e.1 = e.1.max(f.peak.unwrap_or(f.count));
+            e.2.insert(f.path.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for (sig, (count, peak, files)) in by_sig {
+        let Some(th) = sigs[sig].threshold else { continue };
+        if peak >= th.count {
+            continue;
+        }
+        findings.retain(|f| f.signature != sig);
+        out.push(BelowThreshold {
+            signature: sigs[sig].id.clone(),
+            count,
+            peak,
+            threshold: th.count,
+            within_seconds: th.within_seconds,
+            files: files.into_iter().collect(),
+        });
+    }
+    out
 }
 
 /// An input's entry, its findings taken out before.
@@ -160,6 +215,7 @@ pub(crate) fn input_entry(
             .collect(),
         coverage: CoverageEntry { sources, not_evaluated, not_applicable },
         timeline,
+        below_threshold: Vec::new(),
     }
 }
 

@@ -157,6 +157,10 @@ impl<'p> ReportBuilder<'p> {
     fn add(&self, mut input: InputReport, parts: &mut Parts) {
         let sigs = self.pack.signatures();
         parts.errors += input.errors.len();
+        let below = {
+            let copies = mirror::copies(&input.findings);
+            convert::below_threshold(sigs, &mut input.findings, &copies)
+        };
         let copies = mirror::copies(&input.findings);
         let rollups = Rollup::of(&input.findings, &copies);
         parts
@@ -172,7 +176,7 @@ impl<'p> ReportBuilder<'p> {
         for r in &reported {
             let sig = &sigs[r.sig];
             parts.occurrences.push((
-                sig.severity,
+                r.severity(sig),
                 convert::occurrence(sig, &input.path, r),
             ));
         }
@@ -187,14 +191,16 @@ impl<'p> ReportBuilder<'p> {
                     (f, c),
                     self.suppressions,
                 );
-                parts.findings.push((sig.severity, finding));
+                parts.findings.push((finding.severity, finding));
             }
         }
-        parts.inputs.push(convert::input_entry(
+        let mut entry = convert::input_entry(
             input,
             (not_evaluated, not_applicable),
             timeline,
-        ));
+        );
+        entry.below_threshold = below;
+        parts.inputs.push(entry);
     }
 }
 

@@ -51,6 +51,7 @@ pub(crate) fn finding(
             truncated: false,
         }],
         mirror_keys: None,
+        peak: None,
     }
 }
 

@@ -75,11 +75,33 @@ impl<W: Write> Printer<W> {
     ) -> io::Result<()> {
         self.input_head(input)?;
         self.coverage(input, findings.is_empty())?;
+        self.below_threshold(input)?;
         self.root_causes(diagnoses)?;
         self.timeline(input)?;
         self.by_severity(findings)?;
         self.problems(input)?;
         writeln!(self.w)
+    }
+
+    /// Signatures whose lines stayed under their threshold: said, not
+    /// counted.
+    fn below_threshold(&mut self, input: &InputEntry) -> io::Result<()> {
+        for b in &input.below_threshold {
+            let within = jiff::SignedDuration::from_secs(
+                i64::try_from(b.within_seconds).unwrap_or(i64::MAX),
+            );
+            writeln!(
+                self.w,
+                "   under threshold: {} ({} {}, at most {} within {within:#}; \
+                 {} make a finding)",
+                self.clean(&b.signature),
+                b.count,
+                plural(b.count, "line", "lines"),
+                b.peak,
+                b.threshold
+            )?;
+        }
+        Ok(())
     }
 
     /// The input's name and kind, its bundle, how much was read.
