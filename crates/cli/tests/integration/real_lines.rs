@@ -12,7 +12,7 @@ use crate::harness::*;
 
 /// Found failure lines over all failure lines, as last measured; raise it
 /// with the labels when signatures are added.
-const RECALL_FLOOR: f64 = 0.65;
+const RECALL_FLOOR: f64 = 0.72;
 
 struct Line {
     expected: String,
