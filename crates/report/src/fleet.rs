@@ -19,9 +19,12 @@ use logsift_engine::{Producer, SourceStatus, Timestamp};
 use logsift_signatures::Severity;
 use serde::Serialize;
 
-use crate::model::{
-    DiagnosisEntry, Finding, InputEntry, Report, SCHEMA_VERSION, SignatureSet,
-    Tool,
+use crate::{
+    build::rollup::min_opt,
+    model::{
+        DiagnosisEntry, Finding, InputEntry, Report, SCHEMA_VERSION,
+        SignatureSet, Tool,
+    },
 };
 
 /// How many findings each input lists in the summary.
@@ -353,7 +356,7 @@ impl FleetBuilder {
         acc.inputs += 1;
         acc.instances.insert(node.to_string());
         acc.count += r.count;
-        acc.first_seen = earliest(acc.first_seen, r.first_seen);
+        acc.first_seen = min_opt(acc.first_seen, r.first_seen);
     }
 
     /// The summary, every list in a fixed order.
@@ -416,7 +419,7 @@ fn roll_up<'a>(live: &[&'a Finding]) -> Vec<Rolled<'a>> {
         });
         r.count += f.own_lines();
         r.files += 1;
-        r.first_seen = earliest(r.first_seen, f.first_seen);
+        r.first_seen = min_opt(r.first_seen, f.first_seen);
     }
     rolled.into_values().collect()
 }
@@ -460,14 +463,6 @@ fn incomplete(input: &InputEntry) -> Vec<String> {
         .collect()
 }
 
-/// The earlier of two times, where either may be unknown.
-fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
 /// Writes `summary` as pretty-printed JSON followed by a newline.
 pub fn write<W: Write>(summary: &FleetSummary, mut w: W) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut w, summary)?;
@@ -509,14 +504,14 @@ mod tests {
     }
 
     #[test]
-    fn earliest_compares_instants() {
+    fn earliest_time_is_an_instant_comparison() {
         let t = |x: &str| Some(x.parse::<Timestamp>().expect("time"));
         assert_eq!(
-            earliest(t("2026-11-21T10:00:00.5Z"), t("2026-11-21T10:00:00Z")),
+            min_opt(t("2026-11-21T10:00:00.5Z"), t("2026-11-21T10:00:00Z")),
             t("2026-11-21T10:00:00Z")
         );
         assert_eq!(
-            earliest(None, t("2026-01-01T00:00:00Z")),
+            min_opt(None, t("2026-01-01T00:00:00Z")),
             t("2026-01-01T00:00:00Z")
         );
     }

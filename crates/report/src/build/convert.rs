@@ -8,10 +8,7 @@ use logsift_engine::{FileFinding, InputReport};
 use logsift_signatures::Signature;
 
 use crate::{
-    build::{
-        mirror::Copies,
-        rollup::{self, Rollup},
-    },
+    build::{mirror::Copies, rollup::Rollup},
     fingerprint,
     model::{
         BelowThreshold, Bundle, CoverageEntry, ErrorEntry, EvidenceLine,
@@ -30,11 +27,7 @@ pub(crate) fn timeline(
 ) -> Vec<TimelineEntry> {
     let mut order: Vec<&&Rollup> = reported.iter().collect();
     let key = |r: &Rollup, other: &Rollup| {
-        (
-            r.first_seen.is_none(),
-            r.first_seen,
-            other.severity(&sigs[other.sig]),
-        )
+        (r.first_seen.is_none(), r.first_seen, sigs[other.sig].severity)
     };
     order.sort_by(|a, b| {
         (key(a, b), &sigs[a.sig].id).cmp(&(key(b, a), &sigs[b.sig].id))
@@ -43,7 +36,7 @@ pub(crate) fn timeline(
         .into_iter()
         .map(|r| TimelineEntry {
             signature: sigs[r.sig].id.clone(),
-            severity: r.severity(&sigs[r.sig]),
+            severity: sigs[r.sig].severity,
             first_seen: r.first_seen,
             last_seen: r.last_seen,
             count: r.count,
@@ -59,7 +52,7 @@ pub(crate) fn occurrence(
 ) -> Occurrence {
     Occurrence {
         signature: sig.id.clone(),
-        severity: r.severity(sig),
+        severity: sig.severity,
         input: input.to_string(),
         count: r.count,
         files: r.files.clone(),
@@ -98,7 +91,7 @@ pub(crate) fn finding(
     Finding {
         signature: sig.id.clone(),
         title: sig.title.clone(),
-        severity: rollup::effective(sig, f.peak),
+        severity: sig.severity,
         input: input.to_string(),
         path: f.path,
         source: f.source,
@@ -133,19 +126,19 @@ pub(crate) fn finding(
     }
 }
 
-/// Takes out of `findings` (with `copies`, how many of each one's lines
-/// are copies) the signatures whose threshold the input did
-/// not reach (in any one file: the most lines within the window), and
+/// Takes out of `findings` and `copies` (how many of each finding's lines
+/// are copies of another file's) the signatures whose threshold the input
+/// did not reach (in any one file: the most lines within the window), and
 /// says what each came to: lines a healthy node also logs for a while,
 /// kept out of findings, counts and diagnoses, but not out of the report.
 pub(crate) fn below_threshold(
     sigs: &[Signature],
     findings: &mut Vec<FileFinding>,
-    copies: &[Copies],
+    copies: &mut Vec<Copies>,
 ) -> Vec<BelowThreshold> {
     let mut by_sig: BTreeMap<usize, (u64, u64, BTreeSet<String>)> =
         BTreeMap::new();
-    for (f, c) in findings.iter().zip(copies) {
+    for (f, c) in findings.iter().zip(copies.iter()) {
         if sigs[f.signature].threshold.is_some() {
             let e = by_sig.entry(f.signature).or_default();
             // A line copied into another file counts once.
@@ -154,23 +147,33 @@ pub(crate) fn below_threshold(
             e.2.insert(f.path.clone());
         }
     }
-    let mut out = Vec::new();
+    let mut below = Vec::new();
     for (sig, (count, peak, files)) in by_sig {
         let Some(th) = sigs[sig].threshold else { continue };
-        if peak >= th.count {
-            continue;
+        if peak < th.count {
+            below.push(BelowThreshold {
+                signature: sigs[sig].id.clone(),
+                count,
+                peak,
+                threshold: th.count,
+                within_seconds: th.within_seconds,
+                files: files.into_iter().collect(),
+            });
         }
-        findings.retain(|f| f.signature != sig);
-        out.push(BelowThreshold {
-            signature: sigs[sig].id.clone(),
-            count,
-            peak,
-            threshold: th.count,
-            within_seconds: th.within_seconds,
-            files: files.into_iter().collect(),
-        });
     }
-    out
+    if !below.is_empty() {
+        let keep: Vec<bool> = findings
+            .iter()
+            .map(|f| {
+                !below.iter().any(|b| b.signature == sigs[f.signature].id)
+            })
+            .collect();
+        let mut k = keep.iter();
+        findings.retain(|_| *k.next().unwrap_or(&true));
+        let mut k = keep.iter();
+        copies.retain(|_| *k.next().unwrap_or(&true));
+    }
+    below
 }
 
 /// An input's entry, its findings taken out before.

@@ -8,7 +8,7 @@ mod convert;
 mod diagnose;
 mod mirror;
 mod order;
-mod rollup;
+pub(crate) mod rollup;
 #[cfg(test)]
 pub(crate) mod testutil;
 
@@ -157,11 +157,11 @@ impl<'p> ReportBuilder<'p> {
     fn add(&self, mut input: InputReport, parts: &mut Parts) {
         let sigs = self.pack.signatures();
         parts.errors += input.errors.len();
-        let below = {
-            let copies = mirror::copies(&input.findings);
-            convert::below_threshold(sigs, &mut input.findings, &copies)
-        };
-        let copies = mirror::copies(&input.findings);
+        // Copies are found per signature, so taking out signatures under
+        // their threshold leaves the others' copies as they are.
+        let mut copies = mirror::copies(&input.findings);
+        let below =
+            convert::below_threshold(sigs, &mut input.findings, &mut copies);
         let rollups = Rollup::of(&input.findings, &copies);
         parts
             .diagnoses
@@ -176,7 +176,7 @@ impl<'p> ReportBuilder<'p> {
         for r in &reported {
             let sig = &sigs[r.sig];
             parts.occurrences.push((
-                r.severity(sig),
+                sig.severity,
                 convert::occurrence(sig, &input.path, r),
             ));
         }

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use logsift_engine::{FileFinding, Timestamp};
-use logsift_signatures::{Severity, Signature};
 
 use crate::build::mirror::Copies;
 
@@ -20,26 +19,6 @@ pub(crate) struct Rollup {
     pub(crate) files: Vec<String>,
     pub(crate) first_seen: Option<Timestamp>,
     pub(crate) last_seen: Option<Timestamp>,
-    /// The most matching lines within the signature's threshold window in
-    /// any one file; `None` without a threshold.
-    pub(crate) peak: Option<u64>,
-}
-
-impl Rollup {
-    /// The signature's severity here: info while its threshold is not
-    /// reached.
-    pub(crate) fn severity(&self, sig: &Signature) -> Severity {
-        effective(sig, self.peak)
-    }
-}
-
-/// `sig`'s severity for lines that reached `peak` within its threshold
-/// window: info below the threshold, else its own.
-pub(crate) fn effective(sig: &Signature, peak: Option<u64>) -> Severity {
-    match (sig.threshold, peak) {
-        (Some(th), Some(p)) if p < th.count => Severity::Info,
-        _ => sig.severity,
-    }
 }
 
 impl Rollup {
@@ -57,13 +36,11 @@ impl Rollup {
                 files: Vec::new(),
                 first_seen: None,
                 last_seen: None,
-                peak: None,
             });
             r.count += f.count - c.lines.min(f.count);
             r.files.push(f.path.clone());
             r.first_seen = min_opt(r.first_seen, f.first_seen);
             r.last_seen = max_opt(r.last_seen, f.last_seen);
-            r.peak = r.peak.max(f.peak);
         }
         for r in by_sig.values_mut() {
             r.files.sort();

@@ -18,6 +18,7 @@ mod wire;
 
 use std::{
     borrow::Cow,
+    collections::HashMap,
     io::{self, Write},
 };
 
@@ -58,12 +59,19 @@ pub fn write<W: Write>(
     mut w: W,
 ) -> io::Result<()> {
     // A finding all of whose lines are copies of another file's is one
-    // more location of that file's result, not a result of its own.
+    // more location of that file's result, not a result of its own; each
+    // original's copies, in report order, are looked up once.
+    let mut copies: Copies<'_> = HashMap::new();
+    for c in &report.findings {
+        if let Some(m) = c.mirror.as_ref().filter(|_| c.is_mirror()) {
+            copies.entry((&c.signature, &c.input, &m.of)).or_default().push(c);
+        }
+    }
     let results = report
         .findings
         .iter()
         .filter(|f| !f.is_mirror())
-        .map(|f| result(f, report, pack))
+        .map(|f| result(f, &copies, pack))
         .chain(report.diagnoses.iter().map(|d| diagnosis(d, report, pack)))
         .collect();
     let rules = rules(pack);
@@ -214,9 +222,13 @@ impl<'a> About<'a> {
     }
 }
 
+/// The findings that are all copies of another file's lines, by the
+/// signature, input and file of their original.
+type Copies<'a> = HashMap<(&'a str, &'a str, &'a str), Vec<&'a Finding>>;
+
 fn result<'a>(
     f: &'a Finding,
-    report: &'a Report,
+    copies: &Copies<'a>,
     pack: &Pack,
 ) -> wire::Result<'a> {
     let rule_index =
@@ -257,12 +269,8 @@ fn result<'a>(
         Vec::new()
     };
     let mut related = related;
-    for copy in report.findings.iter().filter(|c| {
-        c.is_mirror()
-            && c.signature == f.signature
-            && c.input == f.input
-            && c.mirror.as_ref().is_some_and(|m| m.of == f.path)
-    }) {
+    let key = (f.signature.as_str(), f.input.as_str(), f.path.as_str());
+    for copy in copies.get(&key).into_iter().flatten() {
         let mut loc = location(&copy.input, &copy.path, Some(copy.first_line));
         loc.id = Some(related.len() as u64 + 1);
         let lines = if copy.count == 1 { "line" } else { "lines" };
