@@ -21,7 +21,7 @@ use memchr::memmem;
 use regex::bytes::Regex;
 
 use crate::{
-    model::{Signature, SourceKind},
+    model::{Counter, Signature, SourceKind, Threshold},
     needles,
 };
 
@@ -30,9 +30,8 @@ struct Compiled {
     /// signatures' literals never occur in a healthy log.
     regex: Option<LazyRegex>,
     message: Option<String>,
-    /// The capture group holding a number, and the value it must exceed.
-    counter: Option<(String, u64)>,
-    threshold: Option<crate::model::Threshold>,
+    counter: Option<Counter>,
+    threshold: Option<Threshold>,
     exclude: Vec<memmem::Finder<'static>>,
     /// Indexed by `SourceKind as usize`.
     admitted_by: Vec<bool>,
@@ -58,7 +57,7 @@ impl Compiled {
         let Some(re) = self.regex() else {
             return true;
         };
-        let Some((group, above)) = &self.counter else {
+        let Some(Counter { group, above }) = &self.counter else {
             return re.is_match(line);
         };
         re.captures_iter(line).any(|caps| {
@@ -448,10 +447,7 @@ impl Matcher {
             .iter()
             .map(|sig| Compiled {
                 regex: sig.regex.clone().map(LazyRegex::new),
-                counter: sig
-                    .counter
-                    .as_ref()
-                    .map(|c| (c.group.clone(), c.above)),
+                counter: sig.counter.clone(),
                 threshold: sig.threshold,
                 message: sig.message.clone(),
                 exclude: sig
@@ -537,7 +533,7 @@ impl Matcher {
 
 impl Matcher {
     /// Signature `sig`'s threshold, if it has one.
-    pub fn threshold(&self, sig: usize) -> Option<crate::model::Threshold> {
+    pub fn threshold(&self, sig: usize) -> Option<Threshold> {
         self.compiled.get(sig)?.threshold
     }
 
