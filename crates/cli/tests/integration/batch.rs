@@ -280,9 +280,7 @@ fn a_folder_of_archives_is_one_input_per_archive() {
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let summary = json(
-        &std::fs::read(dir.path().join("out/summary.json")).expect("summary"),
-    );
+    let summary = dir.json("out/summary.json");
     let paths: Vec<&str> = summary["inputs"]
         .as_array()
         .expect("inputs")
@@ -403,9 +401,7 @@ fn out_dir_fails_the_run_like_one_report_would() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains(": missing.log"), "{}", out.stderr);
     // Both reports are there, the missing input's with its error.
-    let summary = json(
-        &std::fs::read(dir.path().join("o2/summary.json")).expect("summary"),
-    );
+    let summary = dir.json("o2/summary.json");
     assert_eq!(summary["totals"]["inputs_with_errors"], 1);
 }
 
@@ -629,9 +625,7 @@ fn the_summary_marks_nothing_scanned_and_suppressed_causes() {
         ],
     );
     assert_eq!(out.code, 1, "{}", out.stderr);
-    let summary = json(
-        &std::fs::read(dir.path().join("out/summary.json")).expect("summary"),
-    );
+    let summary = dir.json("out/summary.json");
     validate_summary(&summary);
     assert_eq!(summary["totals"]["inputs_incomplete"], 1, "{summary}");
     let inputs = summary["inputs"].as_array().expect("inputs");

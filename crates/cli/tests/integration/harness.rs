@@ -61,6 +61,37 @@ impl Dir {
     }
 }
 
+impl Dir {
+    /// The JSON file at `rel`, parsed.
+    pub fn json(&self, rel: &str) -> Value {
+        let bytes = std::fs::read(self.path().join(rel))
+            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{rel} is not JSON: {e}"))
+    }
+}
+
+/// Scans each of `lines` from a file of its own, named so that nothing
+/// tells its kind (`lines/NNNN.txt`), in one run of the binary, and
+/// returns each line's findings as (signature, severity).
+pub fn scan_each_line(lines: &[&str]) -> Vec<Vec<(String, String)>> {
+    let dir = Dir::new();
+    for (i, l) in lines.iter().enumerate() {
+        dir.write(&format!("lines/{i:04}.txt"), format!("{l}\n"));
+    }
+    let out = run(&dir, &["scan", "--fail-on", "never", "lines"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut found = vec![Vec::new(); lines.len()];
+    for f in out.report()["findings"].as_array().expect("findings") {
+        let path = f["path"].as_str().expect("path");
+        let name = path.rsplit('/').next().expect("a file name");
+        let i: usize = name[..4].parse().expect("a line number");
+        let field = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+        found[i].push((field("signature"), field("severity")));
+    }
+    found
+}
+
 /// What a run of the binary gave.
 #[derive(Debug)]
 pub struct Output {

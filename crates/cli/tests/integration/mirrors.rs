@@ -186,10 +186,7 @@ fn a_finding_that_is_all_copies_is_listed_but_not_counted() {
     // The fleet summary counts the lines once too.
     let out = run(&dir, &["scan", "--out-dir", "out", "b"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    let summary: Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("out/summary.json")).expect("summary"),
-    )
-    .expect("summary JSON");
+    let summary = dir.json("out/summary.json");
     validate_summary(&summary);
     assert_eq!(summary["totals"]["findings"], 1, "{summary:#}");
     assert_eq!(summary["by_signature"][0]["count"], 2, "{summary:#}");

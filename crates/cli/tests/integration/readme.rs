@@ -261,10 +261,7 @@ impl Scratch {
     }
 
     fn json(&self, rel: &str) -> Value {
-        let bytes = std::fs::read(self.path().join(rel))
-            .unwrap_or_else(|e| panic!("{rel}: {e}"));
-        serde_json::from_slice(&bytes)
-            .unwrap_or_else(|e| panic!("{rel} is not JSON: {e}"))
+        self.dir.json(rel)
     }
 }
 
