@@ -7,7 +7,8 @@ use std::{
 
 use logsift_engine::{Config, Scanner};
 use logsift_signatures::{
-    Diagnosis, Pack, Signature, SourceKind, clashes, lint, suggestions_note,
+    Diagnosis, Example, Pack, Signature, SourceKind, clashes, lint,
+    suggestions_note,
 };
 
 use crate::{args::ListFormat, outcome::Outcome};
@@ -138,8 +139,8 @@ pub(crate) fn show(
     }
     section(w, "Fix", s.fix.lines())?;
     section(w, "Links", s.links.iter())?;
-    section(w, "Lines it matches", s.examples.matches.iter())?;
-    section(w, "Near misses it must not match", s.examples.no_match.iter())?;
+    section(w, "Lines it matches", shown(&s.examples.matches))?;
+    section(w, "Near misses it must not match", shown(&s.examples.no_match))?;
     Ok(Outcome::Clean)
 }
 
@@ -190,6 +191,18 @@ fn show_diagnosis(
     section(w, "Fix", d.fix.lines())?;
     section(w, "Links", d.links.iter())?;
     Ok(Outcome::Clean)
+}
+
+/// Example lines as `show` prints them: each line, then the page it was
+/// published on when it has one.
+fn shown(examples: &[Example]) -> Vec<String> {
+    examples
+        .iter()
+        .flat_map(|e| {
+            let from = e.source.as_ref().map(|s| format!("  (from {s})"));
+            std::iter::once(e.line.clone()).chain(from)
+        })
+        .collect()
 }
 
 fn section<I, T>(w: &mut dyn Write, title: &str, lines: I) -> io::Result<()>
@@ -249,12 +262,12 @@ fn example_problems(
     if sig.examples.matches.is_empty() {
         problems.push("has no match example".to_string());
     }
-    for ex in &sig.examples.matches {
+    for ex in sig.examples.matches.iter().map(|e| e.line.as_str()) {
         if !hits(ex, home) {
             problems.push(format!("should match ({home}): {ex}"));
         }
     }
-    for ex in &sig.examples.no_match {
+    for ex in sig.examples.no_match.iter().map(|e| e.line.as_str()) {
         if hits(ex, SourceKind::Unknown) {
             problems.push(format!("should not match: {ex}"));
         }

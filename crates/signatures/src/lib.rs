@@ -33,7 +33,8 @@ pub use crate::{
     lint::{clashes, lint},
     matcher::Matcher,
     model::{
-        Counter, Diagnosis, Examples, Origin, Severity, Signature, SourceKind,
+        Counter, Diagnosis, Example, Examples, Origin, Severity, Signature,
+        SourceKind,
     },
     pack::{Pack, did_you_mean, suggestions_note},
 };

@@ -141,8 +141,8 @@ fn problems(sig: &Signature) -> Vec<String> {
     // The search pass only ever sees lines holding a literal; a line the
     // regex would match without one is silently missed.
     for ex in &sig.examples.matches {
-        if !sig.patterns.iter().any(|lit| ex.contains(lit.as_str())) {
-            p.push(format!("match example holds none of the patterns, so the search pass cannot find it: {ex:?}"));
+        if !sig.patterns.iter().any(|lit| ex.line.contains(lit.as_str())) {
+            p.push(format!("match example holds none of the patterns, so the search pass cannot find it: {:?}", ex.line));
         }
     }
     p

@@ -600,14 +600,14 @@ mod tests {
             // applies.
             let home =
                 sig.sources.first().copied().unwrap_or(SourceKind::Unknown);
-            for ex in &sig.examples.matches {
+            for ex in sig.examples.matches.iter().map(|e| e.line.as_str()) {
                 if !ids(&pack, &m, ex, home).contains(&sig.id)
                     || m.next_candidate(ex.as_bytes(), 0).is_none()
                 {
                     failures.push(format!("{} should match {ex:?}", sig.id));
                 }
             }
-            for ex in &sig.examples.no_match {
+            for ex in sig.examples.no_match.iter().map(|e| e.line.as_str()) {
                 if ids(&pack, &m, ex, SourceKind::Unknown).contains(&sig.id) {
                     failures
                         .push(format!("{} should not match {ex:?}", sig.id));
@@ -796,7 +796,7 @@ fix = "x"
                 sig.examples.matches.iter().chain(&sig.examples.no_match)
             {
                 text.extend_from_slice(format!("I0101 00:00:{i:02} filler line with time, tion, to and not\n").as_bytes());
-                text.extend_from_slice(line.as_bytes());
+                text.extend_from_slice(line.line.as_bytes());
                 text.push(b'\n');
             }
             // Literals back to back, cut, and at a text's very end.
@@ -918,7 +918,7 @@ fix = "x"
         }
         for sig in pack.signatures().iter().take(40) {
             for ex in &sig.examples.matches {
-                text.push_str(ex);
+                text.push_str(&ex.line);
                 text.push('\n');
             }
         }

@@ -205,9 +205,20 @@ impl FromStr for SourceKind {
 pub struct Examples {
     /// Lines that must produce a finding.
     #[serde(rename = "match")]
-    pub matches: Vec<String>,
+    pub matches: Vec<Example>,
     /// Lines that must not.
-    pub no_match: Vec<String>,
+    pub no_match: Vec<Example>,
+}
+
+/// One example line, and the page it was published on when it is a real
+/// line rather than one written for the pack.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Example {
+    /// The line, verbatim.
+    pub line: String,
+    /// An https URL of the public page that shows the line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Where a signature was defined.

@@ -18,8 +18,8 @@ use crate::{
     error::{Diagnostic, Lines, LoadError},
     matcher::Matcher,
     model::{
-        Counter, Diagnosis, Examples, Origin, Severity, Signature, SourceKind,
-        Threshold,
+        Counter, Diagnosis, Example, Examples, Origin, Severity, Signature,
+        SourceKind, Threshold,
     },
 };
 
@@ -92,9 +92,68 @@ struct RawCounter {
 #[serde(deny_unknown_fields)]
 struct RawExamples {
     #[serde(default, rename = "match")]
-    matches: Vec<String>,
+    matches: Vec<RawExample>,
     #[serde(default)]
-    no_match: Vec<String>,
+    no_match: Vec<RawExample>,
+}
+
+/// An example is a bare line, or a line with the page it came from.
+enum RawExample {
+    Line(String),
+    Sourced(SourcedExample),
+}
+
+/// By hand rather than `untagged`, so that a mistyped key in an example's
+/// table is named instead of "did not match any variant".
+impl<'de> Deserialize<'de> for RawExample {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawExample;
+            fn expecting(
+                &self,
+                f: &mut std::fmt::Formatter,
+            ) -> std::fmt::Result {
+                f.write_str("a line, or a table { line = \"...\", source = \"https://...\" }")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                v: &str,
+            ) -> Result<RawExample, E> {
+                Ok(RawExample::Line(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawExample, A::Error> {
+                SourcedExample::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(RawExample::Sourced)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcedExample {
+    line: String,
+    source: String,
+}
+
+impl From<RawExample> for Example {
+    fn from(raw: RawExample) -> Example {
+        match raw {
+            RawExample::Line(line) => Example { line, source: None },
+            RawExample::Sourced(s) => {
+                Example { line: s.line, source: Some(s.source) }
+            }
+        }
+    }
 }
 
 /// A set of signatures loaded from one or more pack files.
@@ -661,8 +720,18 @@ fn validate(
         fix: raw.fix.trim().to_string(),
         links: raw.links,
         examples: Examples {
-            matches: raw.examples.matches,
-            no_match: raw.examples.no_match,
+            matches: raw
+                .examples
+                .matches
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            no_match: raw
+                .examples
+                .no_match
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         },
         marker: raw.marker,
         counter,
@@ -860,6 +929,25 @@ fix = "Do not boom."
             .unwrap_or_else(|| panic!("no word of fixx: {err}"));
         assert_eq!(d.file, "t.toml");
         assert!(d.line >= 2, "{d}");
+    }
+
+    #[test]
+    fn examples_are_lines_or_sourced_lines() {
+        let text = format!(
+            "{GOOD}\n[signature.examples]\nmatch = ['boom 1', \
+             {{ source = \"https://example.com/1\", line = 'boom 2' }}]\n"
+        );
+        let mut pack = Pack::new();
+        pack.add_toml("t.toml", &text).unwrap();
+        let ex = &pack.signatures()[0].examples.matches;
+        assert_eq!(ex[0], Example { line: "boom 1".into(), source: None });
+        assert_eq!(ex[1].line, "boom 2");
+        assert_eq!(ex[1].source.as_deref(), Some("https://example.com/1"));
+
+        let bad = text.replace("source =", "sourc =");
+        let err = Pack::new().add_toml("t.toml", &bad).unwrap_err();
+        assert!(err.to_string().contains("unknown field `sourc`"), "{err}");
+        assert!(err.to_string().contains("t.toml:10:"), "{err}");
     }
 
     #[test]

@@ -48,6 +48,7 @@ fn bundle(pack: &Pack, ids: &[&str]) -> Vec<u8> {
             .examples
             .matches
             .first()
+            .map(|e| &e.line)
             .unwrap_or_else(|| panic!("{id} has no example"));
         let path = home_path(sig).to_string();
         match files.iter_mut().find(|(p, _)| *p == path) {
