@@ -141,6 +141,9 @@ pub(crate) fn show(
     section(w, "Links", s.links.iter())?;
     section(w, "Lines it matches", shown(&s.examples.matches))?;
     section(w, "Near misses it must not match", shown(&s.examples.no_match))?;
+    if let Some(rare) = &s.examples.rare {
+        section(w, "Few published pages show it", [rare.as_str()])?;
+    }
     Ok(Outcome::Clean)
 }
 

@@ -14,6 +14,12 @@ use crate::{
 /// confirming.
 const MIN_LITERAL: usize = 5;
 
+/// Distinct pages a signature's real match lines must come from.
+const MIN_SOURCES: usize = 3;
+
+/// Near misses a signature must show it leaves alone.
+const MIN_NEAR_MISSES: usize = 2;
+
 /// Every problem in `pack`, one diagnostic each, pointing at the
 /// signature's `[[signature]]` line.
 pub fn lint(pack: &Pack) -> Vec<Diagnostic> {
@@ -112,11 +118,6 @@ fn problems(sig: &Signature) -> Vec<String> {
     if sig.examples.matches.is_empty() {
         p.push("needs at least one `match` example".to_string());
     }
-    if sig.examples.no_match.is_empty() {
-        p.push(
-            "needs at least one `no_match` example (a near miss)".to_string(),
-        );
-    }
     p.extend(link_problems(&sig.links));
     for (field, value) in [
         ("title", &sig.title),
@@ -144,6 +145,55 @@ fn problems(sig: &Signature) -> Vec<String> {
         if !sig.patterns.iter().any(|lit| ex.line.contains(lit.as_str())) {
             p.push(format!("match example holds none of the patterns, so the search pass cannot find it: {:?}", ex.line));
         }
+    }
+    p.extend(example_problems(sig));
+    p
+}
+
+/// A signature is trusted on real lines, not on lines written to fit it:
+/// its match examples come from several published pages, and near misses
+/// show where it stops. A failure that few pages show may say so in
+/// `rare`, and still needs one.
+fn example_problems(sig: &Signature) -> Vec<String> {
+    let ex = &sig.examples;
+    let mut p = Vec::new();
+    let all = ex.matches.iter().chain(&ex.no_match);
+    for source in all.filter_map(|e| e.source.as_deref()) {
+        if !source.starts_with("https://") || source.len() <= "https://".len()
+        {
+            p.push(format!("example source {source:?} is not an https URL"));
+        }
+    }
+    // Two anchors of one page are one page.
+    let mut pages: Vec<&str> = ex
+        .matches
+        .iter()
+        .filter_map(|e| e.source.as_deref())
+        .map(|s| s.split('#').next().unwrap_or(s))
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    let n = pages.len();
+    match ex.rare.as_deref().map(str::trim) {
+        None if n < MIN_SOURCES => p.push(format!(
+            "needs match examples from at least {MIN_SOURCES} published pages \
+             (`{{ source = \"https://...\", line = '...' }}`), has {n}; \
+             if no more exist, say why in `rare`"
+        )),
+        Some("") => p.push("`rare` is empty: say why few pages show this failure".into()),
+        Some(_) if n == 0 => p.push(
+            "is `rare` but needs a match example from at least one published page".into(),
+        ),
+        Some(_) if n >= MIN_SOURCES => p.push(format!(
+            "is `rare` but has match examples from {n} published pages: drop `rare`"
+        )),
+        _ => {}
+    }
+    if ex.no_match.len() < MIN_NEAR_MISSES {
+        p.push(format!(
+            "needs at least {MIN_NEAR_MISSES} `no_match` examples (near misses), has {}",
+            ex.no_match.len()
+        ));
     }
     p
 }
@@ -213,8 +263,69 @@ match = ["bang"]
             "`unknown` in sources",
             "pattern \"err\" is shorter",
             "search pass cannot find it: \"bang\"",
+            "at least 3 published pages",
+            "at least 2 `no_match` examples",
         ] {
             assert!(all.contains(needle), "missing {needle:?} in\n{all}");
         }
+    }
+
+    /// A pack of one signature with these example lines (TOML array
+    /// entries) and an optional `rare` note.
+    fn one(matches: &str, rare: Option<&str>) -> Vec<String> {
+        let rare =
+            rare.map(|r| format!("rare = \"{r}\"\n")).unwrap_or_default();
+        let text = format!(
+            "[[signature]]\nid = \"x\"\ntitle = \"T\"\nseverity = \"error\"\n\
+             category = \"c\"\nsummary = \"s\"\npatterns = [\"boom boom\"]\n\
+             fix = \"f\"\nlinks = [\"https://example.com/fix\"]\n\n\
+             [signature.examples]\n{rare}match = [{matches}]\n\
+             no_match = ['calm', 'quiet']\n"
+        );
+        let mut pack = Pack::new();
+        pack.add_toml("t.toml", &text).unwrap();
+        lint(&pack).iter().map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn match_examples_come_from_three_pages_or_say_why_not() {
+        let page = |url: &str| {
+            format!("{{ source = \"{url}\", line = 'boom boom' }}")
+        };
+        let three = [
+            page("https://a.example/1"),
+            page("https://b.example/2"),
+            page("https://c.example/3"),
+        ]
+        .join(", ");
+        assert!(one(&three, None).is_empty(), "{:?}", one(&three, None));
+        // Two anchors of one page are one page.
+        let anchors = [
+            page("https://a.example/1#x"),
+            page("https://a.example/1#y"),
+            page("https://c.example/3"),
+        ]
+        .join(", ");
+        assert!(
+            one(&anchors, None)[0].contains("has 2"),
+            "{:?}",
+            one(&anchors, None)
+        );
+        let two = [page("https://a.example/1"), page("https://b.example/2")]
+            .join(", ");
+        assert!(one(&two, None)[0].contains("say why in `rare`"));
+        assert!(one(&two, Some("few threads paste it")).is_empty());
+        assert!(one(&two, Some(" "))[0].contains("`rare` is empty"));
+        assert!(
+            one("'boom boom'", Some("why"))[0]
+                .contains("at least one published page")
+        );
+        assert!(one(&three, Some("why"))[0].contains("drop `rare`"));
+        let http = page("http://a.example/1");
+        assert!(
+            one(&http, Some("why"))
+                .iter()
+                .any(|p| p.contains("not an https URL"))
+        );
     }
 }

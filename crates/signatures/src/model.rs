@@ -153,6 +153,9 @@ impl SourceKind {
             Container => &[Ipamd, CniPlugin, KubeProxy],
             // konvoy drives terraform and Ansible and prints their output.
             Konvoy => &[Terraform, Ansible],
+            // kubectl describe and get events print the kubelet's events,
+            // which quote the runtime's errors.
+            CommandOutput => &[Kubelet, Containerd],
             _ => &[],
         }
     }
@@ -208,6 +211,9 @@ pub struct Examples {
     pub matches: Vec<Example>,
     /// Lines that must not.
     pub no_match: Vec<Example>,
+    /// Why fewer published pages than lint asks for show this failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rare: Option<String>,
 }
 
 /// One example line, and the page it was published on when it is a real

@@ -95,6 +95,7 @@ struct RawExamples {
     matches: Vec<RawExample>,
     #[serde(default)]
     no_match: Vec<RawExample>,
+    rare: Option<String>,
 }
 
 /// An example is a bare line, or a line with the page it came from.
@@ -732,6 +733,7 @@ fn validate(
                 .into_iter()
                 .map(Into::into)
                 .collect(),
+            rare: raw.examples.rare,
         },
         marker: raw.marker,
         counter,

@@ -51,9 +51,12 @@ fn bundle(pack: &Pack, ids: &[&str]) -> Vec<u8> {
             .map(|e| &e.line)
             .unwrap_or_else(|| panic!("{id} has no example"));
         let path = home_path(sig).to_string();
+        // A threshold signature is a finding only when its line repeats.
+        let times = sig.threshold.map_or(1, |t| t.count as usize);
+        let lines = format!("{line}\n").repeat(times);
         match files.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, text)) => text.push_str(&format!("{line}\n")),
-            None => files.push((path, format!("{line}\n"))),
+            Some((_, text)) => text.push_str(&lines),
+            None => files.push((path, lines)),
         }
     }
     let entries: Vec<Entry> = files

@@ -89,8 +89,25 @@ pub fn scan_each_line(lines: &[&str]) -> Vec<Vec<(String, String)>> {
         let field = |k: &str| f[k].as_str().unwrap_or_default().to_string();
         found[i].push((field("signature"), field("severity")));
     }
+    // A threshold signature's lines under its count are recognised but
+    // are no finding: they come as `below-threshold`.
+    for input in out.report()["inputs"].as_array().expect("inputs") {
+        for b in input["below_threshold"].as_array().into_iter().flatten() {
+            let id = b["signature"].as_str().expect("signature").to_string();
+            for path in b["files"].as_array().expect("files") {
+                let path = path.as_str().expect("a path");
+                let name = path.rsplit('/').next().expect("a file name");
+                let i: usize = name[..4].parse().expect("a line number");
+                found[i].push((id.clone(), BELOW_THRESHOLD.to_string()));
+            }
+        }
+    }
     found
 }
+
+/// The severity `scan_each_line` gives a threshold signature's lines that
+/// stayed under its count.
+pub const BELOW_THRESHOLD: &str = "below-threshold";
 
 /// What a run of the binary gave.
 #[derive(Debug)]

@@ -92,7 +92,7 @@ const REQUIRED: &[&str] = &[
     "node-register-unauthorized",
     "tls-handshake-timeout",
     "invalid-client-token-id",
-    "vpc-admission-webhook-cert-expired",
+    "admission-webhook-failed",
     "nodegroup-version-mismatch",
     "too-many-requests",
     "service-account-token-expired",
