@@ -28,6 +28,8 @@ mod packs;
 mod pack_quality;
 // Real lines from public sources: ids, near misses, recall.
 mod real_lines;
+// Real multi-line excerpts, placed where the collector writes them.
+mod excerpts;
 // Output formats: text, SARIF, Markdown, JUnit, NDJSON; goldens and schema.
 mod formats;
 // Diagnoses, coverage and what could not be checked.
