@@ -77,10 +77,55 @@ pub struct SourceCoverage {
     pub bytes: u64,
 }
 
+/// Why a file was read as the kind it was.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum KindReason {
+    /// Its path names the log (`kubelet/kubelet.log`), or says no more
+    /// than config or command output and its lines said nothing either.
+    Path,
+    /// Its first lines: a journal prefix, klog headers, zap JSON, ...
+    Content,
+    /// The user said so (`--source-kind`).
+    Option,
+}
+
+impl KindReason {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KindReason::Path => "path",
+            KindReason::Content => "content",
+            KindReason::Option => "option",
+        }
+    }
+}
+
+impl std::fmt::Display for KindReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One scanned file: the kind it was read as, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassifiedFile {
+    /// The file, as findings name it.
+    pub path: String,
+    /// The kind whose signatures it was scanned with.
+    pub kind: SourceKind,
+    /// What decided the kind.
+    pub by: KindReason,
+}
+
 /// What the walker learned about one scanned file.
 #[derive(Clone, Debug)]
 pub(crate) struct FileInfo {
+    pub(crate) path: String,
     pub(crate) kind: SourceKind,
+    pub(crate) by: KindReason,
     pub(crate) bytes: u64,
     pub(crate) empty: bool,
     pub(crate) truncated: bool,
@@ -91,9 +136,11 @@ pub(crate) struct FileInfo {
 
 impl FileInfo {
     /// A file that is there but in a format that is not parsed.
-    pub(crate) fn unparsed(kind: SourceKind) -> FileInfo {
+    pub(crate) fn unparsed(path: &str, kind: SourceKind) -> FileInfo {
         FileInfo {
+            path: path.to_string(),
             kind,
+            by: KindReason::Path,
             bytes: 0,
             empty: false,
             truncated: false,
@@ -159,6 +206,20 @@ pub(crate) fn coverage(
         .collect()
 }
 
+/// Every scanned file with its kind and why, in path order.
+pub(crate) fn classified(files: &[FileInfo]) -> Vec<ClassifiedFile> {
+    let mut out: Vec<ClassifiedFile> = files
+        .iter()
+        .map(|f| ClassifiedFile {
+            path: f.path.clone(),
+            kind: f.kind,
+            by: f.by,
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
 /// Whether a file's first bytes show it was cut from the front: a
 /// collector that keeps the last megabytes of `/var/log/messages` starts
 /// it mid-line, and maybe mid-character.
@@ -188,7 +249,9 @@ mod tests {
 
     fn file(kind: SourceKind) -> FileInfo {
         FileInfo {
+            path: format!("{kind}.log"),
             kind,
+            by: KindReason::Path,
             bytes: 10,
             empty: false,
             truncated: false,

@@ -43,7 +43,7 @@ pub use jiff::{SignedDuration, Timestamp};
 pub use crate::{
     bundle::{BundleInfo, Producer},
     config::{Config, TimeBound},
-    coverage::{SourceCoverage, SourceStatus},
+    coverage::{ClassifiedFile, KindReason, SourceCoverage, SourceStatus},
     error::{ErrorKind, SkipReason},
     model::{
         Evidence, FileFinding, Input, InputKind, InputReport, ScanError,

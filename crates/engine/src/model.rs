@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     bundle::BundleInfo,
-    coverage::SourceCoverage,
+    coverage::{ClassifiedFile, SourceCoverage},
     error::{ErrorKind, SkipReason},
 };
 
@@ -181,6 +181,8 @@ pub struct InputReport {
     pub findings: Vec<FileFinding>,
     /// Every source kind seen or expected, and how it fared.
     pub coverage: Vec<SourceCoverage>,
+    /// Every scanned file, the kind it was read as and why.
+    pub classified: Vec<ClassifiedFile>,
 }
 
 #[cfg(test)]

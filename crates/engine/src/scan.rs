@@ -114,6 +114,8 @@ pub(crate) struct FileTally {
     pub(crate) head: Vec<u8>,
     /// What produced the file, as decided when its first bytes were read.
     pub(crate) kind: SourceKind,
+    /// Whether its first lines decided that, rather than its path.
+    pub(crate) by_content: bool,
 }
 
 impl FileTally {
@@ -251,7 +253,10 @@ pub(crate) fn scan_text(
             if let KindBy::Content { otherwise } = kind {
                 s.kind = match classify_content(&buf[..len]) {
                     SourceKind::Unknown => otherwise,
-                    seen => seen,
+                    seen => {
+                        tally.by_content = true;
+                        seen
+                    }
                 };
             }
         }

@@ -356,10 +356,19 @@ impl Head<'_> {
             return Some(Container);
         }
         if self.most(|l| l.starts_with('{')) {
+            // ipamd logs from most of the VPC CNI's packages, and the
+            // aws-node entrypoint in the same shape.
             let ipamd = [
                 "\"caller\":\"ipamd/",
                 "\"caller\":\"aws-k8s-agent/",
                 "\"caller\":\"datastore/",
+                "\"caller\":\"awsutils/",
+                "\"caller\":\"networkutils/",
+                "\"caller\":\"eniconfig/",
+                "\"caller\":\"k8sapi/",
+                "\"caller\":\"wait/wait.go",
+                "\"caller\":\"retry/retry.go",
+                "\"caller\":\"entrypoint.sh\"",
             ];
             let plugin = [
                 "\"caller\":\"routed-eni-cni-plugin/",
@@ -456,6 +465,14 @@ mod content_tests {
                 Ipamd,
             ),
             ("{\"level\":\"info\",\"msg\":\"x\"}\n", Unknown),
+            (
+                "{\"level\":\"error\",\"ts\":\"2025-03-24T06:01:41.092Z\",\"caller\":\"wait/wait.go:109\",\"msg\":\"Unable to reach API Server\"}\n",
+                Ipamd,
+            ),
+            (
+                "{\"level\":\"info\",\"ts\":\"2022-03-16T07:55:09.739Z\",\"caller\":\"entrypoint.sh\",\"msg\":\"Retrying waiting for IPAM-D\"}\n",
+                Ipamd,
+            ),
             ("2024-05-01T12:00:00.123456789Z stderr F I0501 x\n", Container),
             (
                 "{\"log\":\"x\\n\",\"stream\":\"stderr\",\"time\":\"2020-03-24T01:03:00Z\"}\n",

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use logsift_engine::{
-    InputKind, Producer, SourceStatus, TimeBound, Timestamp,
+    InputKind, KindReason, Producer, SourceStatus, TimeBound, Timestamp,
 };
 use logsift_signatures::{Severity, SourceKind};
 use serde::{Deserialize, Serialize};
@@ -130,6 +130,21 @@ pub struct CoverageEntry {
     /// logs (terraform, Ansible, konvoy) on a node's log bundle.
     #[serde(default)]
     pub not_applicable: Vec<String>,
+    /// Every scanned file, the kind it was read as and why: by its path,
+    /// by its first lines, or by `--source-kind`.
+    #[serde(default)]
+    pub files: Vec<FileEntry>,
+}
+
+/// One scanned file of an input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// The file, as findings name it.
+    pub path: String,
+    /// The kind whose signatures it was scanned with.
+    pub kind: SourceKind,
+    /// What decided the kind.
+    pub by: KindReason,
 }
 
 /// One source kind of an input.

@@ -169,3 +169,72 @@ fn a_node_not_found_for_seconds_is_no_finding_and_for_minutes_an_error() {
     assert_eq!(r["findings"][0]["threshold"]["peak"], 300);
     assert_eq!(r["occurrences"][0]["severity"], "error");
 }
+
+#[test]
+fn the_report_says_what_decided_each_files_kind() {
+    let dir = Dir::new();
+    let b = "in/eks_i-0123456789abcdef0_2026-11-21_1200-UTC_0.7.9";
+    dir.write(&format!("{b}/kubelet/kubelet.log"), KUBELET);
+    // ipamd's lines where the layout expects a command's output, with a
+    // caller the first sniff did not know.
+    let wait = IPAMD.replace("aws-k8s-agent/main.go:42", "wait/wait.go:109");
+    dir.write(&format!("{b}/networking/dump.txt"), &wait);
+    dir.write(
+        &format!("{b}/networking/iptables-save.txt"),
+        "*filter\n:INPUT ACCEPT [0:0]\n",
+    );
+    dir.write("loose/notes.txt", KUBELET);
+    let out = run(&dir, &["scan", "--fail-on", "never", "in", "loose"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.report();
+    let files = |i: usize| -> Vec<(String, String, String)> {
+        report["inputs"][i]["coverage"]["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .map(|f| {
+                let s =
+                    |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                let name = s("path")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                (name, s("kind"), s("by"))
+            })
+            .collect()
+    };
+    let want = |n: &str, k: &str, by: &str| {
+        (n.to_string(), k.to_string(), by.to_string())
+    };
+    eqnice!(
+        files(0),
+        vec![
+            want("kubelet.log", "kubelet", "path"),
+            want("dump.txt", "ipamd", "content"),
+            want("iptables-save.txt", "command-output", "path"),
+        ]
+    );
+    eqnice!(files(1), vec![want("notes.txt", "kubelet", "content")]);
+    let ids: Vec<String> =
+        findings(&report).into_iter().map(|f| f.0).collect();
+    assert!(
+        ids.contains(&"vpc-cni-apiserver-unreachable".to_string()),
+        "{ids:?}"
+    );
+
+    // A kind the user gives wins, and the report says so.
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--fail-on",
+            "never",
+            "--source-kind",
+            "kubelet",
+            "loose/notes.txt",
+        ],
+    );
+    let report = out.report();
+    eqnice!(report["inputs"][0]["coverage"]["files"][0]["by"], "option");
+}

@@ -16,7 +16,7 @@ use super::{Node, Part, Walker, io_message, read_up_to};
 use crate::{
     ahead,
     budget::{Metered, Raw},
-    coverage::{FileInfo, cut_from_front, no_entries},
+    coverage::{FileInfo, KindReason, cut_from_front, no_entries},
     error::{ErrorKind, SkipReason},
     model::InputKind,
     scan::{FileTally, KindBy, scan_text},
@@ -126,7 +126,10 @@ impl Walker<'_, '_> {
                 // A Windows event log is there, only not parsed: its source
                 // is not missing, and its signatures are not checked.
                 part.skip(&node.vpath, SkipReason::Binary(sniff::EVTX));
-                part.infos.push(FileInfo::unparsed(SourceKind::WindowsEvents));
+                part.infos.push(FileInfo::unparsed(
+                    &node.vpath,
+                    SourceKind::WindowsEvents,
+                ));
                 InputKind::Binary
             }
             Format::Unreadable(reason) => {
@@ -206,8 +209,15 @@ impl Walker<'_, '_> {
         );
         part.files += 1;
         part.bytes += tally.bytes;
+        let by = match kind {
+            KindBy::Given(_) if node.kind.is_some() => KindReason::Option,
+            _ if tally.by_content => KindReason::Content,
+            _ => KindReason::Path,
+        };
         part.infos.push(FileInfo {
+            path: node.vpath.clone(),
             kind: tally.kind,
+            by,
             bytes: tally.bytes,
             empty: no_entries(tally.bytes, &tally.head),
             truncated: cut_from_front(tally.kind, &tally.head),

@@ -12,8 +12,8 @@ use crate::{
     fingerprint,
     model::{
         BelowThreshold, Bundle, CoverageEntry, ErrorEntry, EvidenceLine,
-        Finding, InputEntry, Mirror, Occurrence, Skipped, SourceEntry,
-        Suppressed, Threshold, TimelineEntry,
+        FileEntry, Finding, InputEntry, Mirror, Occurrence, Skipped,
+        SourceEntry, Suppressed, Threshold, TimelineEntry,
     },
     suppress::{Suppressions, Target},
 };
@@ -216,7 +216,16 @@ pub(crate) fn input_entry(
             .into_iter()
             .map(|e| ErrorEntry { path: e.path, message: e.kind.to_string() })
             .collect(),
-        coverage: CoverageEntry { sources, not_evaluated, not_applicable },
+        coverage: CoverageEntry {
+            sources,
+            not_evaluated,
+            not_applicable,
+            files: input
+                .classified
+                .into_iter()
+                .map(|f| FileEntry { path: f.path, kind: f.kind, by: f.by })
+                .collect(),
+        },
         timeline,
         below_threshold: Vec::new(),
     }

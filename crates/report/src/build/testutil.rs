@@ -73,5 +73,10 @@ pub(crate) fn input(path: &str, findings: Vec<FileFinding>) -> InputReport {
             files: 1,
             bytes: 100,
         }],
+        classified: vec![logsift_engine::ClassifiedFile {
+            path: format!("{path}/kubelet/kubelet.log"),
+            kind: SourceKind::Kubelet,
+            by: logsift_engine::KindReason::Path,
+        }],
     }
 }
