@@ -83,7 +83,7 @@ impl ScanConfig {
     pub(crate) fn from_args(args: ScanArgs) -> Result<ScanConfig, String> {
         let pack = pack(args.no_default_signatures, &args.signatures)?;
         let inputs = inputs(&args.inputs, &args.stdin_name, args.shard)?;
-        let (suppressions, warnings) =
+        let (suppressions, mut warnings) =
             suppressions(args.suppressions.as_deref(), Timestamp::now())?;
         let unknown = suppressions.unknown_ids(&pack);
         if !unknown.is_empty() {
@@ -91,9 +91,15 @@ impl ScanConfig {
                 unknown.iter().map(ToString::to_string).collect();
             return Err(lines.join("\n"));
         }
-        if args.threads == Some(0) {
-            return Err("--threads must be at least 1".to_string());
-        }
+        let threads = match args.threads {
+            Some(0) => return Err("--threads must be at least 1".to_string()),
+            Some(n) => {
+                let (n, warning) = capped_threads(n, cores());
+                warnings.extend(warning);
+                n
+            }
+            None => 0,
+        };
         check_window(args.since, args.until)?;
         Ok(ScanConfig {
             inputs,
@@ -107,7 +113,7 @@ impl ScanConfig {
                 &Terminal::detect(),
             )?,
             fail_on: args.fail_on.severity(),
-            threads: args.threads.unwrap_or(0),
+            threads,
             redact: !args.no_redact,
             out_dir: args.out_dir,
             progress: !args.quiet && std::io::stderr().is_terminal(),
@@ -376,6 +382,29 @@ fn outputs(
         .collect())
 }
 
+/// The most threads worth starting per core: a scan waits on reading and
+/// inflating, so a few per core help; thousands only cost memory.
+const THREADS_PER_CORE: usize = 4;
+
+/// The cores this process may run on.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `--threads n` held to [`THREADS_PER_CORE`] per core, and the warning
+/// that says so when it is cut.
+fn capped_threads(n: usize, cores: usize) -> (usize, Option<String>) {
+    let max = cores.saturating_mul(THREADS_PER_CORE).max(1);
+    if n <= max {
+        return (n, None);
+    }
+    let warning = format!(
+        "--threads {n} is more than {THREADS_PER_CORE} per core; \
+         using {max} ({cores} cores)"
+    );
+    (max, Some(warning))
+}
+
 #[cfg(test)]
 mod output_tests {
     use clap::ValueEnum;
@@ -477,6 +506,16 @@ mod output_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threads_are_held_to_four_per_core() {
+        assert_eq!(capped_threads(3, 2), (3, None));
+        assert_eq!(capped_threads(8, 2), (8, None));
+        let (n, warning) = capped_threads(100_000, 2);
+        assert_eq!(n, 8);
+        assert!(warning.unwrap().contains("using 8 (2 cores)"));
+        assert_eq!(capped_threads(5, 0).0, 1);
+    }
 
     #[test]
     fn inverted_windows_are_refused() {

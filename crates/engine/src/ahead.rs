@@ -20,13 +20,15 @@
 //! [`Metered`]: crate::budget::Metered
 
 use std::{
-    io::{self, Read},
+    io::{self, BufReader, Read},
     sync::mpsc::{Receiver, SyncSender, sync_channel},
 };
 
-use flate2::read::MultiGzDecoder;
-
-use crate::{budget::Budget, io::read_full};
+use crate::{
+    budget::Budget,
+    gz::{Members, gz_members},
+    io::read_full,
+};
 
 /// Bytes per chunk: as much as the scan reads at once.
 const CHUNK: usize = 256 * 1024;
@@ -54,7 +56,7 @@ struct Chunk {
 
 /// Inflates a gzip stream (every member, to its end) into chunks.
 struct Inflater<'b, R: Read> {
-    decoder: MultiGzDecoder<R>,
+    decoder: Members<BufReader<R>>,
     budget: &'b Budget,
 }
 
@@ -166,8 +168,7 @@ pub(crate) fn inflate<T: Send>(
     scan: impl FnOnce(&mut dyn Read) -> T + Send,
 ) -> T {
     budget.stage_raw(true);
-    let mut inflater =
-        Inflater { decoder: MultiGzDecoder::new(reader), budget };
+    let mut inflater = Inflater { decoder: gz_members(reader), budget };
     let result = if helper {
         std::thread::scope(|threads| {
             let (chunks_tx, chunks) = sync_channel(QUEUE);

@@ -149,6 +149,8 @@ pub enum SkipReason {
     Binary(&'static str),
     /// The input's byte or member budget ran out before this file.
     BudgetSpent,
+    /// A valid archive without a member: nothing to read, and not damage.
+    EmptyArchive,
 }
 
 impl fmt::Display for SkipReason {
@@ -175,6 +177,7 @@ impl fmt::Display for SkipReason {
             BudgetSpent => {
                 f.write_str("not read: the input's budget was spent")
             }
+            EmptyArchive => f.write_str("empty archive (no members)"),
         }
     }
 }

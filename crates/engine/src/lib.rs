@@ -25,6 +25,7 @@ mod coverage;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod gz;
 mod io;
 mod mirror;
 mod model;

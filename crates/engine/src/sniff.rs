@@ -104,14 +104,21 @@ pub(crate) fn archive_kind(
             let mut inner = Vec::with_capacity(512);
             // Too damaged to tell (a bundle cut short in transfer, say):
             // taken as an archive, so the scan reports it as one.
-            let gz = flate2::read::MultiGzDecoder::new(file);
+            let gz = crate::gz::gz_members(file);
             if gz.take(512).read_to_end(&mut inner).is_err() {
                 return Ok(Some(InputKind::Gzip));
             }
-            (sniff(&inner) == Format::Tar).then_some(InputKind::TarGz)
+            (sniff(&inner) == Format::Tar || is_tar_end(&inner))
+                .then_some(InputKind::TarGz)
         }
         _ => None,
     })
+}
+
+/// Whether `head` is the start of an archive with no member: tar ends
+/// with two blocks of zeros, and an empty archive is only those.
+pub(crate) fn is_tar_end(head: &[u8]) -> bool {
+    head.len() >= 512 && head.iter().all(|&b| b == 0)
 }
 
 /// A POSIX or GNU tar header: the `ustar` magic, or failing that (v7

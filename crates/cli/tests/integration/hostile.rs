@@ -458,3 +458,73 @@ fn unreadable_folder_is_an_error_and_the_rest_is_scanned() {
     assert!(errors(&report)[0].1.contains("permission denied"), "{report}");
     assert_eq!(finding_paths(&report), ["d/ok.log"]);
 }
+
+#[test]
+fn empty_tar_and_tar_gz_are_empty_archives_not_binary_files() {
+    let dir = Dir::new();
+    dir.write("empty.tar.gz", tar_gz(&[]));
+    dir.write("empty.tar", tar(&[]));
+    dir.write("zeros.bin", vec![0u8; 4096]);
+    let (report, _) =
+        scan(&dir, &["empty.tar.gz", "empty.tar", "zeros.bin"], 0);
+    let skipped =
+        |i: usize| report["inputs"][i]["skipped"][0]["reason"].clone();
+    assert_eq!(report["inputs"][0]["kind"], "tar.gz");
+    assert_eq!(skipped(0), "empty archive (no members)");
+    assert_eq!(skipped(1), "empty archive (no members)");
+    // Zeros under another name are still a binary file.
+    assert_eq!(skipped(2), "binary file (NUL bytes)");
+    assert!(errors(&report).is_empty(), "{:?}", errors(&report));
+}
+
+#[test]
+fn zero_padding_after_the_last_gzip_member_ends_the_stream() {
+    let mut gz = gzip(TLS.as_bytes());
+    gz.extend(vec![0u8; 10_240]);
+    let mut bundle = tar_gz(&[entry("a.log", TLS)]);
+    bundle.extend(vec![0u8; 512]);
+    let dir = Dir::new();
+    dir.write("padded.log.gz", &gz);
+    dir.write("padded.tar.gz", &bundle);
+    let (report, _) = scan(&dir, &["padded.log.gz", "padded.tar.gz"], 1);
+    assert!(errors(&report).is_empty(), "{:?}", errors(&report));
+    assert_eq!(
+        finding_paths(&report),
+        ["padded.log.gz", "padded.tar.gz!a.log"]
+    );
+    // Data after the zeros is not padding.
+    gz.extend_from_slice(b"more");
+    dir.write("padded.log.gz", &gz);
+    let (report, _) = scan(&dir, &["padded.log.gz"], 2);
+    let errs = errors(&report);
+    assert!(errs[0].1.contains("zero padding"), "{errs:?}");
+    assert_eq!(finding_paths(&report), ["padded.log.gz"]);
+}
+
+#[test]
+fn a_byte_budget_of_zero_is_one_error_per_input() {
+    let dir = Dir::new();
+    dir.write("a.log.gz", gzip(TLS.as_bytes()));
+    dir.write("b.log", TLS);
+    let (report, out) =
+        scan(&dir, &["--max-bytes", "0", "a.log.gz", "b.log"], 2);
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, "a.log.gz");
+    assert!(errs[0].1.contains("see --max-bytes"), "{errs:?}");
+    assert_eq!(out.stderr.matches("a.log.gz").count(), 1, "{}", out.stderr);
+    // The budget counts decompressed bytes: a plain file is read.
+    assert_eq!(finding_paths(&report), ["b.log"]);
+}
+
+#[test]
+fn threads_are_held_to_a_few_per_core() {
+    let dir = Dir::new();
+    dir.write("a.log", TLS);
+    let (_, out) = scan(&dir, &["--threads", "1000000", "a.log"], 1);
+    assert!(
+        out.stderr.contains("--threads 1000000 is more than 4 per core"),
+        "{}",
+        out.stderr
+    );
+}

@@ -9,7 +9,6 @@ use std::{
 };
 
 use encoding_rs_io::DecodeReaderBytesBuilder;
-use flate2::read::MultiGzDecoder;
 use logsift_signatures::SourceKind;
 
 use super::{Node, Part, Walker, io_message, read_up_to};
@@ -18,6 +17,7 @@ use crate::{
     budget::{Metered, Raw},
     coverage::{FileInfo, KindReason, cut_from_front, no_entries},
     error::{ErrorKind, SkipReason},
+    gz::gz_members,
     model::InputKind,
     scan::{FileTally, KindBy, scan_text},
     sniff::{self, Format, HEAD_LEN, sniff},
@@ -80,7 +80,16 @@ impl Walker<'_, '_> {
             part.error(&node.vpath, ErrorKind::Read(io_message(&e)));
             return kind;
         }
-        let format = sniff(&head);
+        let format = match sniff(&head) {
+            // tar's end-of-archive blocks and nothing before them.
+            Format::Unreadable(_)
+                if sniff::is_tar_end(&head)
+                    && (in_gzip || node.vpath.ends_with(".tar")) =>
+            {
+                Format::Tar
+            }
+            f => f,
+        };
         let mut reader = Cursor::new(head).chain(reader);
         let max = self.cx.config.max_depth;
         let level = match format {
@@ -158,7 +167,7 @@ impl Walker<'_, '_> {
                 self.stream(part, node, &mut gz, level, true)
             });
         }
-        let mut gz = Metered::new(MultiGzDecoder::new(reader), &self.budget);
+        let mut gz = Metered::new(gz_members(reader), &self.budget);
         self.stream(part, node, &mut gz, level, true)
     }
 

@@ -266,7 +266,15 @@ impl<'s, 'm> Walker<'s, 'm> {
     /// <time>` can only be compared once its collection time is known.
     fn conclude(&self, part: &mut Part, display: &str) {
         if self.budget.exhausted() {
-            part.error(display, self.budget.exhausted_kind());
+            // A member cut by the limit keeps its error; the input itself,
+            // when it is the stream that was cut, gets one error, not a
+            // read error in the same words and then this one.
+            let kind = self.budget.exhausted_kind();
+            let words = kind.to_string();
+            part.errors.retain(|e| {
+                e.path != display || !e.kind.to_string().contains(&words)
+            });
+            part.error(display, kind);
         }
         let o = self.options();
         if let (Some(since), Some(until)) = (o.since, o.until)

@@ -40,6 +40,7 @@ impl Walker<'_, '_> {
         };
         let top = depth <= 1;
         let mut last = None;
+        let mut members = 0u64;
         for entry in entries {
             if self.budget.exhausted() {
                 return;
@@ -56,6 +57,7 @@ impl Walker<'_, '_> {
                     return;
                 }
             };
+            members += 1;
             let raw =
                 String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let name = normalize(&raw);
@@ -93,6 +95,8 @@ impl Walker<'_, '_> {
                 &node.vpath,
                 ErrorKind::CutAfterLastMember(io_message(&e)),
             );
+        } else if members == 0 {
+            part.skip(&node.vpath, SkipReason::EmptyArchive);
         }
     }
 
