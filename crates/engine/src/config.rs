@@ -113,13 +113,21 @@ impl std::str::FromStr for TimeBound {
         if let Ok(t) = s.parse::<Timestamp>() {
             return Ok(TimeBound::At(t));
         }
-        let civil = s.parse::<jiff::civil::DateTime>().or_else(|_| {
-            s.parse::<jiff::civil::Date>()
+        // A UTC time past the last instant jiff holds (the end of year
+        // 9999 is a common "no limit") is read as its civil time.
+        let utc = s.strip_suffix(['Z', 'z']).unwrap_or(s);
+        let civil = utc.parse::<jiff::civil::DateTime>().or_else(|_| {
+            utc.parse::<jiff::civil::Date>()
                 .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
         });
         match civil {
             Ok(dt) => jiff::tz::TimeZone::UTC
                 .to_timestamp(dt)
+                .or_else(|e| match dt.year() {
+                    9999 => Ok(Timestamp::MAX),
+                    -9999 => Ok(Timestamp::MIN),
+                    _ => Err(e),
+                })
                 .map(TimeBound::At)
                 .map_err(|e| format!("{s:?}: {e}")),
             Err(_) => Err(format!(
@@ -180,6 +188,9 @@ mod tests {
         assert_eq!(b("2026-11-20T08:00:00+02:00"), "2026-11-20T06:00:00Z");
         assert_eq!(b("2026-11-20"), "2026-11-20T00:00:00Z");
         assert_eq!(b("2026-11-20T08:30"), "2026-11-20T08:30:00Z");
+        // The end of year 9999 is past jiff's last instant: the last one.
+        assert_eq!(b("9999-12-31T23:59:59Z"), Timestamp::MAX.to_string());
+        assert_eq!(b("9999-12-31"), Timestamp::MAX.to_string());
         for bad in ["", "soon", "-2h", "2x", "2026-13-01", "1y"] {
             assert!(bad.parse::<TimeBound>().is_err(), "{bad:?}");
         }

@@ -19,6 +19,16 @@ pub enum ErrorKind {
     FolderEntry(String),
     /// A tar stream did not start as one.
     TarUnreadable(String),
+    /// A tar header record (GNU long name or link, PAX extensions) larger
+    /// than the walk holds: the member it describes is skipped.
+    TarFieldTooLarge {
+        /// Which record.
+        what: &'static str,
+        /// Its size, in bytes.
+        size: u64,
+        /// The limit, in bytes.
+        max: u64,
+    },
     /// A tar stream broke between members.
     TarCorrupt {
         /// The last member read before the break.
@@ -86,6 +96,11 @@ impl fmt::Display for ErrorKind {
                 f,
                 "archive is truncated inside this member ({read} of {size} \
                  bytes)"
+            ),
+            TarFieldTooLarge { what, size, max } => write!(
+                f,
+                "tar {what} of {size} bytes is over the {max}-byte limit; \
+                 the member it describes was skipped"
             ),
             CutAfterLastMember(why) => write!(
                 f,

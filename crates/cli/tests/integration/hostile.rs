@@ -528,3 +528,79 @@ fn threads_are_held_to_a_few_per_core() {
         out.stderr
     );
 }
+
+/// One tar header block: `name`, entry type `kind`, `size` bytes of data
+/// to follow (GNU magic, so long-name records are recognised).
+fn tar_header(name: &str, kind: u8, size: u64) -> Vec<u8> {
+    let mut h = vec![0u8; 512];
+    h[..name.len().min(100)]
+        .copy_from_slice(&name.as_bytes()[..name.len().min(100)]);
+    h[100..108].copy_from_slice(b"0000644\0");
+    h[108..116].copy_from_slice(b"0000000\0");
+    h[116..124].copy_from_slice(b"0000000\0");
+    h[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
+    h[136..148].copy_from_slice(b"00000000000\0");
+    h[156] = kind;
+    h[257..265].copy_from_slice(b"ustar  \0");
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    h
+}
+
+/// `data` padded to whole tar blocks.
+fn blocks(data: &[u8]) -> Vec<u8> {
+    let mut v = data.to_vec();
+    v.resize(data.len().div_ceil(512) * 512, 0);
+    v
+}
+
+#[test]
+fn huge_tar_long_names_and_pax_records_skip_their_member_in_bounded_memory() {
+    let mut t = Vec::new();
+    // A 64 MiB GNU long name, then the member it names.
+    let huge = 64 << 20;
+    t.extend(tar_header("././@LongLink", b'L', huge));
+    t.extend(vec![b'a'; huge as usize]);
+    t.extend(tar_header("short-name.log", b'0', TLS.len() as u64));
+    t.extend(blocks(TLS.as_bytes()));
+    // A PAX record set of 1 MiB.
+    let mut pax = String::new();
+    while pax.len() < 1 << 20 {
+        pax.push_str("30 comment=padding padding pad\n");
+    }
+    t.extend(tar_header("./PaxHeaders/x", b'x', pax.len() as u64));
+    t.extend(blocks(pax.as_bytes()));
+    t.extend(tar_header("pax-named.log", b'0', TLS.len() as u64));
+    t.extend(blocks(TLS.as_bytes()));
+    // A long name of 300 bytes, and a PAX path, are read as the names.
+    let long = format!("var_log/{}.log", "n".repeat(290));
+    t.extend(tar_header("././@LongLink", b'L', long.len() as u64 + 1));
+    t.extend(blocks(format!("{long}\0").as_bytes()));
+    t.extend(tar_header("cut-short-name", b'0', TLS.len() as u64));
+    t.extend(blocks(TLS.as_bytes()));
+    let record = "27 path=kubelet/kubelet.log\n";
+    t.extend(tar_header("./PaxHeaders/y", b'x', record.len() as u64));
+    t.extend(blocks(record.as_bytes()));
+    t.extend(tar_header("kubelet-short", b'0', TLS.len() as u64));
+    t.extend(blocks(TLS.as_bytes()));
+    t.extend(vec![0u8; 1024]);
+    let dir = Dir::new();
+    dir.write("b.tar", &t);
+    let (report, out) = scan(&dir, &["b.tar"], 2);
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert_eq!(errs[0].0, "b.tar!pax-named.log");
+    assert!(errs[0].1.contains("tar PAX record of 1048"), "{errs:?}");
+    assert_eq!(errs[1].0, "b.tar!short-name.log");
+    assert!(errs[1].1.contains("GNU long name of 67108864 bytes"), "{errs:?}");
+    assert!(
+        out.stderr.contains("over the 65536-byte limit"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        finding_paths(&report),
+        ["b.tar!kubelet/kubelet.log".to_string(), format!("b.tar!{long}")]
+    );
+}

@@ -28,8 +28,11 @@ impl Walker<'_, '_> {
         let broken = Rc::new(RefCell::new(None));
         let latch = Latch { inner: reader, broken: Rc::clone(&broken) };
         let mut archive = ::tar::Archive::new(latch);
+        // Raw entries: GNU long names and PAX records come as entries of
+        // their own, read here under a size limit, where the tar crate
+        // would read any size into memory.
         let entries = match archive.entries() {
-            Ok(e) => e,
+            Ok(e) => e.raw(true),
             Err(e) => {
                 part.error(
                     &node.vpath,
@@ -41,6 +44,7 @@ impl Walker<'_, '_> {
         let top = depth <= 1;
         let mut last = None;
         let mut members = 0u64;
+        let mut ext = Extensions::default();
         for entry in entries {
             if self.budget.exhausted() {
                 return;
@@ -57,14 +61,28 @@ impl Walker<'_, '_> {
                     return;
                 }
             };
+            match ext.take(&mut entry) {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => {
+                    part.error(&node.vpath, ErrorKind::Read(io_message(&e)));
+                    return;
+                }
+            }
             members += 1;
-            let raw =
-                String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            let (long_name, long_link, too_large) = ext.member();
+            let raw = long_name.unwrap_or_else(|| {
+                String::from_utf8_lossy(&entry.path_bytes()).into_owned()
+            });
             let name = normalize(&raw);
             if name.is_empty() {
                 continue;
             }
             let vpath = format!("{}!{}", node.vpath, name);
+            if let Some(kind) = too_large {
+                part.error(&vpath, kind);
+                continue;
+            }
             last = Some(name);
             if let Some(t) = entry
                 .header()
@@ -76,7 +94,7 @@ impl Walker<'_, '_> {
                 // Collectors tar their files right after writing them.
                 let _ = self.reference.set(t);
             }
-            let what = entry_kind(&entry);
+            let what = entry_kind(&entry, long_link);
             let Some(member) = self.admit(part, vpath, raw, what, top) else {
                 continue;
             };
@@ -141,17 +159,125 @@ impl Walker<'_, '_> {
     }
 }
 
-/// What a tar header says its entry is.
-fn entry_kind<R: Read>(entry: &::tar::Entry<'_, R>) -> Entry {
+/// The largest GNU long name or link, or PAX record set, read: a real
+/// path is a few hundred bytes; one of megabytes is built to exhaust
+/// memory.
+const MAX_FIELD: u64 = 64 * 1024;
+
+/// What the records before a member say of it: a GNU long name or link,
+/// a PAX path or linkpath, or that one was too large to read.
+#[derive(Default)]
+struct Extensions {
+    name: Option<String>,
+    link: Option<String>,
+    too_large: Option<ErrorKind>,
+}
+
+impl Extensions {
+    /// Takes `entry` in when it is a record about the next member, and
+    /// says whether it was.
+    fn take<R: Read>(
+        &mut self,
+        entry: &mut ::tar::Entry<'_, R>,
+    ) -> io::Result<bool> {
+        let t = entry.header().entry_type();
+        let what = if t.is_gnu_longname() {
+            "GNU long name"
+        } else if t.is_gnu_longlink() {
+            "GNU long link name"
+        } else if t.is_pax_local_extensions() {
+            "PAX record"
+        } else if t.is_pax_global_extensions() {
+            "PAX global record"
+        } else {
+            return Ok(false);
+        };
+        let size = entry.size();
+        if size > MAX_FIELD {
+            // Its bytes are skipped, never held, as the walk moves on.
+            if !t.is_pax_global_extensions() {
+                self.too_large = Some(ErrorKind::TarFieldTooLarge {
+                    what,
+                    size,
+                    max: MAX_FIELD,
+                });
+            }
+            return Ok(true);
+        }
+        let mut data = Vec::with_capacity(size as usize);
+        entry.take(MAX_FIELD).read_to_end(&mut data)?;
+        let text = |b: &[u8]| {
+            let b = b.split(|&c| c == 0).next().unwrap_or_default();
+            String::from_utf8_lossy(b).into_owned()
+        };
+        if t.is_gnu_longname() {
+            self.name = Some(text(&data));
+        } else if t.is_gnu_longlink() {
+            self.link = Some(text(&data));
+        } else if t.is_pax_local_extensions() {
+            for (key, value) in pax_records(&data) {
+                match key {
+                    b"path" => self.name = Some(text(value)),
+                    b"linkpath" => self.link = Some(text(value)),
+                    _ => {}
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// What the records said of the member that follows them; cleared.
+    fn member(
+        &mut self,
+    ) -> (Option<String>, Option<String>, Option<ErrorKind>) {
+        let e = std::mem::take(self);
+        (e.name, e.link, e.too_large)
+    }
+}
+
+/// The `key=value` pairs of a PAX record set: each record is
+/// `<length> <key>=<value>\n`, its length counting the whole record.
+fn pax_records(data: &[u8]) -> Vec<(&[u8], &[u8])> {
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let Some(space) = rest.iter().position(|&b| b == b' ') else {
+            break;
+        };
+        let len = std::str::from_utf8(&rest[..space])
+            .ok()
+            .and_then(|s| s.parse::<usize>().ok())
+            .filter(|&n| n > space && n <= rest.len());
+        let Some(len) = len else {
+            break;
+        };
+        let record = &rest[space + 1..len];
+        let record = record.strip_suffix(b"\n").unwrap_or(record);
+        if let Some(eq) = record.iter().position(|&b| b == b'=') {
+            out.push((&record[..eq], &record[eq + 1..]));
+        }
+        rest = &rest[len..];
+    }
+    out
+}
+
+/// What a tar header says its entry is; `link` is the target a GNU long
+/// link or PAX record gave.
+fn entry_kind<R: Read>(
+    entry: &::tar::Entry<'_, R>,
+    link: Option<String>,
+) -> Entry {
     use ::tar::EntryType as T;
     match entry.header().entry_type() {
         T::Regular | T::Continuous | T::GNUSparse => Entry::File,
         T::Directory => Entry::Dir,
         T::Symlink | T::Link => {
-            let target = entry
-                .link_name_bytes()
-                .map(|t| String::from_utf8_lossy(&t).into_owned())
-                .unwrap_or_default();
+            let target = link.unwrap_or_else(|| {
+                entry
+                    .link_name_bytes()
+                    .map(|t| String::from_utf8_lossy(&t).into_owned())
+                    .unwrap_or_default()
+            });
             Entry::Skip(SkipReason::TarLink(target))
         }
         T::Char | T::Block | T::Fifo => {
