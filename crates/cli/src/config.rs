@@ -82,9 +82,11 @@ fn suppressions(
 impl ScanConfig {
     pub(crate) fn from_args(args: ScanArgs) -> Result<ScanConfig, String> {
         let pack = pack(args.no_default_signatures, &args.signatures)?;
-        let inputs = inputs(&args.inputs, &args.stdin_name, args.shard)?;
+        let (inputs, twice) =
+            inputs(&args.inputs, &args.stdin_name, args.shard)?;
         let (suppressions, mut warnings) =
             suppressions(args.suppressions.as_deref(), Timestamp::now())?;
+        warnings.extend(twice);
         let unknown = suppressions.unknown_ids(&pack);
         if !unknown.is_empty() {
             let lines: Vec<String> =
@@ -151,7 +153,7 @@ fn inputs(
     given: &[PathBuf],
     stdin_name: &Option<String>,
     shard: Option<(u64, u64)>,
-) -> Result<Vec<Input>, String> {
+) -> Result<(Vec<Input>, Vec<String>), String> {
     let stdin_count = given.iter().filter(|p| p.as_os_str() == "-").count();
     if stdin_count > 1 {
         return Err("standard input (-) can be given only once".to_string());
@@ -171,11 +173,11 @@ fn inputs(
             }
         })
         .collect();
-    let mut inputs = crate::batch::expand(inputs);
+    let (mut inputs, notes) = crate::batch::expand(inputs);
     if let Some(shard) = shard {
         inputs.retain(|i| crate::batch::in_shard(&i.display(), shard));
     }
-    Ok(inputs)
+    Ok((inputs, notes))
 }
 
 /// The engine's limits and window, from the flags; the rest as the

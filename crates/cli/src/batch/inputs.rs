@@ -10,22 +10,39 @@ use logsift_engine::Input;
 /// folders; hidden files aside) becomes one input per bundle, by name, so
 /// each bundle is reported, attributed and diagnosed on its own; anything
 /// else (one extracted bundle, a folder of logs) stays as given. The same
-/// path named twice is scanned once.
-pub(crate) fn expand(inputs: Vec<Input>) -> Vec<Input> {
+/// file named twice, under any path (`b.tar.gz`, `./b.tar.gz`, a link to
+/// it), is scanned once; the notes say which names were dropped.
+pub(crate) fn expand(inputs: Vec<Input>) -> (Vec<Input>, Vec<String>) {
     let mut out: Vec<Input> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut notes = Vec::new();
+    let mut seen = std::collections::HashMap::new();
     for input in inputs {
         let expanded = match &input {
             Input::Path(p) if p.is_dir() => bundles_in(p),
             _ => None,
         };
         for i in expanded.unwrap_or_else(|| vec![input]) {
-            if seen.insert(i.display()) {
-                out.push(i);
+            // The file itself, where it can be told; else the name.
+            let key = match &i {
+                Input::Path(p) => fs::canonicalize(p)
+                    .map(|c| c.display().to_string())
+                    .unwrap_or_else(|_| i.display()),
+                Input::Stdin { .. } => i.display(),
+            };
+            match seen.get(&key) {
+                None => {
+                    seen.insert(key, i.display());
+                    out.push(i);
+                }
+                Some(first) if *first != i.display() => notes.push(format!(
+                    "{} is {first}, given before: scanned once",
+                    i.display()
+                )),
+                Some(_) => {}
             }
         }
     }
-    out
+    (out, notes)
 }
 
 /// The bundles of a folder of bundles; `None` when it is a bundle itself,

@@ -639,3 +639,31 @@ fn the_summary_marks_nothing_scanned_and_suppressed_causes() {
     );
     assert_eq!(node["diagnoses"][0]["suppressed"], true, "{node}");
 }
+
+#[test]
+fn the_same_bundle_named_twice_is_scanned_once_with_a_note() {
+    let dir = Dir::new();
+    dir.write("b.log", "I1121 11:50:02.000000    3012 x.go:1] net/http: TLS handshake timeout\n");
+    let out = run(
+        &dir,
+        &["scan", "--fail-on", "never", "b.log", "./b.log", "b.log"],
+    );
+    let report = out.report();
+    assert_eq!(report["inputs"].as_array().unwrap().len(), 1);
+    assert_eq!(report["inputs"][0]["path"], "b.log");
+    assert!(
+        out.stderr.contains("./b.log is b.log, given before: scanned once"),
+        "{}",
+        out.stderr
+    );
+    let out = run(
+        &dir,
+        &["scan", "--fail-on", "never", "b.log", "./b.log", "--out-dir", "o"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("scanned once"), "{}", out.stderr);
+    assert_eq!(
+        dir.json("o/summary.json")["inputs"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
