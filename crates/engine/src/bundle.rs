@@ -251,6 +251,22 @@ pub(crate) fn parse_name(name: &str) -> BundleInfo {
         .unwrap_or_default()
 }
 
+/// The date and time of an eks-log-collector bundle name that has the
+/// collector's shape but names no real instant (`2025-02-30_2561-UTC`).
+pub(crate) fn impossible_time(name: &str) -> Option<String> {
+    let info = parse_name(name);
+    if info.producer != Some(Producer::EksLogCollector)
+        || info.collected_at.is_some()
+    {
+        return None;
+    }
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let (rest, _version) = base.rsplit_once('_')?;
+    let (rest, hhmm_tz) = rest.rsplit_once('_')?;
+    let (_, date) = rest.rsplit_once('_')?;
+    hhmm_tz.ends_with("-UTC").then(|| format!("{date} {hhmm_tz}"))
+}
+
 /// `<iid>_<YYYY-MM-DD>_<HHMM>-<TZ>_<version>`, split from the right since
 /// the instance id is free text.
 fn parse_linux_name(stem: &str) -> Option<BundleInfo> {

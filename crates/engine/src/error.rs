@@ -197,6 +197,43 @@ impl fmt::Display for SkipReason {
     }
 }
 
+/// Something a careful reader should know about a file that was read:
+/// neither an error (nothing was lost) nor a skip.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoteKind {
+    /// The bundle's name holds a date or time that does not exist, so
+    /// its collection time is unknown.
+    ImpossibleBundleDate(String),
+    /// Runs of NUL bytes (a crash or power loss mid-write) inside a text
+    /// file: the text around them was scanned.
+    NulRuns {
+        /// How many runs.
+        runs: u64,
+        /// Their bytes in all.
+        bytes: u64,
+        /// Where the first starts, as a byte offset.
+        first: u64,
+    },
+}
+
+impl fmt::Display for NoteKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoteKind::ImpossibleBundleDate(when) => write!(
+                f,
+                "the bundle's name holds a time that does not exist \
+                 ({when}); its collection time is unknown"
+            ),
+            NoteKind::NulRuns { runs, bytes, first } => write!(
+                f,
+                "damaged: {bytes} NUL bytes in {runs} run(s), the first at \
+                 byte {first}; the text around them was scanned"
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

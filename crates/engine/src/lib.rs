@@ -45,9 +45,9 @@ pub use crate::{
     bundle::{BundleInfo, Producer},
     config::{Config, TimeBound},
     coverage::{ClassifiedFile, KindReason, SourceCoverage, SourceStatus},
-    error::{ErrorKind, SkipReason},
+    error::{ErrorKind, NoteKind, SkipReason},
     model::{
-        Evidence, FileFinding, Input, InputKind, InputReport, ScanError,
+        Evidence, FileFinding, Input, InputKind, InputReport, Note, ScanError,
         Skipped,
     },
     progress::{NoProgress, Progress},

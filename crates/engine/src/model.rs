@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     bundle::BundleInfo,
     coverage::{ClassifiedFile, SourceCoverage},
-    error::{ErrorKind, SkipReason},
+    error::{ErrorKind, NoteKind, SkipReason},
 };
 
 /// Something to scan.
@@ -145,6 +145,15 @@ pub struct Skipped {
     pub reason: SkipReason,
 }
 
+/// Something to know about a file that was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// Virtual path of the file, or the input.
+    pub path: String,
+    /// What.
+    pub kind: NoteKind,
+}
+
 /// A file, member or input that could not be (fully) read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScanError {
@@ -177,6 +186,8 @@ pub struct InputReport {
     pub skipped: Vec<Skipped>,
     /// What could not be read, sorted by path.
     pub errors: Vec<ScanError>,
+    /// What to know about what was read, sorted by path.
+    pub notes: Vec<Note>,
     /// Findings, sorted by path, then signature.
     pub findings: Vec<FileFinding>,
     /// Every source kind seen or expected, and how it fared.

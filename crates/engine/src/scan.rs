@@ -116,6 +116,38 @@ pub(crate) struct FileTally {
     pub(crate) kind: SourceKind,
     /// Whether its first lines decided that, rather than its path.
     pub(crate) by_content: bool,
+    /// Runs of NUL bytes, counted in a file whose first chunk has one.
+    pub(crate) nul_runs: Option<NulRuns>,
+}
+
+/// Runs of NUL bytes in a damaged text file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct NulRuns {
+    /// How many.
+    pub(crate) runs: u64,
+    /// Their bytes.
+    pub(crate) bytes: u64,
+    /// Where the first starts.
+    pub(crate) first: u64,
+    /// Where the last one seen ends, to join a run split between reads.
+    end: u64,
+}
+
+impl NulRuns {
+    /// Counts the NUL bytes of `data`, which starts at byte `at`.
+    fn count(&mut self, data: &[u8], at: u64) {
+        for i in memchr_iter(0, data) {
+            let pos = at + i as u64;
+            if self.bytes == 0 || pos != self.end {
+                if self.bytes == 0 {
+                    self.first = pos;
+                }
+                self.runs += 1;
+            }
+            self.bytes += 1;
+            self.end = pos + 1;
+        }
+    }
 }
 
 impl FileTally {
@@ -245,6 +277,8 @@ pub(crate) fn scan_text(
     };
     let mut buf = vec![0u8; limits.chunk.max(64)];
     let mut len = 0;
+    // Where `buf` starts in the file.
+    let mut at = 0u64;
     let overlap = matcher.longest_literal().saturating_sub(1);
     loop {
         let eof = fill(reader, &mut buf, &mut len, &mut tally.bytes)?;
@@ -261,13 +295,23 @@ pub(crate) fn scan_text(
             }
         }
         tally.kind = s.kind;
+        if at == 0 && len > 0 && memchr(0, &buf[..len]).is_some() {
+            tally.nul_runs = Some(NulRuns::default());
+        }
         if eof {
+            if let Some(n) = tally.nul_runs.as_mut() {
+                n.count(&buf[..len], at);
+            }
             s.search(&buf[..len], tally);
             return Ok(());
         }
         match memrchr(b'\n', &buf[..len]) {
             Some(nl) => {
+                if let Some(n) = tally.nul_runs.as_mut() {
+                    n.count(&buf[..=nl], at);
+                }
                 s.search(&buf[..=nl], tally);
+                at += nl as u64 + 1;
                 buf.copy_within(nl + 1..len, 0);
                 len -= nl + 1;
             }
@@ -280,6 +324,10 @@ pub(crate) fn scan_text(
                 // the tail so a literal cut in two is still found.
                 s.search(&buf[..len], tally);
                 let keep = overlap.min(len);
+                if let Some(n) = tally.nul_runs.as_mut() {
+                    n.count(&buf[..len - keep], at);
+                }
+                at += (len - keep) as u64;
                 buf.copy_within(len - keep..len, 0);
                 len = keep;
             }

@@ -76,7 +76,7 @@ pub(crate) fn sniff(head: &[u8]) -> Format {
     if let Some(big_endian) = utf16_without_bom(head) {
         return Format::Utf16 { big_endian };
     }
-    if head.contains(&0) {
+    if head.contains(&0) && !damaged_text(head) {
         return Format::Unreadable("binary file (NUL bytes)");
     }
     Format::Text
@@ -113,6 +113,25 @@ pub(crate) fn archive_kind(
         }
         _ => None,
     })
+}
+
+/// Whether `head`, which holds NUL bytes, is text with NUL-filled runs,
+/// as a journal or syslog file is after a crash or power loss: lines
+/// around the runs, and almost no other control bytes.
+fn damaged_text(head: &[u8]) -> bool {
+    let text: Vec<u8> = head.iter().copied().filter(|&b| b != 0).collect();
+    let control = text
+        .iter()
+        .filter(|&&b| {
+            (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b))
+                || b == 0x7f
+        })
+        .count();
+    text.len() >= 64
+        && text.contains(&b'\n')
+        && control * 100 <= text.len()
+        && std::str::from_utf8(&text)
+            .is_ok_and(|t| t.chars().any(char::is_alphabetic))
 }
 
 /// Whether `head` is the start of an archive with no member: tar ends

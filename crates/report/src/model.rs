@@ -89,6 +89,10 @@ pub struct InputEntry {
     pub skipped: Vec<Skipped>,
     /// What could not be read.
     pub errors: Vec<ErrorEntry>,
+    /// What to know about what was read: damaged text scanned around,
+    /// a bundle name's impossible time.
+    #[serde(default)]
+    pub notes: Vec<NoteEntry>,
     /// Which sources were there, and which signatures could not be checked.
     pub coverage: CoverageEntry,
     /// This input's signatures in the order they first appeared, so the
@@ -254,6 +258,15 @@ pub struct Skipped {
     pub path: String,
     /// Why.
     pub reason: String,
+}
+
+/// Something to know about a file or input that was read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteEntry {
+    /// Its virtual path.
+    pub path: String,
+    /// What.
+    pub message: String,
 }
 
 /// Something that could not be read.

@@ -604,3 +604,67 @@ fn huge_tar_long_names_and_pax_records_skip_their_member_in_bounded_memory() {
         ["b.tar!kubelet/kubelet.log".to_string(), format!("b.tar!{long}")]
     );
 }
+
+#[test]
+fn nul_damaged_logs_are_scanned_around_the_damage_with_a_note() {
+    let ok = "Nov 21 11:50:01 ip-10-0-1-2 kubelet[3012]: I1121 11:50:01.000000    3012 x.go:1] started\n";
+    let bad = format!("Nov 21 11:50:02 ip-10-0-1-2 kubelet[3012]: {TLS}");
+    let mut damaged = ok.repeat(3).into_bytes();
+    damaged.extend(vec![0u8; 4096]);
+    damaged.extend(bad.as_bytes());
+    damaged.extend(ok.as_bytes());
+    damaged.extend(vec![0u8; 100]);
+    damaged.extend(bad.as_bytes());
+    let mut zeros_first = vec![0u8; 512];
+    zeros_first.extend(bad.as_bytes());
+    // A binary file with NUL bytes and other control bytes stays binary.
+    let binary: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 256) as u8).collect();
+    let dir = Dir::new();
+    dir.write("messages", &damaged);
+    dir.write("zeros-first.log", &zeros_first);
+    dir.write("state.db", &binary);
+    let (report, _) =
+        scan(&dir, &["messages", "zeros-first.log", "state.db"], 1);
+    assert_eq!(finding_paths(&report), ["messages", "zeros-first.log"]);
+    assert_eq!(report["findings"][0]["count"], 2);
+    let note = |i: usize| report["inputs"][i]["notes"][0]["message"].clone();
+    assert_eq!(
+        note(0),
+        "damaged: 4196 NUL bytes in 2 run(s), the first at byte 267; the text around them was scanned"
+    );
+    assert_eq!(
+        note(1)
+            .as_str()
+            .map(|s| s
+                .contains("512 NUL bytes in 1 run(s), the first at byte 0")),
+        Some(true)
+    );
+    assert_eq!(
+        report["inputs"][2]["skipped"][0]["reason"],
+        "binary file (NUL bytes)"
+    );
+    // The text format lists the notes.
+    let text = run(
+        &dir,
+        &["scan", "--fail-on", "never", "--format", "text", "messages"],
+    );
+    assert!(text.stdout.contains("-- notes: 1"), "{}", text.stdout);
+}
+
+#[test]
+fn a_bundle_name_with_an_impossible_time_has_no_collection_time_and_a_note() {
+    let dir = Dir::new();
+    let name = "eks_i-0123456789abcdef0_2025-02-30_2561-UTC_0.7.9";
+    dir.write(&format!("{name}/kubelet/kubelet.log"), TLS);
+    let (report, _) = scan(&dir, &[name], 1);
+    assert_eq!(report["inputs"][0]["bundle"]["collected_at"], Value::Null);
+    assert_eq!(
+        report["inputs"][0]["bundle"]["instance_id"],
+        "i-0123456789abcdef0"
+    );
+    let note = report["inputs"][0]["notes"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(note.contains("(2025-02-30 2561-UTC)"), "{note}");
+}

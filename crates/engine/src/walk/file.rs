@@ -16,7 +16,7 @@ use crate::{
     ahead,
     budget::{Metered, Raw},
     coverage::{FileInfo, KindReason, cut_from_front, no_entries},
-    error::{ErrorKind, SkipReason},
+    error::{ErrorKind, NoteKind, SkipReason},
     gz::gz_members,
     model::InputKind,
     scan::{FileTally, KindBy, scan_text},
@@ -239,6 +239,14 @@ impl Walker<'_, '_> {
         }
         if rel == "networking/curl_api_server.txt" {
             part.clues.curl_api_server(&tally.head);
+        }
+        if let Some(n) = tally.nul_runs.filter(|n| n.bytes > 0) {
+            let kind = NoteKind::NulRuns {
+                runs: n.runs,
+                bytes: n.bytes,
+                first: n.first,
+            };
+            part.note(&node.vpath, kind);
         }
         part.findings.extend(tally.into_findings(&node.vpath));
         if let Err(e) = result {

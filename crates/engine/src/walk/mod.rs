@@ -31,9 +31,11 @@ use crate::{
     bundle::BundleClues,
     context::Context,
     coverage::{FileInfo, classified, coverage},
-    error::{ErrorKind, SkipReason},
+    error::{ErrorKind, NoteKind, SkipReason},
     io::read_full,
-    model::{FileFinding, Input, InputKind, InputReport, ScanError, Skipped},
+    model::{
+        FileFinding, Input, InputKind, InputReport, Note, ScanError, Skipped,
+    },
     scan::ScanOptions,
 };
 
@@ -45,6 +47,7 @@ struct Part {
     bytes: u64,
     skipped: Vec<Skipped>,
     errors: Vec<ScanError>,
+    notes: Vec<Note>,
     findings: Vec<FileFinding>,
     clues: BundleClues,
     infos: Vec<FileInfo>,
@@ -53,6 +56,10 @@ struct Part {
 impl Part {
     fn skip(&mut self, path: &str, reason: SkipReason) {
         self.skipped.push(Skipped { path: path.to_string(), reason });
+    }
+
+    fn note(&mut self, path: &str, kind: NoteKind) {
+        self.notes.push(Note { path: path.to_string(), kind });
     }
 
     fn error(&mut self, path: &str, kind: ErrorKind) {
@@ -68,6 +75,7 @@ impl Part {
         self.bytes += other.bytes;
         self.skipped.extend(other.skipped);
         self.errors.extend(other.errors);
+        self.notes.extend(other.notes);
         self.findings.extend(other.findings);
         self.clues.merge(other.clues);
         self.infos.extend(other.infos);
@@ -139,10 +147,14 @@ pub(crate) fn scan_input(cx: &Context<'_>, input: &Input) -> InputReport {
 }
 
 fn finish(display: String, kind: InputKind, mut part: Part) -> InputReport {
+    if let Some(when) = crate::bundle::impossible_time(&display) {
+        part.note(&display, NoteKind::ImpossibleBundleDate(when));
+    }
     // In the order of their words, as the report lists them.
     part.skipped
         .sort_by_cached_key(|s| (s.path.clone(), s.reason.to_string()));
     part.errors.sort_by_cached_key(|e| (e.path.clone(), e.kind.to_string()));
+    part.notes.sort_by_cached_key(|n| (n.path.clone(), n.kind.to_string()));
     part.findings
         .sort_by(|a, b| (&a.path, a.signature).cmp(&(&b.path, b.signature)));
     let bundle = part.clues.conclude();
@@ -156,6 +168,7 @@ fn finish(display: String, kind: InputKind, mut part: Part) -> InputReport {
         bytes_scanned: part.bytes,
         skipped: part.skipped,
         errors: part.errors,
+        notes: part.notes,
         findings: part.findings,
     }
 }

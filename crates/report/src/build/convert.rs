@@ -12,8 +12,8 @@ use crate::{
     fingerprint,
     model::{
         BelowThreshold, Bundle, CoverageEntry, ErrorEntry, EvidenceLine,
-        FileEntry, Finding, InputEntry, Mirror, Occurrence, Skipped,
-        SourceEntry, Suppressed, Threshold, TimelineEntry,
+        FileEntry, Finding, InputEntry, Mirror, NoteEntry, Occurrence,
+        Skipped, SourceEntry, Suppressed, Threshold, TimelineEntry,
     },
     suppress::{Suppressions, Target},
 };
@@ -215,6 +215,11 @@ pub(crate) fn input_entry(
             .errors
             .into_iter()
             .map(|e| ErrorEntry { path: e.path, message: e.kind.to_string() })
+            .collect(),
+        notes: input
+            .notes
+            .into_iter()
+            .map(|n| NoteEntry { path: n.path, message: n.kind.to_string() })
             .collect(),
         coverage: CoverageEntry {
             sources,

@@ -65,6 +65,7 @@ pub(crate) fn input(path: &str, findings: Vec<FileFinding>) -> InputReport {
         bytes_scanned: 100,
         skipped: Vec::new(),
         errors: Vec::new(),
+        notes: Vec::new(),
         findings,
         coverage: vec![logsift_engine::SourceCoverage {
             kind: SourceKind::Kubelet,

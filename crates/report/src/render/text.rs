@@ -215,6 +215,18 @@ impl<W: Write> Printer<W> {
                 )?;
             }
         }
+        if !input.notes.is_empty() {
+            writeln!(self.w)?;
+            writeln!(self.w, "-- notes: {}", input.notes.len())?;
+            for n in &input.notes {
+                writeln!(
+                    self.w,
+                    "   {}: {}",
+                    self.clean(&n.path),
+                    self.clean(&n.message)
+                )?;
+            }
+        }
         if !input.errors.is_empty() {
             writeln!(self.w)?;
             let head = format!("-- errors: {}", input.errors.len());
