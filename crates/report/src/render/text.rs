@@ -201,45 +201,43 @@ impl<W: Write> Printer<W> {
         Ok(())
     }
 
-    /// Files skipped and what could not be read.
+    /// Files skipped, what to know about what was read, and what could
+    /// not be read.
     fn problems(&mut self, input: &InputEntry) -> io::Result<()> {
-        if !input.skipped.is_empty() {
-            writeln!(self.w)?;
-            writeln!(self.w, "-- skipped: {}", input.skipped.len())?;
-            for s in &input.skipped {
-                writeln!(
-                    self.w,
-                    "   {}: {}",
-                    self.clean(&s.path),
-                    self.clean(&s.reason)
-                )?;
-            }
+        let skipped = input.skipped.iter().map(|s| (&s.path, &s.reason));
+        self.listing("skipped", None, skipped)?;
+        let notes = input.notes.iter().map(|n| (&n.path, &n.message));
+        self.listing("notes", None, notes)?;
+        let errors = input.errors.iter().map(|e| (&e.path, &e.message));
+        self.listing("errors", Some(Severity::Error), errors)
+    }
+
+    /// A `-- <title>: N` block of `path: words` lines, when there are any;
+    /// the heading painted as `severity` when one is given.
+    fn listing<'a>(
+        &mut self,
+        title: &str,
+        severity: Option<Severity>,
+        lines: impl ExactSizeIterator<Item = (&'a String, &'a String)>,
+    ) -> io::Result<()> {
+        if lines.len() == 0 {
+            return Ok(());
         }
-        if !input.notes.is_empty() {
-            writeln!(self.w)?;
-            writeln!(self.w, "-- notes: {}", input.notes.len())?;
-            for n in &input.notes {
-                writeln!(
-                    self.w,
-                    "   {}: {}",
-                    self.clean(&n.path),
-                    self.clean(&n.message)
-                )?;
+        writeln!(self.w)?;
+        let head = format!("-- {title}: {}", lines.len());
+        match severity {
+            Some(sev) => {
+                writeln!(self.w, "{}", self.paint(severity_style(sev), &head))?
             }
+            None => writeln!(self.w, "{head}")?,
         }
-        if !input.errors.is_empty() {
-            writeln!(self.w)?;
-            let head = format!("-- errors: {}", input.errors.len());
-            let style = severity_style(Severity::Error);
-            writeln!(self.w, "{}", self.paint(style, &head))?;
-            for e in &input.errors {
-                writeln!(
-                    self.w,
-                    "   {}: {}",
-                    self.clean(&e.path),
-                    self.clean(&e.message)
-                )?;
-            }
+        for (path, words) in lines {
+            writeln!(
+                self.w,
+                "   {}: {}",
+                self.clean(path),
+                self.clean(words)
+            )?;
         }
         Ok(())
     }
