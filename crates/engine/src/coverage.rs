@@ -79,12 +79,22 @@ pub struct SourceCoverage {
 
 /// Why a file was read as the kind it was.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum KindReason {
     /// Its path names the log (`kubelet/kubelet.log`), or says no more
     /// than config or command output and its lines said nothing either.
+    #[default]
     Path,
     /// Its first lines: a journal prefix, klog headers, zap JSON, ...
     Content,

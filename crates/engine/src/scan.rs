@@ -13,6 +13,7 @@ use logsift_signatures::{Matcher, SourceKind};
 use memchr::{memchr, memchr_iter, memrchr};
 
 use crate::{
+    coverage::KindReason,
     io::read_full,
     mirror,
     model::{Evidence, FileFinding},
@@ -42,8 +43,10 @@ pub(crate) struct ScanOptions {
 /// How a file's kind is decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum KindBy {
-    /// Said by the user (`--source-kind`), or by a path that names a log.
-    Given(SourceKind),
+    /// Said by a path that names a log.
+    Path(SourceKind),
+    /// Said by the user (`--source-kind`).
+    Option(SourceKind),
     /// The file's first lines decide; `otherwise` when they say nothing
     /// (the path's generic kind: config, command output, unknown).
     Content {
@@ -114,8 +117,8 @@ pub(crate) struct FileTally {
     pub(crate) head: Vec<u8>,
     /// What produced the file, as decided when its first bytes were read.
     pub(crate) kind: SourceKind,
-    /// Whether its first lines decided that, rather than its path.
-    pub(crate) by_content: bool,
+    /// What decided that: its path, its first lines, or the user.
+    pub(crate) by: KindReason,
     /// Runs of NUL bytes, counted in a file whose first chunk has one.
     pub(crate) nul_runs: Option<NulRuns>,
 }
@@ -268,7 +271,7 @@ pub(crate) fn scan_text(
     let mut s = LineScanner {
         matcher,
         kind: match kind {
-            KindBy::Given(k) => k,
+            KindBy::Path(k) | KindBy::Option(k) => k,
             KindBy::Content { otherwise } => otherwise,
         },
         limits,
@@ -279,25 +282,30 @@ pub(crate) fn scan_text(
     let mut len = 0;
     // Where `buf` starts in the file.
     let mut at = 0u64;
+    if let KindBy::Option(_) = kind {
+        tally.by = KindReason::Option;
+    }
     let overlap = matcher.longest_literal().saturating_sub(1);
     loop {
         let eof = fill(reader, &mut buf, &mut len, &mut tally.bytes)?;
         if tally.head.is_empty() && len > 0 {
             tally.head = buf[..len.min(256)].to_vec();
+            // NUL runs are counted in a file whose first chunk has one:
+            // the damaged text that sniffing let through.
+            if memchr(0, &buf[..len]).is_some() {
+                tally.nul_runs = Some(NulRuns::default());
+            }
             if let KindBy::Content { otherwise } = kind {
                 s.kind = match classify_content(&buf[..len]) {
                     SourceKind::Unknown => otherwise,
                     seen => {
-                        tally.by_content = true;
+                        tally.by = KindReason::Content;
                         seen
                     }
                 };
             }
         }
         tally.kind = s.kind;
-        if at == 0 && len > 0 && memchr(0, &buf[..len]).is_some() {
-            tally.nul_runs = Some(NulRuns::default());
-        }
         if eof {
             if let Some(n) = tally.nul_runs.as_mut() {
                 n.count(&buf[..len], at);
@@ -435,7 +443,7 @@ mod tests {
         let mut tally = FileTally::default();
         scan_text(
             &m,
-            KindBy::Given(SourceKind::Unknown),
+            KindBy::Path(SourceKind::Unknown),
             &mut &text[..],
             limits,
             &mut tally,
@@ -566,7 +574,7 @@ mod tests {
         let mut tally = FileTally::default();
         scan_text(
             &m,
-            KindBy::Given(SourceKind::Unknown),
+            KindBy::Path(SourceKind::Unknown),
             &mut text.as_bytes(),
             &LIMITS,
             &mut tally,
@@ -589,7 +597,7 @@ mod tests {
         let mut tally = FileTally::default();
         scan_text(
             &m,
-            KindBy::Given(SourceKind::Unknown),
+            KindBy::Path(SourceKind::Unknown),
             &mut text.as_bytes(),
             &LIMITS,
             &mut tally,

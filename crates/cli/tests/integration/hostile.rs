@@ -567,7 +567,7 @@ fn huge_tar_long_names_and_pax_records_skip_their_member_in_bounded_memory() {
     // A PAX record set of 1 MiB.
     let mut pax = String::new();
     while pax.len() < 1 << 20 {
-        pax.push_str("30 comment=padding padding pad\n");
+        pax.push_str("31 comment=padding padding pad\n");
     }
     t.extend(tar_header("./PaxHeaders/x", b'x', pax.len() as u64));
     t.extend(blocks(pax.as_bytes()));
@@ -579,7 +579,7 @@ fn huge_tar_long_names_and_pax_records_skip_their_member_in_bounded_memory() {
     t.extend(blocks(format!("{long}\0").as_bytes()));
     t.extend(tar_header("cut-short-name", b'0', TLS.len() as u64));
     t.extend(blocks(TLS.as_bytes()));
-    let record = "27 path=kubelet/kubelet.log\n";
+    let record = "28 path=kubelet/kubelet.log\n";
     t.extend(tar_header("./PaxHeaders/y", b'x', record.len() as u64));
     t.extend(blocks(record.as_bytes()));
     t.extend(tar_header("kubelet-short", b'0', TLS.len() as u64));
@@ -649,6 +649,12 @@ fn nul_damaged_logs_are_scanned_around_the_damage_with_a_note() {
         &["scan", "--fail-on", "never", "--format", "text", "messages"],
     );
     assert!(text.stdout.contains("-- notes: 1"), "{}", text.stdout);
+    let md = run(
+        &dir,
+        &["scan", "--fail-on", "never", "--format", "markdown", "messages"],
+    );
+    assert!(md.stdout.contains("## Notes"), "{}", md.stdout);
+    assert!(md.stdout.contains("4196 NUL bytes"), "{}", md.stdout);
 }
 
 #[test]

@@ -15,7 +15,7 @@ use super::{Node, Part, Walker, io_message, read_up_to};
 use crate::{
     ahead,
     budget::{Metered, Raw},
-    coverage::{FileInfo, KindReason, cut_from_front, no_entries},
+    coverage::{FileInfo, cut_from_front, no_entries},
     error::{ErrorKind, NoteKind, SkipReason},
     gz::gz_members,
     model::InputKind,
@@ -204,9 +204,9 @@ impl Walker<'_, '_> {
         // or a component's log under any name gets its signatures.
         let path = classify(&rel);
         let kind = match node.kind {
-            Some(k) => KindBy::Given(k),
+            Some(k) => KindBy::Option(k),
             None if path.is_generic() => KindBy::Content { otherwise: path },
-            None => KindBy::Given(path),
+            None => KindBy::Path(path),
         };
         let mut tally = FileTally::default();
         let result = scan_text(
@@ -218,15 +218,10 @@ impl Walker<'_, '_> {
         );
         part.files += 1;
         part.bytes += tally.bytes;
-        let by = match kind {
-            KindBy::Given(_) if node.kind.is_some() => KindReason::Option,
-            _ if tally.by_content => KindReason::Content,
-            _ => KindReason::Path,
-        };
         part.infos.push(FileInfo {
             path: node.vpath.clone(),
             kind: tally.kind,
-            by,
+            by: tally.by,
             bytes: tally.bytes,
             empty: no_entries(tally.bytes, &tally.head),
             truncated: cut_from_front(tally.kind, &tally.head),

@@ -173,6 +173,41 @@ struct Extensions {
     too_large: Option<ErrorKind>,
 }
 
+/// The records a tar may put before a member, to say more of it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Record {
+    LongName,
+    LongLink,
+    Pax,
+    PaxGlobal,
+}
+
+impl Record {
+    fn of(t: ::tar::EntryType) -> Option<Record> {
+        if t.is_gnu_longname() {
+            Some(Record::LongName)
+        } else if t.is_gnu_longlink() {
+            Some(Record::LongLink)
+        } else if t.is_pax_local_extensions() {
+            Some(Record::Pax)
+        } else if t.is_pax_global_extensions() {
+            Some(Record::PaxGlobal)
+        } else {
+            None
+        }
+    }
+
+    /// The report's words for it.
+    fn what(self) -> &'static str {
+        match self {
+            Record::LongName => "GNU long name",
+            Record::LongLink => "GNU long link name",
+            Record::Pax => "PAX record",
+            Record::PaxGlobal => "PAX global record",
+        }
+    }
+}
+
 impl Extensions {
     /// Takes `entry` in when it is a record about the next member, and
     /// says whether it was.
@@ -180,24 +215,16 @@ impl Extensions {
         &mut self,
         entry: &mut ::tar::Entry<'_, R>,
     ) -> io::Result<bool> {
-        let t = entry.header().entry_type();
-        let what = if t.is_gnu_longname() {
-            "GNU long name"
-        } else if t.is_gnu_longlink() {
-            "GNU long link name"
-        } else if t.is_pax_local_extensions() {
-            "PAX record"
-        } else if t.is_pax_global_extensions() {
-            "PAX global record"
-        } else {
+        let Some(record) = Record::of(entry.header().entry_type()) else {
             return Ok(false);
         };
         let size = entry.size();
         if size > MAX_FIELD {
-            // Its bytes are skipped, never held, as the walk moves on.
-            if !t.is_pax_global_extensions() {
+            // Its bytes are skipped, never held, as the walk moves on; a
+            // global record describes no member of its own.
+            if record != Record::PaxGlobal {
                 self.too_large = Some(ErrorKind::TarFieldTooLarge {
-                    what,
+                    what: record.what(),
                     size,
                     max: MAX_FIELD,
                 });
@@ -210,18 +237,23 @@ impl Extensions {
             let b = b.split(|&c| c == 0).next().unwrap_or_default();
             String::from_utf8_lossy(b).into_owned()
         };
-        if t.is_gnu_longname() {
-            self.name = Some(text(&data));
-        } else if t.is_gnu_longlink() {
-            self.link = Some(text(&data));
-        } else if t.is_pax_local_extensions() {
-            for (key, value) in pax_records(&data) {
-                match key {
-                    b"path" => self.name = Some(text(value)),
-                    b"linkpath" => self.link = Some(text(value)),
-                    _ => {}
+        match record {
+            Record::LongName => self.name = Some(text(&data)),
+            Record::LongLink => self.link = Some(text(&data)),
+            Record::Pax => {
+                for ext in
+                    ::tar::PaxExtensions::new(&data).map_while(Result::ok)
+                {
+                    match ext.key_bytes() {
+                        b"path" => self.name = Some(text(ext.value_bytes())),
+                        b"linkpath" => {
+                            self.link = Some(text(ext.value_bytes()))
+                        }
+                        _ => {}
+                    }
                 }
             }
+            Record::PaxGlobal => {}
         }
         Ok(true)
     }
@@ -233,32 +265,6 @@ impl Extensions {
         let e = std::mem::take(self);
         (e.name, e.link, e.too_large)
     }
-}
-
-/// The `key=value` pairs of a PAX record set: each record is
-/// `<length> <key>=<value>\n`, its length counting the whole record.
-fn pax_records(data: &[u8]) -> Vec<(&[u8], &[u8])> {
-    let mut out = Vec::new();
-    let mut rest = data;
-    while !rest.is_empty() {
-        let Some(space) = rest.iter().position(|&b| b == b' ') else {
-            break;
-        };
-        let len = std::str::from_utf8(&rest[..space])
-            .ok()
-            .and_then(|s| s.parse::<usize>().ok())
-            .filter(|&n| n > space && n <= rest.len());
-        let Some(len) = len else {
-            break;
-        };
-        let record = &rest[space + 1..len];
-        let record = record.strip_suffix(b"\n").unwrap_or(record);
-        if let Some(eq) = record.iter().position(|&b| b == b'=') {
-            out.push((&record[..eq], &record[eq + 1..]));
-        }
-        rest = &rest[len..];
-    }
-    out
 }
 
 /// What a tar header says its entry is; `link` is the target a GNU long

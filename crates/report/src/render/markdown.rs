@@ -237,27 +237,33 @@ fn write_findings<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
     Ok(())
 }
 
-/// What could not be read, and what was skipped.
+/// What could not be read, what to know about what was read, and what
+/// was skipped.
 fn write_problems<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
-    let errors: Vec<_> =
-        report.inputs.iter().flat_map(|i| &i.errors).collect();
-    if !errors.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "## Errors")?;
-        writeln!(w)?;
-        for e in errors {
-            writeln!(w, "- {}: {}", code(&e.path, false), cell(&e.message))?;
-        }
+    let all = || report.inputs.iter();
+    let errors = all().flat_map(|i| &i.errors).map(|e| (&e.path, &e.message));
+    write_listing(w, "Errors", errors)?;
+    let notes = all().flat_map(|i| &i.notes).map(|n| (&n.path, &n.message));
+    write_listing(w, "Notes", notes)?;
+    let skipped = all().flat_map(|i| &i.skipped).map(|s| (&s.path, &s.reason));
+    write_listing(w, "Skipped files", skipped)
+}
+
+/// A `## <title>` section of `path: words` items, when there are any.
+fn write_listing<'a, W: Write>(
+    w: &mut W,
+    title: &str,
+    items: impl Iterator<Item = (&'a String, &'a String)>,
+) -> io::Result<()> {
+    let mut items = items.peekable();
+    if items.peek().is_none() {
+        return Ok(());
     }
-    let skipped: Vec<_> =
-        report.inputs.iter().flat_map(|i| &i.skipped).collect();
-    if !skipped.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "## Skipped files")?;
-        writeln!(w)?;
-        for s in skipped {
-            writeln!(w, "- {}: {}", code(&s.path, false), cell(&s.reason))?;
-        }
+    writeln!(w)?;
+    writeln!(w, "## {title}")?;
+    writeln!(w)?;
+    for (path, words) in items {
+        writeln!(w, "- {}: {}", code(path, false), cell(words))?;
     }
     Ok(())
 }
