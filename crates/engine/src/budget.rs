@@ -5,7 +5,11 @@
 //! decompressed across the whole input, and the ratio of what a layer has
 //! produced to the raw bytes read from the input so far. Deflate cannot
 //! exceed about 1032:1 in one layer, so an overall ratio past the limit
-//! means nested compression built to explode.
+//! means nested compression built to explode. A layer that knows what it
+//! took in (a zip member, a gzip file inside an archive) is also judged on
+//! its own ratio from its first MiB, so a crowd of small bombs, each too
+//! small for the input's ratio to notice, is stopped member by member
+//! before it spends the byte budget the members after it need.
 
 use std::{
     io::{self, Read, Seek, SeekFrom},
@@ -23,6 +27,22 @@ use crate::{
 /// A layer is not judged by its ratio before it has produced this much:
 /// small, repetitive files compress very well and are harmless.
 const RATIO_FLOOR: u64 = 64 * 1024 * 1024;
+
+/// A layer's own ratio is judged once it has produced this much: by then
+/// one deflate layer of zeros or of one short line repeated shows its
+/// 1000:1 and more, while text stays far below.
+const MEMBER_FLOOR: u64 = 1024 * 1024;
+
+/// A decompressing layer that can tell how many compressed bytes it has
+/// taken in, for its own ratio.
+pub(crate) trait Packed {
+    /// `None` where the layer cannot tell; only the input's ratio judges it.
+    fn packed(&self) -> Option<u64> {
+        None
+    }
+}
+
+impl Packed for &mut dyn Read {}
 
 /// The limits and the running totals of one input.
 pub(crate) struct Budget {
@@ -136,27 +156,68 @@ fn human(bytes: u64) -> String {
     }
 }
 
+/// What one decompressing layer has produced and taken in so far, and
+/// the layer it is nested in: a gzip inside a gzip member of a tar is
+/// judged by what the two together made of the member's bytes.
+pub(crate) struct Gauge<'g> {
+    produced: AtomicU64,
+    /// `u64::MAX` while the layer cannot tell.
+    packed: AtomicU64,
+    outer: Option<&'g Gauge<'g>>,
+}
+
+impl<'g> Gauge<'g> {
+    /// A gauge for a layer read inside `outer`'s output.
+    pub(crate) fn within(outer: Option<&'g Gauge<'g>>) -> Self {
+        Gauge {
+            produced: AtomicU64::new(0),
+            packed: AtomicU64::new(u64::MAX),
+            outer,
+        }
+    }
+
+    /// How many times over this layer and the layers around it have
+    /// inflated the bytes they took; layers that cannot tell count as 1.
+    fn ratio(&self) -> f64 {
+        let produced = self.produced.load(Ordering::Relaxed);
+        let own = match self.packed.load(Ordering::Relaxed) {
+            u64::MAX => 1.0,
+            packed => produced as f64 / packed.max(1) as f64,
+        };
+        own * self.outer.map_or(1.0, Gauge::ratio)
+    }
+}
+
 /// A decompressing reader, metered against the input's budget.
 pub(crate) struct Metered<'b, R> {
     inner: R,
     budget: &'b Budget,
-    produced: u64,
+    gauge: &'b Gauge<'b>,
 }
 
 impl<'b, R> Metered<'b, R> {
-    pub(crate) fn new(inner: R, budget: &'b Budget) -> Self {
-        Metered { inner, budget, produced: 0 }
+    pub(crate) fn new(
+        inner: R,
+        budget: &'b Budget,
+        gauge: &'b Gauge<'b>,
+    ) -> Self {
+        Metered { inner, budget, gauge }
     }
 }
 
-impl<R: Read> Read for Metered<'_, R> {
+impl<R: Read + Packed> Read for Metered<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let b = self.budget;
         if b.exhausted() {
             return Err(io::Error::other(b.exhausted_kind().to_string()));
         }
         let n = self.inner.read(buf)?;
-        self.produced += n as u64;
+        let g = self.gauge;
+        let produced =
+            g.produced.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if let Some(packed) = self.inner.packed() {
+            g.packed.store(packed, Ordering::Relaxed);
+        }
         let total =
             b.expanded.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
         if total > b.max_bytes {
@@ -164,7 +225,11 @@ impl<R: Read> Read for Metered<'_, R> {
             return Err(io::Error::other(b.exhausted_kind().to_string()));
         }
         let raw = b.raw.load(Ordering::Relaxed).max(1);
-        if self.produced >= RATIO_FLOOR && self.produced / raw > b.max_ratio {
+        let input_bomb =
+            produced >= RATIO_FLOOR && produced / raw > b.max_ratio;
+        let member_bomb =
+            produced >= MEMBER_FLOOR && g.ratio() > b.max_ratio as f64;
+        if input_bomb || member_bomb {
             return Err(io::Error::other(format!(
                 "stopped at a compression ratio above {}:1, likely a \
                  decompression bomb (see --max-ratio)",
@@ -209,11 +274,34 @@ impl<R: Seek> Seek for Raw<'_, R> {
 mod tests {
     use super::*;
 
+    /// `len` zero bytes from a layer that took `packed` bytes in.
+    struct Layer {
+        zeros: io::Take<io::Repeat>,
+        packed: Option<u64>,
+    }
+
+    fn layer(len: u64, packed: Option<u64>) -> Layer {
+        Layer { zeros: io::repeat(0).take(len), packed }
+    }
+
+    impl Read for Layer {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.zeros.read(buf)
+        }
+    }
+
+    impl Packed for Layer {
+        fn packed(&self) -> Option<u64> {
+            self.packed
+        }
+    }
+
     #[test]
     fn byte_budget_stops_and_says_why() {
         let b = Budget::new(1000, 1_000_000, 10);
         b.add_raw(10);
-        let mut r = Metered::new(io::repeat(b'x').take(5000), &b);
+        let g = Gauge::within(None);
+        let mut r = Metered::new(layer(5000, None), &b, &g);
         let err = io::copy(&mut r, &mut io::sink()).unwrap_err();
         assert!(err.to_string().contains("more than 1000 bytes"), "{err}");
         assert!(b.exhausted());
@@ -223,15 +311,65 @@ mod tests {
     fn ratio_stops_a_bomb_but_not_ordinary_compression() {
         let b = Budget::new(u64::MAX, 1000, 10);
         b.add_raw(1024);
-        let mut bomb = Metered::new(io::repeat(0).take(RATIO_FLOOR * 2), &b);
+        let g = Gauge::within(None);
+        let mut bomb = Metered::new(layer(RATIO_FLOOR * 2, None), &b, &g);
         let err = io::copy(&mut bomb, &mut io::sink()).unwrap_err();
         assert!(err.to_string().contains("ratio above 1000:1"), "{err}");
         assert!(!b.exhausted(), "a bomb stops its member, not the input");
 
         let b = Budget::new(u64::MAX, 1000, 10);
         b.add_raw(RATIO_FLOOR / 10);
-        let mut fine = Metered::new(io::repeat(0).take(RATIO_FLOOR + 1), &b);
+        let g = Gauge::within(None);
+        let mut fine = Metered::new(layer(RATIO_FLOOR + 1, None), &b, &g);
         assert!(io::copy(&mut fine, &mut io::sink()).is_ok());
+    }
+
+    #[test]
+    fn a_layer_that_knows_its_input_is_judged_from_its_first_mib() {
+        // The input looks harmless: its ratio is far below the limit.
+        let b = Budget::new(u64::MAX, 1000, 10);
+        b.add_raw(RATIO_FLOOR);
+        let g = Gauge::within(None);
+        let mut small_bomb =
+            Metered::new(layer(MEMBER_FLOOR * 8, Some(1024)), &b, &g);
+        let mut out = Vec::new();
+        let err = small_bomb.read_to_end(&mut out).unwrap_err();
+        assert!(err.to_string().contains("ratio above 1000:1"), "{err}");
+        assert!(out.len() as u64 <= MEMBER_FLOOR * 2, "{}", out.len());
+        assert!(!b.exhausted());
+
+        let g = Gauge::within(None);
+        let mut text =
+            Metered::new(layer(MEMBER_FLOOR * 8, Some(100_000)), &b, &g);
+        assert!(io::copy(&mut text, &mut io::sink()).is_ok());
+    }
+
+    #[test]
+    fn nested_layers_are_judged_by_what_they_made_together() {
+        let b = Budget::new(u64::MAX, 1000, 10);
+        b.add_raw(RATIO_FLOOR);
+        // An outer layer that made 50 times what it took, and inside it
+        // one that makes 40 times: 2000 times the member's bytes.
+        let outer = Gauge::within(None);
+        let mut first =
+            Metered::new(layer(MEMBER_FLOOR / 2, Some(10_486)), &b, &outer);
+        io::copy(&mut first, &mut io::sink()).unwrap();
+        let inner = Gauge::within(Some(&outer));
+        let mut bomb = Metered::new(
+            layer(MEMBER_FLOOR * 8, Some(MEMBER_FLOOR / 40)),
+            &b,
+            &inner,
+        );
+        let err = io::copy(&mut bomb, &mut io::sink()).unwrap_err();
+        assert!(err.to_string().contains("ratio above 1000:1"), "{err}");
+        // Either alone is ordinary compression.
+        let alone = Gauge::within(None);
+        let mut ok = Metered::new(
+            layer(MEMBER_FLOOR * 8, Some(MEMBER_FLOOR / 40)),
+            &b,
+            &alone,
+        );
+        assert!(io::copy(&mut ok, &mut io::sink()).is_ok());
     }
 
     #[test]

@@ -55,6 +55,12 @@ pub enum ErrorKind {
     ZipMember(String),
     /// A zip member's local header could not be read.
     ZipMemberHeader(String),
+    /// A zip member whose compressed bytes are another member's too: the
+    /// trick of zip bombs that expand one stream many times over.
+    ZipOverlap {
+        /// The member read first that holds the same bytes.
+        other: String,
+    },
     /// The input held more members than `--max-members`.
     TooManyMembers {
         /// The limit.
@@ -116,6 +122,11 @@ impl fmt::Display for ErrorKind {
             ZipMemberHeader(why) => {
                 write!(f, "cannot read zip member header ({why})")
             }
+            ZipOverlap { other } => write!(
+                f,
+                "zip member shares its compressed bytes with {other}, as zip \
+                 bombs do; not read"
+            ),
             TooManyMembers { max } => write!(
                 f,
                 "more than {max} members in this input; the rest was not \

@@ -6,12 +6,41 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use flate2::bufread::GzDecoder;
 
+use crate::budget::Packed;
+
 /// What the gzip decoder reads the compressed stream through.
 const BUFFER: usize = 64 * 1024;
 
+/// The members of a gzip stream read from `R`, and what they took of it.
+pub(crate) type GzMembers<R> = Members<BufReader<Counted<R>>>;
+
 /// Every member of the gzip stream `reader` holds, decompressed.
-pub(crate) fn gz_members<R: Read>(reader: R) -> Members<BufReader<R>> {
-    Members::new(BufReader::with_capacity(BUFFER, reader))
+pub(crate) fn gz_members<R: Read>(reader: R) -> GzMembers<R> {
+    let counted = Counted { inner: reader, read: 0 };
+    Members::new(BufReader::with_capacity(BUFFER, counted))
+}
+
+/// A reader that counts the bytes read through it.
+pub(crate) struct Counted<R> {
+    inner: R,
+    read: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read> Packed for GzMembers<R> {
+    /// What the decoder has taken: what was read, less what waits in the
+    /// buffer. Unknown once the stream has ended, when nothing more comes.
+    fn packed(&self) -> Option<u64> {
+        let buffered = self.member.as_ref()?.get_ref();
+        Some(buffered.get_ref().read - buffered.buffer().len() as u64)
+    }
 }
 
 /// Every member of a gzip stream, one after the other.

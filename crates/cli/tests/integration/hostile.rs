@@ -674,3 +674,64 @@ fn a_bundle_name_with_an_impossible_time_has_no_collection_time_and_a_note() {
         .to_string();
     assert!(note.contains("(2025-02-30 2561-UTC)"), "{note}");
 }
+
+#[test]
+fn small_bombs_are_stopped_one_by_one_and_the_members_after_them_read() {
+    // Forty gzip'd gzips of 24 MiB each, together past the byte budget,
+    // each too small for the input's own ratio to notice; a plain tar,
+    // so the outer layer is no bomb.
+    let bomb = gzip(&gzip(&b"ok\n".repeat(8 << 20)));
+    let mut entries: Vec<Entry> = (0..40)
+        .map(|i| entry(&format!("var_log/bomb-{i:02}.log.gz"), bomb.clone()))
+        .collect();
+    entries.push(entry("z.log", TLS));
+    let dir = Dir::new();
+    dir.write("b.tar", tar(&entries));
+    let (report, _) = scan(&dir, &["--max-bytes", "256M", "b.tar"], 2);
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 40, "{errs:?}");
+    assert!(
+        errs.iter().all(|(p, m)| p.starts_with("b.tar!var_log/bomb-")
+            && m.contains("ratio above 1000:1")),
+        "{errs:?}"
+    );
+    assert_eq!(finding_paths(&report), ["b.tar!z.log"]);
+}
+
+#[test]
+fn zip_members_sharing_their_compressed_bytes_are_not_read_twice() {
+    // Two members of one length; the second's central record is pointed
+    // at the first's bytes, as overlapping zip bombs do.
+    let mut z = zip(&[
+        entry("a.log", TLS),
+        entry("b.log", "quiet line\n"),
+        entry("c.log", TLS),
+    ]);
+    let cds: Vec<usize> = z
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| w == b"PK\x01\x02")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(cds.len(), 3);
+    let a_header = z[cds[0] + 42..cds[0] + 46].to_vec();
+    let a_sizes = z[cds[0] + 16..cds[0] + 28].to_vec();
+    z[cds[1] + 42..cds[1] + 46].copy_from_slice(&a_header);
+    z[cds[1] + 16..cds[1] + 28].copy_from_slice(&a_sizes);
+    let dir = Dir::new();
+    dir.write("overlap.zip", &z);
+    let (report, _) = scan(&dir, &["overlap.zip"], 2);
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, "overlap.zip!b.log");
+    assert!(
+        errs[0]
+            .1
+            .contains("shares its compressed bytes with overlap.zip!a.log"),
+        "{errs:?}"
+    );
+    assert_eq!(
+        finding_paths(&report),
+        ["overlap.zip!a.log", "overlap.zip!c.log"]
+    );
+}

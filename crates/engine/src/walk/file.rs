@@ -11,10 +11,10 @@ use std::{
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use logsift_signatures::SourceKind;
 
-use super::{Node, Part, Walker, io_message, read_up_to};
+use super::{Level, Node, Part, Walker, io_message, read_up_to};
 use crate::{
     ahead,
-    budget::{Metered, Raw},
+    budget::{Gauge, Metered, Raw},
     coverage::{FileInfo, cut_from_front, no_entries},
     error::{ErrorKind, NoteKind, SkipReason},
     gz::gz_members,
@@ -43,13 +43,18 @@ impl Walker<'_, '_> {
         let mut magic = [0u8; 4];
         let n = read_up_to(&mut file, &mut magic).unwrap_or(0);
         if sniff(&magic[..n]) == Format::Zip && file.rewind().is_ok() {
-            self.zip(part, node, Raw::new(file, &self.budget), 1);
+            self.zip(
+                part,
+                node,
+                Raw::new(file, &self.budget),
+                Level::TOP.in_archive(),
+            );
             return InputKind::Zip;
         }
         self.budget.add_raw(n as u64);
         let raw = Raw::new(file, &self.budget);
         let mut stream = Cursor::new(magic[..n].to_vec()).chain(raw);
-        self.stream(part, node, &mut stream, 0, false)
+        self.stream(part, node, &mut stream, Level::TOP, false)
     }
 
     /// Sniffs a stream and dispatches it. `depth` counts the archives and
@@ -60,7 +65,7 @@ impl Walker<'_, '_> {
         part: &mut Part,
         node: &Node,
         reader: &mut dyn Read,
-        depth: u32,
+        at: Level<'_>,
         in_gzip: bool,
     ) -> InputKind {
         let mut head = Vec::with_capacity(HEAD_LEN);
@@ -70,13 +75,8 @@ impl Walker<'_, '_> {
             // Keep what was read before the error (a short file whose
             // gzip trailer is followed by garbage, say), then say why the
             // rest is missing.
-            let kind = self.stream(
-                part,
-                node,
-                &mut Cursor::new(head),
-                depth,
-                in_gzip,
-            );
+            let kind =
+                self.stream(part, node, &mut Cursor::new(head), at, in_gzip);
             part.error(&node.vpath, ErrorKind::Read(io_message(&e)));
             return kind;
         }
@@ -93,11 +93,11 @@ impl Walker<'_, '_> {
         let mut reader = Cursor::new(head).chain(reader);
         let max = self.cx.config.max_depth;
         let level = match format {
-            Format::Tar if in_gzip => depth,
-            Format::Gzip | Format::Tar | Format::Zip => depth + 1,
-            _ => depth,
+            Format::Tar if in_gzip => at,
+            Format::Gzip | Format::Tar | Format::Zip => at.in_archive(),
+            _ => at,
         };
-        if level > max {
+        if level.depth > max {
             part.skip(&node.vpath, SkipReason::TooDeep { max });
             return InputKind::Binary;
         }
@@ -156,19 +156,28 @@ impl Walker<'_, '_> {
         part: &mut Part,
         node: &Node,
         reader: &mut dyn Read,
-        level: u32,
+        level: Level<'_>,
     ) -> InputKind {
-        if level == 1 && self.one_stream {
+        if level.depth == 1 && self.one_stream {
             // The pool has a thread no other input keeps busy.
             let spare = rayon::current_num_threads()
                 > self.cx.active.load(Ordering::Relaxed);
             return ahead::inflate(reader, &self.budget, spare, |gz| {
-                let mut gz = Metered::new(gz, &self.budget);
-                self.stream(part, node, &mut gz, level, true)
+                let gauge = Gauge::within(None);
+                let mut gz = Metered::new(gz, &self.budget, &gauge);
+                self.stream(
+                    part,
+                    node,
+                    &mut gz,
+                    Level::inside(1, &gauge),
+                    true,
+                )
             });
         }
-        let mut gz = Metered::new(gz_members(reader), &self.budget);
-        self.stream(part, node, &mut gz, level, true)
+        let gauge = Gauge::within(level.layer);
+        let mut gz = Metered::new(gz_members(reader), &self.budget, &gauge);
+        let inside = Level::inside(level.depth, &gauge);
+        self.stream(part, node, &mut gz, inside, true)
     }
 
     /// A zip inside a stream: it needs random access, so it is held in
@@ -178,7 +187,7 @@ impl Walker<'_, '_> {
         part: &mut Part,
         node: &Node,
         reader: &mut dyn Read,
-        level: u32,
+        level: Level<'_>,
     ) {
         let limit = self.cx.config.max_zip_in_memory;
         let mut bytes = Vec::new();

@@ -27,7 +27,7 @@ use logsift_signatures::SourceKind;
 use walkdir::WalkDir;
 
 use crate::{
-    budget::{Budget, Raw},
+    budget::{Budget, Gauge, Raw},
     bundle::BundleClues,
     context::Context,
     coverage::{FileInfo, classified, coverage},
@@ -99,6 +99,30 @@ impl Node {
     }
 }
 
+/// Where a stream is read: how many archives and compressed layers are
+/// around it, and the innermost layer that inflated it, whose ratio its
+/// own layers are judged with.
+#[derive(Clone, Copy)]
+struct Level<'g> {
+    depth: u32,
+    layer: Option<&'g Gauge<'g>>,
+}
+
+impl<'g> Level<'g> {
+    /// An input's own bytes.
+    const TOP: Level<'static> = Level { depth: 0, layer: None };
+
+    /// The level of what an archive at this level holds.
+    fn in_archive(self) -> Level<'g> {
+        Level { depth: self.depth + 1, ..self }
+    }
+
+    /// The output of `layer`, a compressed layer read at `depth`.
+    fn inside(depth: u32, layer: &'g Gauge<'g>) -> Level<'g> {
+        Level { depth, layer: Some(layer) }
+    }
+}
+
 /// Counts an input as being scanned while it lives.
 struct Active<'a>(&'a AtomicUsize);
 
@@ -137,7 +161,7 @@ pub(crate) fn scan_input(cx: &Context<'_>, input: &Input) -> InputReport {
             let stdin = io::stdin();
             let w = Walker::new(cx, named, None).one_stream();
             let mut raw = Raw::new(stdin.lock(), &w.budget);
-            let kind = w.stream(&mut part, &node, &mut raw, 0, false);
+            let kind = w.stream(&mut part, &node, &mut raw, Level::TOP, false);
             w.conclude(&mut part, &display);
             (kind, part)
         }
@@ -187,7 +211,7 @@ pub(crate) fn scan_bytes(
     };
     let w = Walker::new(cx, None, Some(Timestamp::UNIX_EPOCH)).one_stream();
     w.budget.add_raw(data.len() as u64);
-    let kind = w.stream(&mut part, &node, &mut &data[..], 0, false);
+    let kind = w.stream(&mut part, &node, &mut &data[..], Level::TOP, false);
     finish(name.to_string(), kind, part)
 }
 

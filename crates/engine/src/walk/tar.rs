@@ -9,7 +9,7 @@ use std::{
 
 use jiff::Timestamp;
 
-use super::{Entry, Node, Part, Walker, io_message};
+use super::{Entry, Level, Node, Part, Walker, io_message};
 use crate::{
     error::{ErrorKind, SkipReason},
     source::normalize,
@@ -23,7 +23,7 @@ impl Walker<'_, '_> {
         part: &mut Part,
         node: &Node,
         reader: &mut dyn Read,
-        depth: u32,
+        at: Level<'_>,
     ) {
         let broken = Rc::new(RefCell::new(None));
         let latch = Latch { inner: reader, broken: Rc::clone(&broken) };
@@ -41,7 +41,7 @@ impl Walker<'_, '_> {
                 return;
             }
         };
-        let top = depth <= 1;
+        let top = at.depth <= 1;
         let mut last = None;
         let mut members = 0u64;
         let mut ext = Extensions::default();
@@ -99,7 +99,7 @@ impl Walker<'_, '_> {
                 continue;
             };
             if !self.budget.take_member()
-                || !self.tar_member(part, &member, &mut entry, &broken, depth)
+                || !self.tar_member(part, &member, &mut entry, &broken, at)
             {
                 return;
             }
@@ -128,11 +128,11 @@ impl Walker<'_, '_> {
         member: &Node,
         entry: &mut ::tar::Entry<'_, R>,
         broken: &Rc<RefCell<Option<String>>>,
-        depth: u32,
+        at: Level<'_>,
     ) -> bool {
         let size = entry.size();
         let mut counting = Counting { inner: entry, read: 0 };
-        self.stream(part, member, &mut counting, depth, false);
+        self.stream(part, member, &mut counting, at, false);
         // Read what the member's scan left (a skipped binary, say), so
         // a stream that ends early is noticed here and not missed.
         let drained = io::copy(&mut counting, &mut io::sink());

@@ -1,11 +1,16 @@
 //! Zip archives: through the central directory, or from the local
 //! headers when that is broken.
 
-use std::io::{Read, Seek};
+use std::{
+    collections::BTreeMap,
+    io::{Read, Seek},
+};
 
-use super::{Entry, Node, Part, Walker};
+use ::zip::read::ZipFile;
+
+use super::{Entry, Level, Node, Part, Walker};
 use crate::{
-    budget::Metered,
+    budget::{Gauge, Metered, Packed},
     error::{ErrorKind, SkipReason},
     source::normalize,
 };
@@ -18,7 +23,7 @@ impl Walker<'_, '_> {
         part: &mut Part,
         node: &Node,
         mut reader: R,
-        depth: u32,
+        at: Level<'_>,
     ) {
         let mut archive = match ::zip::ZipArchive::new(&mut reader) {
             Ok(a) => a,
@@ -30,12 +35,13 @@ impl Walker<'_, '_> {
                     ErrorKind::ZipDirectory(e.to_string()),
                 );
                 if reader.rewind().is_ok() {
-                    self.zip_stream(part, node, &mut reader, depth);
+                    self.zip_stream(part, node, &mut reader, at);
                 }
                 return;
             }
         };
-        let top = depth <= 1;
+        let top = at.depth <= 1;
+        let mut extents = Extents::default();
         for i in 0..archive.len() {
             if self.budget.exhausted() || !self.budget.take_member() {
                 return;
@@ -46,13 +52,17 @@ impl Walker<'_, '_> {
                 .and_then(Result::ok)
                 .map_or(fallback, |n| n.into_owned());
             let vpath = format!("{}!{}", node.vpath, normalize(&raw));
-            let mut file = match archive.by_index(i) {
+            let file = match archive.by_index(i) {
                 Ok(f) => f,
                 Err(e) => {
                     part.error(&vpath, ErrorKind::ZipMember(e.to_string()));
                     continue;
                 }
             };
+            if let Some(other) = extents.claim(&file, &vpath) {
+                part.error(&vpath, ErrorKind::ZipOverlap { other });
+                continue;
+            }
             let raw = String::from_utf8_lossy(file.name_raw()).into_owned();
             let what = match (file.is_dir(), file.is_symlink()) {
                 (true, _) => Entry::Dir,
@@ -62,8 +72,10 @@ impl Walker<'_, '_> {
             let Some(member) = self.admit(part, vpath, raw, what, top) else {
                 continue;
             };
-            let mut metered = Metered::new(&mut file, &self.budget);
-            self.stream(part, &member, &mut metered, depth, false);
+            let gauge = Gauge::within(at.layer);
+            let mut metered = Metered::new(file, &self.budget, &gauge);
+            let inside = Level::inside(at.depth, &gauge);
+            self.stream(part, &member, &mut metered, inside, false);
         }
     }
 
@@ -74,26 +86,26 @@ impl Walker<'_, '_> {
         part: &mut Part,
         node: &Node,
         reader: &mut dyn Read,
-        depth: u32,
+        at: Level<'_>,
     ) {
-        let top = depth <= 1;
+        let top = at.depth <= 1;
         let mut reader = reader;
         loop {
             if self.budget.exhausted() || !self.budget.take_member() {
                 return;
             }
-            let mut file =
-                match ::zip::read::read_zipfile_from_stream(&mut reader) {
-                    Ok(Some(f)) => f,
-                    Ok(None) => return,
-                    Err(e) => {
-                        part.error(
-                            &node.vpath,
-                            ErrorKind::ZipMemberHeader(e.to_string()),
-                        );
-                        return;
-                    }
-                };
+            let file = match ::zip::read::read_zipfile_from_stream(&mut reader)
+            {
+                Ok(Some(f)) => f,
+                Ok(None) => return,
+                Err(e) => {
+                    part.error(
+                        &node.vpath,
+                        ErrorKind::ZipMemberHeader(e.to_string()),
+                    );
+                    return;
+                }
+            };
             let raw = String::from_utf8_lossy(file.name_raw()).into_owned();
             let vpath = format!("{}!{}", node.vpath, normalize(&raw));
             // Local headers say nothing of links: what is not a folder
@@ -102,8 +114,49 @@ impl Walker<'_, '_> {
             let Some(member) = self.admit(part, vpath, raw, what, top) else {
                 continue;
             };
-            let mut metered = Metered::new(&mut file, &self.budget);
-            self.stream(part, &member, &mut metered, depth, false);
+            let gauge = Gauge::within(at.layer);
+            let mut metered = Metered::new(file, &self.budget, &gauge);
+            let inside = Level::inside(at.depth, &gauge);
+            self.stream(part, &member, &mut metered, inside, false);
         }
+    }
+}
+
+/// The byte ranges of the archive that members read so far hold.
+#[derive(Default)]
+struct Extents {
+    /// Start to end and the member's name.
+    taken: BTreeMap<u64, (u64, String)>,
+}
+
+impl Extents {
+    /// Claims `file`'s compressed bytes for it; the name of the member
+    /// that holds some of them already, if one does.
+    fn claim<R: Read>(
+        &mut self,
+        file: &ZipFile<'_, R>,
+        name: &str,
+    ) -> Option<String> {
+        let start = file.data_start()?;
+        let end = start.saturating_add(file.compressed_size());
+        if end == start {
+            return None;
+        }
+        let before = self.taken.range(..end).next_back();
+        if let Some((_, (other_end, other))) = before
+            && *other_end > start
+        {
+            return Some(other.clone());
+        }
+        self.taken.insert(start, (end, name.to_string()));
+        None
+    }
+}
+
+impl<R: Read> Packed for ZipFile<'_, R> {
+    /// The member's compressed size, as its header gives it: the reader
+    /// never takes more than that.
+    fn packed(&self) -> Option<u64> {
+        Some(self.compressed_size())
     }
 }
