@@ -287,7 +287,10 @@ pub(crate) fn scan_text(
     }
     let overlap = matcher.longest_literal().saturating_sub(1);
     loop {
-        let eof = fill(reader, &mut buf, &mut len, &mut tally.bytes)?;
+        // What was read before a failed read (a cut archive member's last
+        // lines) is searched as the end of the stream, then the error told.
+        let filled = fill(reader, &mut buf, &mut len, &mut tally.bytes);
+        let eof = *filled.as_ref().unwrap_or(&true);
         if tally.head.is_empty() && len > 0 {
             tally.head = buf[..len.min(256)].to_vec();
             // NUL runs are counted in a file whose first chunk has one:
@@ -311,7 +314,7 @@ pub(crate) fn scan_text(
                 n.count(&buf[..len], at);
             }
             s.search(&buf[..len], tally);
-            return Ok(());
+            return filled.map(|_| ());
         }
         match memrchr(b'\n', &buf[..len]) {
             Some(nl) => {

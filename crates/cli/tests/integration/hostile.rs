@@ -5,7 +5,7 @@
 
 use std::{io::Write, time::Instant};
 
-use logsift_fixtures::{Entry, gzip, tar, tar_gz, zip};
+use logsift_fixtures::{Entry, gzip, tar, tar_gz, zip, zip_streamed};
 use serde_json::Value;
 
 use crate::harness::*;
@@ -147,13 +147,23 @@ fn truncated_gzip_keeps_the_lines_before_the_cut() {
             "I1121 11:50:02.000000    3012 a.go:1] line {i} {}\n",
             i * 7919 % 10007
         ));
+        // A second failure a little before the cut, inflated in the
+        // same read that meets the cut.
+        if i == 9_800 {
+            text.push_str(TLS);
+        }
     }
     let gz = gzip(text.as_bytes());
     let dir = Dir::new();
     dir.write("cut.log.gz", &gz[..gz.len() / 2]);
-    let (report, _) = scan(&dir, &["cut.log.gz"], 2);
+    // The same file in a folder, inflated in place rather than ahead.
+    dir.write("logs/cut.log.gz", &gz[..gz.len() / 2]);
+    let (report, _) = scan(&dir, &["cut.log.gz", "logs"], 2);
     assert_eq!(errors(&report)[0].0, "cut.log.gz");
-    assert_eq!(finding_paths(&report), ["cut.log.gz"]);
+    assert_eq!(errors(&report)[1].0, "logs/cut.log.gz");
+    assert_eq!(finding_paths(&report), ["cut.log.gz", "logs/cut.log.gz"]);
+    assert_eq!(report["findings"][0]["count"], 2, "{report}");
+    assert_eq!(report["findings"][1]["count"], 2, "{report}");
 }
 
 #[test]
@@ -698,6 +708,12 @@ fn small_bombs_are_stopped_one_by_one_and_the_members_after_them_read() {
     assert_eq!(finding_paths(&report), ["b.tar!z.log"]);
 }
 
+/// Where a zip's records with `signature` start.
+fn offsets(zip: &[u8], signature: &[u8; 4]) -> Vec<usize> {
+    let starts = zip.windows(4).enumerate();
+    starts.filter(|(_, w)| w == signature).map(|(i, _)| i).collect()
+}
+
 #[test]
 fn zip_members_sharing_their_compressed_bytes_are_not_read_twice() {
     // Two members of one length; the second's central record is pointed
@@ -707,12 +723,7 @@ fn zip_members_sharing_their_compressed_bytes_are_not_read_twice() {
         entry("b.log", "quiet line\n"),
         entry("c.log", TLS),
     ]);
-    let cds: Vec<usize> = z
-        .windows(4)
-        .enumerate()
-        .filter(|(_, w)| w == b"PK\x01\x02")
-        .map(|(i, _)| i)
-        .collect();
+    let cds = offsets(&z, b"PK\x01\x02");
     assert_eq!(cds.len(), 3);
     let a_header = z[cds[0] + 42..cds[0] + 46].to_vec();
     let a_sizes = z[cds[0] + 16..cds[0] + 28].to_vec();
@@ -733,5 +744,60 @@ fn zip_members_sharing_their_compressed_bytes_are_not_read_twice() {
     assert_eq!(
         finding_paths(&report),
         ["overlap.zip!a.log", "overlap.zip!c.log"]
+    );
+}
+
+#[test]
+fn a_streamed_zip_cut_before_its_directory_keeps_its_whole_members() {
+    // Lines that differ, so a member cut near its end has inflated most
+    // of its text before the cut.
+    let quiet: String = (0..3000)
+        .map(|i| {
+            format!("I1121 11:50:01.{i:06}    3012 x.go:1] healthy {i}\n")
+        })
+        .collect();
+    let z = zip_streamed(&[
+        entry("a.log", format!("{quiet}{TLS}")),
+        entry("b.log", format!("{TLS}{quiet}")),
+        entry("c.log", format!("{TLS}{quiet}")),
+    ]);
+    assert_eq!(z[6] & 8, 8, "the writer streamed: sizes after the data");
+    let headers = offsets(&z, b"PK\x03\x04");
+    assert_eq!(headers.len(), 3);
+    let cd = z.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    let dir = Dir::new();
+    // Cut in the central directory: all three members are whole.
+    dir.write("whole.zip", &z[..cd + 10]);
+    // Cut inside the third member's data: two whole, the third's first
+    // lines read, and an error naming it.
+    dir.write("cut.zip", &z[..cd - 20]);
+    let (report, _) = scan(&dir, &["whole.zip", "cut.zip"], 2);
+    let errs = errors(&report);
+    assert!(
+        errs.contains(&(
+            "cut.zip!c.log".to_string(),
+            "archive is corrupt or truncated inside this member (the archive \
+         ends before the member's data descriptor)"
+                .to_string()
+        )),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter()
+            .all(|(p, m)| p == "cut.zip!c.log"
+                || m.contains("central directory")),
+        "{errs:?}"
+    );
+    assert_eq!(errs.len(), 4, "{errs:?}");
+    assert_eq!(
+        finding_paths(&report),
+        [
+            "whole.zip!a.log",
+            "whole.zip!b.log",
+            "whole.zip!c.log",
+            "cut.zip!a.log",
+            "cut.zip!b.log",
+            "cut.zip!c.log",
+        ]
     );
 }
