@@ -216,6 +216,12 @@ pub enum NoteKind {
     /// The bundle's name holds a date or time that does not exist, so
     /// its collection time is unknown.
     ImpossibleBundleDate(String),
+    /// A member's stored name pointed outside its archive (a leading `/`,
+    /// `..` parts); it is shown without them.
+    NameRewritten(String),
+    /// A member's stored name named no file (`.`, `/`); it is shown under
+    /// a placeholder.
+    NameEmpty(String),
     /// Runs of NUL bytes (a crash or power loss mid-write) inside a text
     /// file: the text around them was scanned.
     NulRuns {
@@ -235,6 +241,16 @@ impl fmt::Display for NoteKind {
                 f,
                 "the bundle's name holds a time that does not exist \
                  ({when}); its collection time is unknown"
+            ),
+            NoteKind::NameRewritten(stored) => write!(
+                f,
+                "the member's stored name {stored:?} points outside its \
+                 archive; shown without its leading / and .. parts"
+            ),
+            NoteKind::NameEmpty(stored) => write!(
+                f,
+                "the member's stored name {stored:?} names no file; scanned \
+                 under this placeholder"
             ),
             NoteKind::NulRuns { runs, bytes, first } => write!(
                 f,

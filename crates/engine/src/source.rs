@@ -50,13 +50,21 @@ pub(crate) fn bundle_relative(path: &str) -> String {
     }
 }
 
-/// Separators made `/`, leading `./` and `/` dropped, empty and `.`
-/// components removed.
+/// Separators made `/`, leading `./` and `/` dropped, empty, `.` and
+/// `..` components removed: what is left names a place inside the
+/// archive or folder, never above it.
 pub(crate) fn normalize(path: &str) -> String {
     path.split(['/', '\\'])
-        .filter(|c| !c.is_empty() && *c != ".")
+        .filter(|c| !c.is_empty() && *c != "." && *c != "..")
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Whether a stored name points outside the archive it is in (a leading
+/// `/`, a `..` part), so [`normalize`] changes what it says and not only
+/// how it is written.
+pub(crate) fn escapes(path: &str) -> bool {
+    path.starts_with(['/', '\\']) || path.split(['/', '\\']).any(|c| c == "..")
 }
 
 /// Classifies a bundle-relative path (see [`bundle_relative`]).

@@ -801,3 +801,70 @@ fn a_streamed_zip_cut_before_its_directory_keeps_its_whole_members() {
         ]
     );
 }
+
+#[test]
+fn members_named_outside_their_archive_or_nothing_are_scanned_under_clean_names() {
+    let members = [
+        entry("../../etc/evil.log", TLS),
+        entry("/abs/kubelet.log", TLS),
+        entry(".", TLS),
+        entry("./ok/./fine.log", TLS),
+    ];
+    let dir = Dir::new();
+    dir.write("b.tar", tar(&members));
+    dir.write("b.zip", zip(&members));
+    let (report, _) = scan(&dir, &["b.tar", "b.zip"], 1);
+    let expected = |archive: &str| {
+        ["(unnamed 3)", "abs/kubelet.log", "etc/evil.log", "ok/fine.log"]
+            .map(|m| format!("{archive}!{m}"))
+    };
+    let mut want: Vec<String> = expected("b.tar").into();
+    want.extend(expected("b.zip"));
+    assert_eq!(finding_paths(&report), want);
+    for (i, archive) in ["b.tar", "b.zip"].iter().enumerate() {
+        let notes: Vec<(String, String)> = report["inputs"][i]["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["path"].as_str().unwrap().to_string(),
+                    n["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (
+                    format!("{archive}!(unnamed 3)"),
+                    "the member's stored name \".\" names no file; scanned \
+                     under this placeholder"
+                        .to_string()
+                ),
+                (
+                    format!("{archive}!abs/kubelet.log"),
+                    "the member's stored name \"/abs/kubelet.log\" points \
+                     outside its archive; shown without its leading / and .. \
+                     parts"
+                        .to_string()
+                ),
+                (
+                    format!("{archive}!etc/evil.log"),
+                    "the member's stored name \"../../etc/evil.log\" points \
+                     outside its archive; shown without its leading / and .. \
+                     parts"
+                        .to_string()
+                ),
+            ],
+            "{archive}"
+        );
+    }
+    // Nothing was written anywhere: the folder holds what the test wrote.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["b.tar", "b.zip"]);
+}

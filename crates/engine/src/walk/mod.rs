@@ -37,6 +37,7 @@ use crate::{
         FileFinding, Input, InputKind, InputReport, Note, ScanError, Skipped,
     },
     scan::ScanOptions,
+    source::{escapes, normalize},
 };
 
 /// What one part of an input yielded; parts of a folder are scanned in
@@ -365,7 +366,14 @@ impl Walker<'_, '_> {
             part.clues.member(&raw);
         }
         match entry {
-            Entry::File => Some(Node::new(vpath, raw)),
+            Entry::File => {
+                if normalize(&raw).is_empty() {
+                    part.note(&vpath, NoteKind::NameEmpty(raw.clone()));
+                } else if escapes(&raw) {
+                    part.note(&vpath, NoteKind::NameRewritten(raw.clone()));
+                }
+                Some(Node::new(vpath, raw))
+            }
             Entry::Dir => None,
             Entry::Skip(why) => {
                 part.skip(&vpath, why);
@@ -373,6 +381,13 @@ impl Walker<'_, '_> {
             }
         }
     }
+}
+
+/// The name a member is reported under: its stored name cleaned, or, where
+/// nothing is left, a placeholder numbered by its place in the archive.
+fn member_name(raw: &str, n: u64) -> String {
+    let name = normalize(raw);
+    if name.is_empty() { format!("(unnamed {n})") } else { name }
 }
 
 fn to_timestamp(t: std::time::SystemTime) -> Option<Timestamp> {

@@ -9,11 +9,8 @@ use std::{
 
 use jiff::Timestamp;
 
-use super::{Entry, Level, Node, Part, Walker, io_message};
-use crate::{
-    error::{ErrorKind, SkipReason},
-    source::normalize,
-};
+use super::{Entry, Level, Node, Part, Walker, io_message, member_name};
+use crate::error::{ErrorKind, SkipReason};
 
 impl Walker<'_, '_> {
     /// A tar stream, member by member. A broken stream ends the walk; the
@@ -74,10 +71,7 @@ impl Walker<'_, '_> {
             let raw = long_name.unwrap_or_else(|| {
                 String::from_utf8_lossy(&entry.path_bytes()).into_owned()
             });
-            let name = normalize(&raw);
-            if name.is_empty() {
-                continue;
-            }
+            let name = member_name(&raw, members);
             let vpath = format!("{}!{}", node.vpath, name);
             if let Some(kind) = too_large {
                 part.error(&vpath, kind);

@@ -8,12 +8,11 @@ use std::{
 
 use ::zip::read::ZipFile;
 
-use super::{Entry, Level, Node, Part, Walker, io_message};
+use super::{Entry, Level, Node, Part, Walker, io_message, member_name};
 use crate::{
     budget::{Gauge, Metered, Packed},
     error::{ErrorKind, SkipReason},
     io::read_full,
-    source::normalize,
 };
 
 impl Walker<'_, '_> {
@@ -52,7 +51,8 @@ impl Walker<'_, '_> {
                 .name_for_index(i)
                 .and_then(Result::ok)
                 .map_or(fallback, |n| n.into_owned());
-            let vpath = format!("{}!{}", node.vpath, normalize(&raw));
+            let name = member_name(&raw, i as u64 + 1);
+            let vpath = format!("{}!{name}", node.vpath);
             let file = match archive.by_index(i) {
                 Ok(f) => f,
                 Err(e) => {
@@ -92,6 +92,7 @@ impl Walker<'_, '_> {
         at: Level<'_>,
     ) {
         let top = at.depth <= 1;
+        let mut read = 0;
         loop {
             if self.budget.exhausted() || !self.budget.take_member() {
                 return;
@@ -118,8 +119,9 @@ impl Walker<'_, '_> {
                     return;
                 }
             };
+            read += 1;
             let raw = String::from_utf8_lossy(file.name_raw()).into_owned();
-            let vpath = format!("{}!{}", node.vpath, normalize(&raw));
+            let vpath = format!("{}!{}", node.vpath, member_name(&raw, read));
             // Local headers say nothing of links: what is not a folder
             // is read.
             let what = if file.is_dir() { Entry::Dir } else { Entry::File };
