@@ -408,7 +408,9 @@ pub struct Summary {
     pub diagnoses: usize,
     /// How many secrets of each kind were redacted from the log text the
     /// report quotes (see [`crate::redact::Kind`]); only kinds met, so it
-    /// is empty when there were none or redaction was off.
+    /// is empty when there were none or redaction was off. Secrets in the
+    /// names of files and members are redacted too, with the same
+    /// placeholders, and not counted here.
     pub redactions: BTreeMap<String, u64>,
     /// How many of the findings are suppressed (counted in `findings`
     /// and `by_severity` too, as they are listed).

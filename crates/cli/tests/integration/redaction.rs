@@ -317,3 +317,55 @@ fn the_schema_lists_every_kind() {
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     assert_eq!(listed, &serde_json::json!(kinds));
 }
+
+#[test]
+fn secrets_in_file_and_member_names_are_redacted_in_every_format() {
+    let key = "AKIAFAKEKEY0ID000009";
+    let token = "FwoGZXIvYXdzFakeNameToken0000notReal000";
+    // A bundle saved under its presigned URL, holding a member named
+    // with a key, stored with `..` so a note quotes its name too.
+    let input = format!("bundle.tar.gz?X-Amz-Security-Token={token}");
+    let dir = Dir::new();
+    dir.write(
+        &input,
+        tar_gz(&[
+            Entry {
+                path: format!("../{key}-creds.log"),
+                data: format!("{TLS}\n").into_bytes(),
+            },
+            Entry { path: format!("var_log/{key}.bin"), data: vec![0; 64] },
+        ]),
+    );
+    for format in Format::ALL {
+        let out = |redact: bool| {
+            let mut args = vec!["scan", "--fail-on", "never"];
+            args.extend(["--format", format.as_str()]);
+            if !redact {
+                args.push("--no-redact");
+            }
+            args.push(&input);
+            let out = run(&dir, &args);
+            assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+            out
+        };
+        let redacted = out(true);
+        for secret in [key, token] {
+            assert!(
+                !redacted.stdout.contains(secret),
+                "{format}: {secret} leaked:\n{}",
+                redacted.stdout
+            );
+            assert!(!redacted.stderr.contains(secret), "{}", redacted.stderr);
+            assert!(out(false).stdout.contains(secret), "{format}");
+        }
+    }
+    let report = run(&dir, &["scan", "--fail-on", "never", &input]).report();
+    assert_eq!(
+        report["findings"][0]["path"],
+        "bundle.tar.gz?X-Amz-Security-Token=[REDACTED aws-session-token #1]\
+         ![REDACTED aws-access-key-id #1]-creds.log"
+    );
+    // The count is of secrets in quoted log text; names only borrow
+    // their placeholders.
+    assert_eq!(report["summary"]["redactions"], serde_json::json!({}));
+}

@@ -109,7 +109,7 @@ impl<'p> ReportBuilder<'p> {
             order::redact(&mut redactor, &mut parts.findings);
         }
         let findings = parts.findings;
-        Report {
+        let mut report = Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
                 name: "logsift".to_string(),
@@ -132,7 +132,7 @@ impl<'p> ReportBuilder<'p> {
                     .count(),
                 errors: parts.errors,
                 diagnoses: parts.diagnoses.len(),
-                redactions: redactor.counts(),
+                redactions: Default::default(),
                 suppressed: findings
                     .iter()
                     .filter(|(_, f)| f.suppressed.is_some())
@@ -150,7 +150,14 @@ impl<'p> ReportBuilder<'p> {
                 .map(|(_, _, d)| d)
                 .collect(),
             inputs: parts.inputs,
+        };
+        // Counted from the log text alone, which the count speaks of;
+        // names take the same placeholders.
+        report.summary.redactions = redactor.counts();
+        if self.redact {
+            order::redact_names(&mut redactor, &mut report);
         }
+        report
     }
 
     /// One input's share of every list.

@@ -4,7 +4,7 @@
 use logsift_signatures::Severity;
 
 use crate::{
-    model::{BySeverity, DiagnosisEntry, Finding, Occurrence},
+    model::{BySeverity, DiagnosisEntry, Finding, Occurrence, Report},
     redact::Redactor,
 };
 
@@ -77,6 +77,50 @@ pub(crate) fn redact(
         for e in &mut f.evidence {
             // A cut line may end in part of a secret.
             redactor.redact_in_place(&mut e.text, e.truncated);
+        }
+    }
+}
+
+/// Redacts the names of inputs, files and members wherever the report
+/// shows them, and the messages that quote them: a file may be named
+/// after a presigned URL or hold an access key id in its name. After the
+/// log text, so its secrets keep their numbers.
+pub(crate) fn redact_names(redactor: &mut Redactor, report: &mut Report) {
+    let mut r = |s: &mut String| redactor.redact_in_place(s, false);
+    for f in &mut report.findings {
+        r(&mut f.input);
+        r(&mut f.path);
+        if let Some(m) = &mut f.mirror {
+            r(&mut m.of);
+        }
+    }
+    for o in &mut report.occurrences {
+        r(&mut o.input);
+        o.files.iter_mut().for_each(&mut r);
+    }
+    for d in &mut report.diagnoses {
+        r(&mut d.input);
+        for e in &mut d.findings {
+            e.files.iter_mut().for_each(&mut r);
+        }
+    }
+    for i in &mut report.inputs {
+        r(&mut i.path);
+        for s in &mut i.skipped {
+            r(&mut s.path);
+            r(&mut s.reason);
+        }
+        for e in &mut i.errors {
+            r(&mut e.path);
+            r(&mut e.message);
+        }
+        for n in &mut i.notes {
+            r(&mut n.path);
+            r(&mut n.message);
+        }
+        i.coverage.files.iter_mut().for_each(|f| r(&mut f.path));
+        for b in &mut i.below_threshold {
+            b.files.iter_mut().for_each(&mut r);
         }
     }
 }
