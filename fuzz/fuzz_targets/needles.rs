@@ -39,6 +39,8 @@ fuzz_target!(|data: &[u8]| {
             links: Vec::new(),
             examples: Examples::default(),
             marker: false,
+            counter: None,
+            threshold: None,
             origin: Origin { file: String::new(), line: 0 },
         })
         .collect();

@@ -27,7 +27,8 @@ fuzz_target!(|data: &[u8]| {
     for (i, sig) in pack.signatures().iter().enumerate() {
         let examples =
             sig.examples.matches.iter().chain(&sig.examples.no_match);
-        for line in examples {
+        for example in examples {
+            let line = &example.line;
             for &kind in SourceKind::ALL {
                 matcher.match_line(line.as_bytes(), kind, &mut hits);
             }
