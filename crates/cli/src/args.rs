@@ -21,6 +21,16 @@ pub(crate) enum ColorWhen {
     Never,
 }
 
+/// Where error lines no signature knows are reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum UnrecognizedMode {
+    /// Looked for, and listed in JSON, NDJSON, text and Markdown (not in
+    /// SARIF or JUnit).
+    Auto,
+    /// Not looked for.
+    Off,
+}
+
 /// The least severity that fails the run, or never.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum FailOn {
@@ -335,6 +345,16 @@ pub(crate) struct ScanArgs {
     /// Add a signature pack: a TOML file, or a folder of them.
     #[arg(long = "signatures", value_name = "PATH")]
     pub(crate) signatures: Vec<PathBuf>,
+
+    /// Error lines no signature matched, grouped into templates: where to
+    /// report them.
+    #[arg(long, value_name = "WHERE", default_value = "auto")]
+    pub(crate) unrecognized: UnrecognizedMode,
+
+    /// Templates of unrecognised error lines to leave out, one a line,
+    /// `<*>` standing for any text (as the report prints them).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ignore_unrecognized: Option<PathBuf>,
 
     /// Findings to accept, with reasons (default: .logsift.toml in the
     /// current folder, when there is one).

@@ -7,11 +7,14 @@ use std::{
 };
 
 use logsift_engine::{Input, TimeBound, Timestamp};
-use logsift_report::{Format, suppress::Suppressions, text};
+use logsift_report::{
+    Format, suppress::Suppressions, text, unrecognized::Ignore,
+};
 use logsift_signatures::{Pack, Severity};
 
 use crate::args::{
     ColorWhen, ListFormat, MergeArgs, ReportTo, ScanArgs, SignaturesCommand,
+    UnrecognizedMode,
 };
 
 /// Everything a scan needs.
@@ -32,6 +35,8 @@ pub(crate) struct ScanConfig {
     pub(crate) threads: usize,
     /// Whether secrets in the log text reports quote are redacted.
     pub(crate) redact: bool,
+    /// Templates of unrecognised error lines to leave out.
+    pub(crate) ignore: Ignore,
     /// With `--out-dir`: where each input's report and summary.json go;
     /// the outputs above are then unused.
     pub(crate) out_dir: Option<PathBuf>,
@@ -117,6 +122,7 @@ impl ScanConfig {
             fail_on: args.fail_on.severity(),
             threads,
             redact: !args.no_redact,
+            ignore: ignore(args.ignore_unrecognized.as_deref())?,
             out_dir: args.out_dir,
             progress: !args.quiet && std::io::stderr().is_terminal(),
             fail_on_incomplete: args.fail_on_incomplete,
@@ -196,8 +202,17 @@ fn engine(args: &ScanArgs) -> logsift_engine::Config {
         since: args.since,
         until: args.until,
         source_kind: args.source_kind,
+        mine: args.unrecognized != UnrecognizedMode::Off,
         ..logsift_engine::Config::default()
     }
+}
+
+/// The templates of `--ignore-unrecognized FILE`; none without it.
+fn ignore(path: Option<&Path>) -> Result<Ignore, String> {
+    let Some(path) = path else { return Ok(Ignore::default()) };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read ({e}): {}", path.display()))?;
+    Ignore::parse(&text).map_err(|e| format!("{e}: {}", path.display()))
 }
 
 /// `logsift merge`: the reports to fold and where the summary goes.

@@ -8,9 +8,9 @@ use std::{
     sync::Arc,
 };
 
-use logsift_engine::Scanner;
+use logsift_engine::{MINING_PROBES, Scanner};
 use logsift_report::{Report, ReportBuilder};
-use logsift_signatures::Pack;
+use logsift_signatures::{Matcher, Pack};
 
 use crate::{
     batch,
@@ -31,7 +31,12 @@ pub(crate) fn scan(config: &ScanConfig) -> Outcome {
     for w in &config.warnings {
         eprintln!("logsift: {w}");
     }
-    let matcher = config.pack.compile();
+    // Error lines no signature knows are found in the signatures' pass.
+    let matcher = if config.engine.mine {
+        Matcher::with_probes(config.pack.signatures(), MINING_PROBES)
+    } else {
+        config.pack.compile()
+    };
     let bar = config.progress.then(|| Arc::new(Bar::start(&config.inputs)));
     let mut scanner = Scanner::new(&matcher, config.engine.clone());
     if let Some(b) = &bar {
@@ -46,6 +51,7 @@ pub(crate) fn scan(config: &ScanConfig) -> Outcome {
     let mut builder = ReportBuilder::new(&config.pack, order)
         .redact(config.redact)
         .suppress(&config.suppressions)
+        .ignore_unrecognized(&config.ignore)
         .window(config.engine.since, config.engine.until);
     pool.install(|| scanner.scan(&config.inputs, &mut builder));
     if let Some(b) = &bar {

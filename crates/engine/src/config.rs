@@ -38,6 +38,8 @@ pub struct Config {
     pub max_members: u64,
     /// Follow symbolic links in folders (loops are detected and reported).
     pub follow_links: bool,
+    /// Group the error lines no signature matches into templates.
+    pub mine: bool,
 }
 
 /// One end of a time window.
@@ -166,6 +168,7 @@ impl Default for Config {
             max_ratio: 1000,
             max_members: 200_000,
             follow_links: false,
+            mine: true,
         }
     }
 }

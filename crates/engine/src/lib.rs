@@ -27,6 +27,7 @@ mod error;
 pub mod fuzzing;
 mod gz;
 mod io;
+mod mine;
 mod mirror;
 mod model;
 mod progress;
@@ -46,9 +47,10 @@ pub use crate::{
     config::{Config, TimeBound},
     coverage::{ClassifiedFile, KindReason, SourceCoverage, SourceStatus},
     error::{ErrorKind, NoteKind, SkipReason},
+    mine::PROBES as MINING_PROBES,
     model::{
-        Evidence, FileFinding, Input, InputKind, InputReport, Note, ScanError,
-        Skipped,
+        Evidence, FileFinding, Input, InputKind, InputReport, Mined, Note,
+        ScanError, Skipped, Unrecognized,
     },
     progress::{NoProgress, Progress},
     scanner::{Scanner, Sink, archive_kind, bundle_dir},

@@ -136,6 +136,39 @@ pub struct FileFinding {
     pub peak: Option<u64>,
 }
 
+/// Error lines that matched no signature and share one template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unrecognized {
+    /// The lines' message with what varies as `<*>`.
+    pub template: String,
+    /// What produced the files.
+    pub source: SourceKind,
+    /// How many lines.
+    pub count: u64,
+    /// The earliest time among the lines that carry one.
+    pub first_seen: Option<Timestamp>,
+    /// The latest.
+    pub last_seen: Option<Timestamp>,
+    /// The first line, as it was (not redacted: the report does that).
+    pub example: Evidence,
+    /// The file the example is from.
+    pub example_path: String,
+    /// The files, the example's first.
+    pub files: Vec<String>,
+}
+
+/// What an input held of error lines no signature knows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mined {
+    /// Error lines no signature matched.
+    pub lines: u64,
+    /// Those left out because their file had as many templates as it
+    /// may keep.
+    pub dropped: u64,
+    /// Their templates, most lines first.
+    pub templates: Vec<Unrecognized>,
+}
+
 /// A file that was deliberately not scanned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
@@ -194,6 +227,9 @@ pub struct InputReport {
     pub coverage: Vec<SourceCoverage>,
     /// Every scanned file, the kind it was read as and why.
     pub classified: Vec<ClassifiedFile>,
+    /// Error lines no signature knows, grouped into templates; empty
+    /// unless mining is on.
+    pub unrecognized: Mined,
 }
 
 #[cfg(test)]

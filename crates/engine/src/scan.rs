@@ -15,6 +15,7 @@ use memchr::{memchr, memchr_iter, memrchr};
 use crate::{
     coverage::KindReason,
     io::read_full,
+    mine::Miner,
     mirror,
     model::{Evidence, FileFinding},
     source::classify_content,
@@ -38,6 +39,8 @@ pub(crate) struct ScanOptions {
     pub(crate) max_evidence: usize,
     /// Bytes of one evidence line kept.
     pub(crate) max_evidence_bytes: usize,
+    /// Whether error lines no signature matches are mined.
+    pub(crate) mine: bool,
 }
 
 /// How a file's kind is decided.
@@ -121,6 +124,8 @@ pub(crate) struct FileTally {
     pub(crate) by: KindReason,
     /// Runs of NUL bytes, counted in a file whose first chunk has one.
     pub(crate) nul_runs: Option<NulRuns>,
+    /// Its error lines that no signature matched.
+    pub(crate) miner: Miner,
 }
 
 /// Runs of NUL bytes in a damaged text file.
@@ -369,6 +374,19 @@ struct LineScanner<'a> {
 }
 
 impl LineScanner<'_> {
+    /// Gives the miner an error line no signature matched, unless its time
+    /// is outside the window.
+    fn mine(&self, text: &[u8], tally: &mut FileTally) {
+        let o = self.limits;
+        let time = parse_line(text).and_then(|t| t.resolve(o.reference));
+        if time.is_some_and(|t| {
+            o.since.is_some_and(|s| t < s) || o.until.is_some_and(|u| t > u)
+        }) {
+            return;
+        }
+        tally.miner.add(text, self.line, time, o.max_evidence_bytes);
+    }
+
     /// Searches `region`, which starts at a line start (or inside a long
     /// line) and ends at a line end, the stream's end, or inside a long
     /// line; line numbers carry over from one region to the next.
@@ -392,7 +410,13 @@ impl LineScanner<'_> {
                 text = t;
             }
             self.matcher.match_line(text, self.kind, &mut self.hits);
-            if !self.hits.is_empty() {
+            if self.hits.is_empty() {
+                // A line of the matcher's probes, or of a signature that
+                // did not confirm: an error no signature knows?
+                if self.limits.mine && Miner::wants(text, self.kind) {
+                    self.mine(text, tally);
+                }
+            } else {
                 let o = self.limits;
                 let time =
                     parse_line(text).and_then(|t| t.resolve(o.reference));
@@ -435,6 +459,7 @@ mod tests {
         max_line: 256,
         max_evidence: 3,
         max_evidence_bytes: 100,
+        mine: false,
     };
 
     fn scan(

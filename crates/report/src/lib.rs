@@ -31,6 +31,7 @@ mod model;
 pub mod redact;
 mod render;
 pub mod suppress;
+pub mod unrecognized;
 
 pub use crate::{
     build::ReportBuilder,

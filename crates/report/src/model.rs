@@ -34,8 +34,60 @@ pub struct Report {
     /// Root causes named from combinations of findings, ranked by
     /// severity, then by how much evidence they rest on.
     pub diagnoses: Vec<DiagnosisEntry>,
+    /// Error lines no signature matched, grouped into templates: per
+    /// input (in input order), most lines first.
+    #[serde(default)]
+    pub unrecognized: Vec<UnrecognizedEntry>,
     /// Totals.
     pub summary: Summary,
+}
+
+/// Error lines of one input that no signature matched, sharing one
+/// template.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnrecognizedEntry {
+    /// `u-` and 10 hex digits of the template's sha256: the same template
+    /// has the same id in every report, so a fleet counts it across
+    /// bundles and `logsift signatures draft` finds it.
+    pub id: String,
+    /// The lines' message, what varies between them as `<*>`.
+    pub template: String,
+    /// The input.
+    pub input: String,
+    /// What produced the files.
+    pub source: SourceKind,
+    /// How many lines.
+    pub count: u64,
+    /// The earliest time among the lines.
+    pub first_seen: Option<Timestamp>,
+    /// The latest.
+    pub last_seen: Option<Timestamp>,
+    /// The first line, redacted like evidence.
+    pub example: EvidenceLine,
+    /// The file the example is from.
+    pub example_path: String,
+    /// The files the lines are in.
+    pub files: Vec<String>,
+}
+
+/// How many error lines of an input no signature matched, and what
+/// became of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnrecognizedCounts {
+    /// Error lines no signature matched.
+    pub lines: u64,
+    /// Their templates, listed or not.
+    pub templates: u64,
+    /// Templates listed in `unrecognized`.
+    pub listed: u64,
+    /// Templates left out past the most an input lists, fewest lines
+    /// first.
+    pub omitted: u64,
+    /// Lines left out because their file already held as many templates
+    /// as it may.
+    pub dropped_lines: u64,
+    /// Lines of templates known to be harmless, or given to ignore.
+    pub ignored_lines: u64,
 }
 
 /// The time window of a scan, each end as given: a time (RFC 3339, UTC)
@@ -103,6 +155,9 @@ pub struct InputEntry {
     /// node (a node not found while it registers), so not findings.
     #[serde(default)]
     pub below_threshold: Vec<BelowThreshold>,
+    /// Error lines no signature matched (see [`Report::unrecognized`]).
+    #[serde(default)]
+    pub unrecognized: UnrecognizedCounts,
 }
 
 /// A signature found under its threshold in one input.
@@ -415,6 +470,9 @@ pub struct Summary {
     /// How many of the findings are suppressed (counted in `findings`
     /// and `by_severity` too, as they are listed).
     pub suppressed: usize,
+    /// How many templates of unrecognised error lines are listed.
+    #[serde(default)]
+    pub unrecognized: usize,
 }
 
 /// Counts per severity.

@@ -15,7 +15,8 @@
 use std::{collections::HashMap, sync::OnceLock};
 
 use aho_corasick::{
-    AhoCorasick, AhoCorasickBuilder, Input, MatchKind, Span, packed,
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind, Span,
+    packed,
 };
 use memchr::memmem;
 use regex::bytes::Regex;
@@ -270,10 +271,24 @@ impl Scan {
         haystack: &[u8],
         from: usize,
     ) -> Option<usize> {
+        self.find_in_group_from(g, haystack, from, 0)
+    }
+
+    /// As [`Scan::find_in_group`], for literals numbered `first` and up.
+    fn find_in_group_from(
+        &self,
+        g: &Group,
+        haystack: &[u8],
+        from: usize,
+        first: u32,
+    ) -> Option<usize> {
         let mut at = from;
         while at <= haystack.len() {
             let (hit, needle) = g.finder.next_hit(haystack, at)?;
             for v in g.verify[needle].at(haystack, hit) {
+                if v.literal < first {
+                    continue;
+                }
                 let Some(start) = hit.checked_sub(v.offset as usize) else {
                     continue;
                 };
@@ -301,6 +316,13 @@ impl Scan {
 }
 
 impl Scan {
+    /// Whether `line` holds a literal numbered `first` or up.
+    fn holds_from(&self, line: &[u8], first: u32) -> bool {
+        self.groups
+            .iter()
+            .any(|g| self.find_in_group_from(g, line, 0, first).is_some())
+    }
+
     fn candidates<'h>(&self, haystack: &'h [u8]) -> Candidates<'_, 'h> {
         Candidates {
             scan: self,
@@ -411,6 +433,9 @@ pub struct Matcher {
     owners: Vec<Vec<u32>>,
     compiled: Vec<Compiled>,
     longest_literal: usize,
+    /// How many literals are probes: they come first, and no signature
+    /// owns them.
+    probes: u32,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -428,9 +453,25 @@ impl Matcher {
     /// does not compile (possible only for hand-built signatures) makes
     /// that signature match on its literals alone.
     pub fn new(signatures: &[Signature]) -> Matcher {
+        Matcher::with_probes(signatures, &[])
+    }
+
+    /// As [`Matcher::new`], with `probes` searched for too: literals of no
+    /// signature, so the lines holding one are candidates that match
+    /// nothing, found in the same pass as the signatures' (the engine's
+    /// error lines no signature knows).
+    pub fn with_probes(signatures: &[Signature], probes: &[&str]) -> Matcher {
         let mut literals: Vec<&str> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
+        for &p in probes.iter().filter(|p| !p.is_empty()) {
+            index.entry(p).or_insert_with(|| {
+                literals.push(p);
+                owners.push(Vec::new());
+                literals.len() - 1
+            });
+        }
+        let probe_count = literals.len();
         for (si, sig) in signatures.iter().enumerate() {
             for p in &sig.patterns {
                 let id = *index.entry(p.as_str()).or_insert_with(|| {
@@ -463,9 +504,19 @@ impl Matcher {
             .collect();
         Matcher {
             scan: Scan::new(&literals),
-            line: build_automaton(&literals, MatchKind::Standard),
+            // A DFA: every candidate line is walked byte by byte, and with
+            // the engine's probes most candidates are lines no signature
+            // names, so this walk is most of a candidate's cost.
+            line: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&literals)
+                .unwrap_or_else(|_| {
+                    build_automaton(&literals, MatchKind::Standard)
+                }),
             owners,
             compiled,
+            probes: probe_count as u32,
             longest_literal: literals
                 .iter()
                 .map(|l| l.len())
@@ -515,6 +566,11 @@ impl Matcher {
         out: &mut Vec<usize>,
     ) {
         out.clear();
+        // With probes, most candidate lines are theirs alone: one needle
+        // search over the line tells, cheaper than the walk below.
+        if self.probes > 0 && !self.scan.holds_from(line, self.probes) {
+            return;
+        }
         for m in self.line.find_overlapping_iter(line) {
             for &si in &self.owners[m.pattern().as_usize()] {
                 out.push(si as usize);

@@ -96,6 +96,7 @@ impl Sink for OutDir<'_> {
         let mut builder = ReportBuilder::new(&c.pack, vec![display.clone()])
             .redact(c.redact)
             .suppress(&c.suppressions)
+            .ignore_unrecognized(&c.ignore)
             .window(c.engine.since, c.engine.until);
         builder.input(input);
         let report = builder.finish();

@@ -492,7 +492,7 @@ fn sarif_fingerprints_ignore_timestamps_addresses_and_ids() {
 }
 
 #[test]
-fn ndjson_lines_are_the_json_findings_and_diagnoses() {
+fn ndjson_lines_are_the_json_findings_diagnoses_and_unrecognized() {
     let demo = demo_bundle();
     let name = demo.file_name().and_then(|n| n.to_str()).expect("name");
     let cwd = demo.parent().expect("demo folder");
@@ -526,10 +526,12 @@ fn ndjson_lines_are_the_json_findings_and_diagnoses() {
         line.extend(v.as_object().expect("object").clone());
         Value::Object(line)
     };
+    let unrecognized = report["unrecognized"].as_array().expect("list");
     let want: Vec<Value> = findings
         .iter()
         .map(|f| tagged("finding", f))
         .chain(diagnoses.iter().map(|d| tagged("diagnosis", d)))
+        .chain(unrecognized.iter().map(|u| tagged("unrecognized", u)))
         .collect();
     let lines: Vec<Value> = out
         .stdout

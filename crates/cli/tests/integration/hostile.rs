@@ -803,7 +803,8 @@ fn a_streamed_zip_cut_before_its_directory_keeps_its_whole_members() {
 }
 
 #[test]
-fn members_named_outside_their_archive_or_nothing_are_scanned_under_clean_names() {
+fn members_named_outside_their_archive_or_nothing_are_scanned_under_clean_names()
+ {
     let members = [
         entry("../../etc/evil.log", TLS),
         entry("/abs/kubelet.log", TLS),

@@ -42,6 +42,8 @@ mod batch;
 mod gating;
 // Lines the journal keeps and rsyslog copies count once.
 mod mirrors;
+// Error lines no signature knows, grouped into templates.
+mod unrecognized;
 // Every format of a few scenes, byte for byte against fixtures/pinned/.
 mod pinned;
 // README's commands and CI jobs, run as printed (by `sh`, with symlinks).

@@ -252,6 +252,12 @@ impl Walker<'_, '_> {
             };
             part.note(&node.vpath, kind);
         }
+        let miner = std::mem::take(&mut tally.miner);
+        part.mined.lines += miner.lines;
+        part.mined.dropped += miner.dropped;
+        part.mined
+            .templates
+            .extend(miner.into_unrecognized(&node.vpath, tally.kind));
         part.findings.extend(tally.into_findings(&node.vpath));
         if let Err(e) = result {
             part.error(&node.vpath, ErrorKind::Read(io_message(&e)));

@@ -34,7 +34,8 @@ use crate::{
     error::{ErrorKind, NoteKind, SkipReason},
     io::read_full,
     model::{
-        FileFinding, Input, InputKind, InputReport, Note, ScanError, Skipped,
+        FileFinding, Input, InputKind, InputReport, Mined, Note, ScanError,
+        Skipped,
     },
     scan::ScanOptions,
     source::{escapes, normalize},
@@ -52,6 +53,8 @@ struct Part {
     findings: Vec<FileFinding>,
     clues: BundleClues,
     infos: Vec<FileInfo>,
+    /// Templates file by file, joined when the input is done.
+    mined: Mined,
 }
 
 impl Part {
@@ -80,6 +83,9 @@ impl Part {
         self.findings.extend(other.findings);
         self.clues.merge(other.clues);
         self.infos.extend(other.infos);
+        self.mined.lines += other.mined.lines;
+        self.mined.dropped += other.mined.dropped;
+        self.mined.templates.extend(other.mined.templates);
     }
 }
 
@@ -182,6 +188,10 @@ fn finish(display: String, kind: InputKind, mut part: Part) -> InputReport {
     part.notes.sort_by_cached_key(|n| (n.path.clone(), n.kind.to_string()));
     part.findings
         .sort_by(|a, b| (&a.path, a.signature).cmp(&(&b.path, b.signature)));
+    // Files in path order, so the template that several share takes its
+    // example from the same one for any thread count.
+    part.mined.templates.sort_by(|a, b| a.example_path.cmp(&b.example_path));
+    part.mined.templates = crate::mine::join(part.mined.templates);
     let bundle = part.clues.conclude();
     InputReport {
         path: display,
@@ -195,6 +205,7 @@ fn finish(display: String, kind: InputKind, mut part: Part) -> InputReport {
         errors: part.errors,
         notes: part.notes,
         findings: part.findings,
+        unrecognized: part.mined,
     }
 }
 
@@ -335,6 +346,7 @@ impl<'s, 'm> Walker<'s, 'm> {
             max_line: c.max_line_bytes.max(c.chunk_size),
             max_evidence: c.max_evidence,
             max_evidence_bytes: c.max_evidence_bytes,
+            mine: c.mine,
         }
     }
 }

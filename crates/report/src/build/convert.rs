@@ -233,6 +233,7 @@ pub(crate) fn input_entry(
         },
         timeline,
         below_threshold: Vec::new(),
+        unrecognized: Default::default(),
     }
 }
 

@@ -19,10 +19,12 @@ use crate::{
     build::{order::Order, rollup::Rollup},
     model::{
         DiagnosisEntry, Finding, InputEntry, Occurrence, Report,
-        SCHEMA_VERSION, SignatureSet, Summary, Tool, Window,
+        SCHEMA_VERSION, SignatureSet, Summary, Tool, UnrecognizedEntry,
+        Window,
     },
     redact::Redactor,
     suppress::Suppressions,
+    unrecognized::{self, Ignore},
 };
 
 /// Collects input reports into a [`Report`].
@@ -37,6 +39,8 @@ pub struct ReportBuilder<'p> {
     suppressions: Option<&'p Suppressions>,
     /// The time window lines were kept in.
     window: Option<Window>,
+    /// Templates of unrecognised error lines to leave out.
+    ignore: Option<&'p Ignore>,
 }
 
 /// Everything the inputs yield, each list with what it sorts by.
@@ -45,6 +49,7 @@ struct Parts {
     findings: Vec<(Severity, Finding)>,
     occurrences: Vec<(Severity, Occurrence)>,
     diagnoses: Vec<(Severity, u64, DiagnosisEntry)>,
+    unrecognized: Vec<UnrecognizedEntry>,
     inputs: Vec<InputEntry>,
     errors: usize,
 }
@@ -60,6 +65,7 @@ impl<'p> ReportBuilder<'p> {
             redact: true,
             suppressions: None,
             window: None,
+            ignore: None,
         }
     }
 
@@ -71,6 +77,16 @@ impl<'p> ReportBuilder<'p> {
     ) -> ReportBuilder<'p> {
         self.window = (since.is_some() || until.is_some())
             .then_some(Window { since, until });
+        self
+    }
+
+    /// Leaves unrecognised error lines of these templates out, as the
+    /// built-in noise is.
+    pub fn ignore_unrecognized(
+        mut self,
+        ignore: &'p Ignore,
+    ) -> ReportBuilder<'p> {
+        self.ignore = Some(ignore);
         self
     }
 
@@ -103,10 +119,12 @@ impl<'p> ReportBuilder<'p> {
         order.findings(&mut parts.findings);
         order.occurrences(&mut parts.occurrences);
         order.diagnoses(&mut parts.diagnoses);
+        order.unrecognized(&mut parts.unrecognized);
         // After sorting, so secrets are numbered in report order.
         let mut redactor = Redactor::new();
         if self.redact {
             order::redact(&mut redactor, &mut parts.findings);
+            order::redact_unrecognized(&mut redactor, &mut parts.unrecognized);
         }
         let findings = parts.findings;
         let mut report = Report {
@@ -137,6 +155,7 @@ impl<'p> ReportBuilder<'p> {
                     .iter()
                     .filter(|(_, f)| f.suppressed.is_some())
                     .count(),
+                unrecognized: parts.unrecognized.len(),
             },
             findings: findings.into_iter().map(|(_, f)| f).collect(),
             occurrences: parts
@@ -149,6 +168,7 @@ impl<'p> ReportBuilder<'p> {
                 .into_iter()
                 .map(|(_, _, d)| d)
                 .collect(),
+            unrecognized: parts.unrecognized,
             inputs: parts.inputs,
         };
         // Counted from the log text alone, which the count speaks of;
@@ -164,6 +184,10 @@ impl<'p> ReportBuilder<'p> {
     fn add(&self, mut input: InputReport, parts: &mut Parts) {
         let sigs = self.pack.signatures();
         parts.errors += input.errors.len();
+        let mined = std::mem::take(&mut input.unrecognized);
+        let (unrecognized, counts) =
+            unrecognized::entries(&input.path, mined, self.ignore);
+        parts.unrecognized.extend(unrecognized);
         // Copies are found per signature, so taking out signatures under
         // their threshold leaves the others' copies as they are.
         let mut copies = mirror::copies(&input.findings);
@@ -207,6 +231,7 @@ impl<'p> ReportBuilder<'p> {
             timeline,
         );
         entry.below_threshold = below;
+        entry.unrecognized = counts;
         parts.inputs.push(entry);
     }
 }

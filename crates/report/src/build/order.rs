@@ -4,7 +4,10 @@
 use logsift_signatures::Severity;
 
 use crate::{
-    model::{BySeverity, DiagnosisEntry, Finding, Occurrence, Report},
+    model::{
+        BySeverity, DiagnosisEntry, Finding, Occurrence, Report,
+        UnrecognizedEntry,
+    },
     redact::Redactor,
 };
 
@@ -62,6 +65,16 @@ impl<'a> Order<'a> {
                 .then_with(|| a.diagnosis.cmp(&b.diagnosis))
         });
     }
+
+    /// Unrecognised templates: by input, then most lines first.
+    pub(crate) fn unrecognized(&self, list: &mut [UnrecognizedEntry]) {
+        list.sort_by(|a, b| {
+            self.inputs(&a.input, &b.input)
+                .then_with(|| b.count.cmp(&a.count))
+                .then_with(|| a.template.cmp(&b.template))
+                .then_with(|| a.source.cmp(&b.source))
+        });
+    }
 }
 
 /// Redacts the log text the findings quote, in report order, so secrets
@@ -81,6 +94,18 @@ pub(crate) fn redact(
     }
 }
 
+/// Redacts the templates and example lines of unrecognised error lines,
+/// after the findings' log text, so those keep their numbers.
+pub(crate) fn redact_unrecognized(
+    redactor: &mut Redactor,
+    list: &mut [UnrecognizedEntry],
+) {
+    for u in list {
+        redactor.redact_in_place(&mut u.template, false);
+        redactor.redact_in_place(&mut u.example.text, u.example.truncated);
+    }
+}
+
 /// Redacts the names of inputs, files and members wherever the report
 /// shows them, and the messages that quote them: a file may be named
 /// after a presigned URL or hold an access key id in its name. After the
@@ -97,6 +122,11 @@ pub(crate) fn redact_names(redactor: &mut Redactor, report: &mut Report) {
     for o in &mut report.occurrences {
         r(&mut o.input);
         o.files.iter_mut().for_each(&mut r);
+    }
+    for u in &mut report.unrecognized {
+        r(&mut u.input);
+        r(&mut u.example_path);
+        u.files.iter_mut().for_each(&mut r);
     }
     for d in &mut report.diagnoses {
         r(&mut d.input);

@@ -66,6 +66,7 @@ pub(crate) fn input(path: &str, findings: Vec<FileFinding>) -> InputReport {
         skipped: Vec::new(),
         errors: Vec::new(),
         notes: Vec::new(),
+        unrecognized: Default::default(),
         findings,
         coverage: vec![logsift_engine::SourceCoverage {
             kind: SourceKind::Kubelet,

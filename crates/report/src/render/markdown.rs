@@ -25,6 +25,7 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
     write_root_causes(report, &mut w)?;
     write_gaps(report, &mut w)?;
     write_findings(report, &mut w)?;
+    write_unrecognized(report, &mut w)?;
     write_problems(report, &mut w)?;
     w.flush()
 }
@@ -233,6 +234,50 @@ fn write_findings<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
             writeln!(w)?;
             details(f, w)?;
         }
+    }
+    Ok(())
+}
+
+/// Each input's top templates of error lines no signature matched.
+fn write_unrecognized<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
+    if report.unrecognized.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    writeln!(w, "## Unrecognized errors")?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "Error lines no signature matched, grouped into templates (`<*>` \
+         is what varies); the top {} of each input, all of them in the JSON \
+         report.",
+        crate::render::text::TOP_UNRECOGNIZED
+    )?;
+    writeln!(w)?;
+    writeln!(w, "| input | count | template | example |")?;
+    writeln!(w, "| --- | ---: | --- | --- |")?;
+    let mut shown: Vec<(&str, usize)> = Vec::new();
+    for u in &report.unrecognized {
+        let n = match shown.iter_mut().find(|(i, _)| *i == u.input) {
+            Some((_, n)) => n,
+            None => {
+                shown.push((&u.input, 0));
+                &mut shown.last_mut().expect("just pushed").1
+            }
+        };
+        if *n == crate::render::text::TOP_UNRECOGNIZED {
+            continue;
+        }
+        *n += 1;
+        writeln!(
+            w,
+            "| {} | {} | {}<br>{} | {} |",
+            code(&u.input, true),
+            u.count,
+            code(&u.id, true),
+            code(&u.template, true),
+            code(&format!("{}:{}", u.example_path, u.example.line), true),
+        )?;
     }
     Ok(())
 }

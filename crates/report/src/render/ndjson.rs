@@ -1,5 +1,6 @@
 //! The NDJSON renderer: one object per line, each the same object as in
-//! the JSON report with a `kind` field first (`finding` or `diagnosis`),
+//! the JSON report with a `kind` field first (`finding`, `diagnosis` or
+//! `unrecognized`),
 //! for loading into a warehouse or piping through `jq -c`.
 
 use std::io::{self, Write};
@@ -16,8 +17,8 @@ struct Line<'a, T: Serialize> {
     item: &'a T,
 }
 
-/// Writes each finding of `report`, then each diagnosis, as one line of
-/// JSON.
+/// Writes each finding of `report`, then each diagnosis, then each
+/// template of unrecognised error lines, as one line of JSON.
 pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
     for item in &report.findings {
         serde_json::to_writer(&mut w, &Line { kind: "finding", item })?;
@@ -25,6 +26,10 @@ pub fn write<W: Write>(report: &Report, mut w: W) -> io::Result<()> {
     }
     for item in &report.diagnoses {
         serde_json::to_writer(&mut w, &Line { kind: "diagnosis", item })?;
+        w.write_all(b"\n")?;
+    }
+    for item in &report.unrecognized {
+        serde_json::to_writer(&mut w, &Line { kind: "unrecognized", item })?;
         w.write_all(b"\n")?;
     }
     w.flush()

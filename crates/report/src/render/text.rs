@@ -17,7 +17,7 @@ use logsift_engine::SourceStatus;
 use logsift_signatures::Severity;
 
 use crate::{
-    model::{DiagnosisEntry, Finding, InputEntry, Report},
+    model::{DiagnosisEntry, Finding, InputEntry, Report, UnrecognizedEntry},
     render::sanitize,
 };
 
@@ -30,6 +30,9 @@ pub struct Options {
     /// log line cannot drive the terminal or read differently than it is.
     pub escape: bool,
 }
+
+/// How many templates of unrecognised error lines an input shows.
+pub const TOP_UNRECOGNIZED: usize = 10;
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -72,6 +75,7 @@ impl<W: Write> Printer<W> {
         input: &InputEntry,
         findings: &[&Finding],
         diagnoses: &[&DiagnosisEntry],
+        unrecognized: &[&UnrecognizedEntry],
     ) -> io::Result<()> {
         self.input_head(input)?;
         self.coverage(input, findings.is_empty())?;
@@ -79,8 +83,61 @@ impl<W: Write> Printer<W> {
         self.root_causes(diagnoses)?;
         self.timeline(input)?;
         self.by_severity(findings)?;
+        self.unrecognized(input, unrecognized)?;
         self.problems(input)?;
         writeln!(self.w)
+    }
+
+    /// The templates of error lines no signature matched, most lines
+    /// first, the top [`TOP_UNRECOGNIZED`]; all of them are in JSON.
+    fn unrecognized(
+        &mut self,
+        input: &InputEntry,
+        list: &[&UnrecognizedEntry],
+    ) -> io::Result<()> {
+        if list.is_empty() {
+            return Ok(());
+        }
+        let c = &input.unrecognized;
+        writeln!(self.w)?;
+        let shown = list.len().min(TOP_UNRECOGNIZED);
+        let head = format!(
+            "-- unrecognized errors: {} {} no signature matched, {} of \
+             known noise; {} {} (top {shown}; all in JSON)",
+            c.lines,
+            plural(c.lines, "line", "lines"),
+            c.ignored_lines,
+            c.listed,
+            plural(c.listed, "template", "templates"),
+        );
+        writeln!(self.w, "{}", self.paint(BOLD, &head))?;
+        let width = digits(list.iter().map(|u| u.count).max().unwrap_or(1));
+        for u in &list[..shown] {
+            writeln!(
+                self.w,
+                "   {:>width$}x  {}  {}  {}",
+                u.count,
+                self.clean(&u.id),
+                u.source,
+                self.clean(&u.template)
+            )?;
+            let mut example = u.example.text.clone();
+            if example.len() > 160 {
+                let cut =
+                    (0..=160).rev().find(|&i| example.is_char_boundary(i));
+                example.truncate(cut.unwrap_or(0));
+                example.push_str("...");
+            }
+            let example = format!(
+                "{:width$}    e.g. {}:{}: {}",
+                "",
+                self.clean(&u.example_path),
+                u.example.line,
+                self.clean(&example)
+            );
+            writeln!(self.w, "{}", self.paint(DIM, &example))?;
+        }
+        Ok(())
     }
 
     /// Signatures whose lines stayed under their threshold: said, not
@@ -522,8 +579,18 @@ pub fn write<W: Write>(
         } else {
             report.diagnoses.iter().filter(|d| d.input == input.path).collect()
         };
+        let unrecognized: Vec<&UnrecognizedEntry> =
+            if seen.contains(&input.path.as_str()) {
+                Vec::new()
+            } else {
+                report
+                    .unrecognized
+                    .iter()
+                    .filter(|u| u.input == input.path)
+                    .collect()
+            };
         seen.push(&input.path);
-        p.input(input, &findings, &diagnoses)?;
+        p.input(input, &findings, &diagnoses, &unrecognized)?;
     }
     // Findings of an input the report does not list cannot come from the
     // builder; shown all the same, so nothing is dropped.

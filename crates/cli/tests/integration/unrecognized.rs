@@ -1,0 +1,156 @@
+//! Error lines no signature knows: three novel failures planted in a
+//! bundle among healthy lines and known noise come out as exactly three
+//! templates, most lines first, with their counts, the same for any
+//! thread count; `--ignore-unrecognized` and `--unrecognized off` work.
+
+use logsift_fixtures::{Entry, tar_gz};
+use serde_json::Value;
+
+use crate::harness::*;
+
+fn entry(path: &str, data: String) -> Entry {
+    Entry { path: path.to_string(), data: data.into_bytes() }
+}
+
+/// A bundle whose kubelet journal, containerd log and ipamd log each hold
+/// one failure no signature names, with ids and numbers that vary.
+fn bundle() -> Vec<u8> {
+    let mut kubelet = String::new();
+    let mut containerd = String::new();
+    let mut ipamd = String::new();
+    for i in 0..40u32 {
+        let (m, s) = (10 + i / 60, i % 60);
+        kubelet.push_str(&format!(
+            "Nov 21 10:{m:02}:{s:02} ip-10-0-1-2 kubelet[3012]: I1121 10:{m:02}:{s:02}.000000    3012 kubelet.go:1] \"SyncLoop (PLEG)\" pod=\"web-{i}\"\n"
+        ));
+        if i % 5 == 0 {
+            kubelet.push_str(&format!(
+                "Nov 21 10:{m:02}:{s:02} ip-10-0-1-2 kubelet[3012]: E1121 10:{m:02}:{s:02}.000000    3012 quota.go:{}] \"Zorblax quota ledger rejected the mount\" volume=\"vol-0{i:07x}\" pod=\"web-{i}\"\n",
+                100 + i
+            ));
+        }
+        if i % 8 == 0 {
+            containerd.push_str(&format!(
+                "time=\"2026-11-21T10:{m:02}:{s:02}.000000000Z\" level=error msg=\"shim reaper misplaced the task ledger\" id={:08x} pid={}\n",
+                i * 7919,
+                4000 + i
+            ));
+            // Known noise: a container gone while its status was asked.
+            kubelet.push_str(&format!(
+                "Nov 21 10:{m:02}:{s:02} ip-10-0-1-2 kubelet[3012]: E1121 10:{m:02}:{s:02}.000000    3012 log.go:32] \"ContainerStatus from runtime service failed\" err=\"rpc error: code = NotFound desc = an error occurred when try to find container \\\"{i:064x}\\\": not found\" containerID=\"{i:064x}\"\n"
+            ));
+        }
+        if i % 13 == 0 {
+            ipamd.push_str(&format!(
+                "{{\"level\":\"error\",\"ts\":\"2026-11-21T10:{m:02}:{s:02}.000Z\",\"caller\":\"ipamd/pd.go:{}\",\"msg\":\"prefix ledger drifted for eni-0{i:016x} slot {}\"}}\n",
+                50 + i,
+                i % 4
+            ));
+        }
+        containerd.push_str(&format!(
+            "time=\"2026-11-21T10:{m:02}:{s:02}.000000000Z\" level=info msg=\"healthy {i}\"\n"
+        ));
+    }
+    tar_gz(&[
+        entry("eks_i-0abc/kubelet/kubelet.log", kubelet),
+        entry("eks_i-0abc/containerd/containerd-log.txt", containerd),
+        entry("eks_i-0abc/var_log/aws-routed-eni/ipamd.log", ipamd),
+    ])
+}
+
+fn templates(report: &Value) -> Vec<(String, u64)> {
+    report["unrecognized"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["template"].as_str().unwrap().to_string(),
+                u["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn three_novel_failures_are_three_templates_with_their_counts() {
+    let dir = Dir::new();
+    dir.write("b.tar.gz", bundle());
+    let report = |threads: &str| {
+        let out = run(
+            &dir,
+            &["scan", "--fail-on", "never", "--threads", threads, "b.tar.gz"],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.report()
+    };
+    let one = report("1");
+    validate(&one);
+    assert_eq!(
+        templates(&one),
+        [
+            (
+                r#""Zorblax quota ledger rejected the mount" <*>"#.to_string(),
+                8
+            ),
+            (r#"shim reaper misplaced the task ledger"#.to_string(), 5),
+            ("prefix ledger drifted for <*> slot <*>".to_string(), 4),
+        ]
+    );
+    let counts = &one["inputs"][0]["unrecognized"];
+    assert_eq!(counts["lines"], 8 + 5 + 4 + 5);
+    assert_eq!(counts["ignored_lines"], 5, "the NotFound race is noise");
+    assert_eq!(one["unrecognized"][0]["id"].as_str().map(str::len), Some(12));
+    assert_eq!(
+        one["unrecognized"][0]["example_path"],
+        "b.tar.gz!eks_i-0abc/kubelet/kubelet.log"
+    );
+    assert_eq!(one["unrecognized"][0]["first_seen"], "2026-11-21T10:10:00Z");
+    // The same report whatever the thread count.
+    assert_eq!(one, report("4"));
+    // The text report shows them.
+    let text = run(
+        &dir,
+        &["scan", "--fail-on", "never", "--format", "text", "b.tar.gz"],
+    );
+    assert!(
+        text.stdout.contains("-- unrecognized errors: 22 lines"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("Zorblax quota ledger"), "{}", text.stdout);
+}
+
+#[test]
+fn ignored_templates_and_off_leave_them_out() {
+    let dir = Dir::new();
+    dir.write("b.tar.gz", bundle());
+    dir.write("ignore.txt", "# ours\nshim reaper <*>\n");
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--fail-on",
+            "never",
+            "--ignore-unrecognized",
+            "ignore.txt",
+            "b.tar.gz",
+        ],
+    );
+    let names: Vec<String> =
+        templates(&out.report()).into_iter().map(|t| t.0).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("shim reaper")));
+    let off = run(
+        &dir,
+        &["scan", "--fail-on", "never", "--unrecognized", "off", "b.tar.gz"],
+    );
+    let report = off.report();
+    assert_eq!(report["unrecognized"], serde_json::json!([]));
+    assert_eq!(report["inputs"][0]["unrecognized"]["lines"], 0);
+    // A bad ignore file is an error naming it.
+    let missing =
+        run(&dir, &["scan", "--ignore-unrecognized", "nope.txt", "b.tar.gz"]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(missing.stderr.contains("nope.txt"), "{}", missing.stderr);
+}
