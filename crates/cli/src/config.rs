@@ -202,7 +202,7 @@ fn engine(args: &ScanArgs) -> logsift_engine::Config {
         since: args.since,
         until: args.until,
         source_kind: args.source_kind,
-        mine: args.unrecognized != UnrecognizedMode::Off,
+        mine: args.unrecognized == UnrecognizedMode::On,
         ..logsift_engine::Config::default()
     }
 }

@@ -168,7 +168,7 @@ impl Default for Config {
             max_ratio: 1000,
             max_members: 200_000,
             follow_links: false,
-            mine: true,
+            mine: false,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Error lines no signature knows: three novel failures planted in a
 //! bundle among healthy lines and known noise come out as exactly three
 //! templates, most lines first, with their counts, the same for any
-//! thread count; `--ignore-unrecognized` and `--unrecognized off` work.
+//! thread count; `--ignore-unrecognized` works, and without
+//! `--unrecognized on` nothing is mined.
 
 use logsift_fixtures::{Entry, tar_gz};
 use serde_json::Value;
@@ -79,7 +80,16 @@ fn three_novel_failures_are_three_templates_with_their_counts() {
     let report = |threads: &str| {
         let out = run(
             &dir,
-            &["scan", "--fail-on", "never", "--threads", threads, "b.tar.gz"],
+            &[
+                "scan",
+                "--unrecognized",
+                "on",
+                "--fail-on",
+                "never",
+                "--threads",
+                threads,
+                "b.tar.gz",
+            ],
         );
         assert_eq!(out.code, 0, "{}", out.stderr);
         out.report()
@@ -111,7 +121,16 @@ fn three_novel_failures_are_three_templates_with_their_counts() {
     // The text report shows them.
     let text = run(
         &dir,
-        &["scan", "--fail-on", "never", "--format", "text", "b.tar.gz"],
+        &[
+            "scan",
+            "--unrecognized",
+            "on",
+            "--fail-on",
+            "never",
+            "--format",
+            "text",
+            "b.tar.gz",
+        ],
     );
     assert!(
         text.stdout.contains("-- unrecognized errors: 22 lines"),
@@ -130,6 +149,8 @@ fn ignored_templates_and_off_leave_them_out() {
         &dir,
         &[
             "scan",
+            "--unrecognized",
+            "on",
             "--fail-on",
             "never",
             "--ignore-unrecognized",
