@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use flate2::bufread::GzDecoder;
 
-use crate::budget::Packed;
+use crate::{budget::Packed, io::Counted};
 
 /// What the gzip decoder reads the compressed stream through.
 const BUFFER: usize = 64 * 1024;
@@ -16,22 +16,7 @@ pub(crate) type GzMembers<R> = Members<BufReader<Counted<R>>>;
 
 /// Every member of the gzip stream `reader` holds, decompressed.
 pub(crate) fn gz_members<R: Read>(reader: R) -> GzMembers<R> {
-    let counted = Counted { inner: reader, read: 0 };
-    Members::new(BufReader::with_capacity(BUFFER, counted))
-}
-
-/// A reader that counts the bytes read through it.
-pub(crate) struct Counted<R> {
-    inner: R,
-    read: u64,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        Ok(n)
-    }
+    Members::new(BufReader::with_capacity(BUFFER, Counted::new(reader)))
 }
 
 impl<R: Read> Packed for GzMembers<R> {

@@ -23,6 +23,27 @@ pub(crate) fn read_full(
     (n, Ok(false))
 }
 
+/// A reader that counts the bytes read through it.
+pub(crate) struct Counted<R> {
+    inner: R,
+    /// Bytes read so far.
+    pub(crate) read: u64,
+}
+
+impl<R> Counted<R> {
+    pub(crate) fn new(inner: R) -> Counted<R> {
+        Counted { inner, read: 0 }
+    }
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

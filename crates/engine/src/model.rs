@@ -151,8 +151,6 @@ pub struct Unrecognized {
     pub last_seen: Option<Timestamp>,
     /// The first line, as it was (not redacted: the report does that).
     pub example: Evidence,
-    /// The file the example is from.
-    pub example_path: String,
     /// The files, the example's first.
     pub files: Vec<String>,
 }

@@ -19,7 +19,7 @@ use crate::{
     mirror,
     model::{Evidence, FileFinding},
     source::classify_content,
-    time::parse_line,
+    time::{parse_line, widen},
 };
 
 /// Limits and context of one scan.
@@ -205,10 +205,7 @@ impl FileTally {
             }
         }
         if let Some(time) = time {
-            // min and max rather than first and last: rotated and merged
-            // logs are not always in order.
-            t.first_seen = Some(t.first_seen.map_or(time, |f| f.min(time)));
-            t.last_seen = Some(t.last_seen.map_or(time, |l| l.max(time)));
+            widen(&mut t.first_seen, &mut t.last_seen, time);
         }
         let head_cap = match limits.max_evidence {
             0 | 1 => limits.max_evidence,
@@ -490,6 +487,33 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn lines_read_before_a_failed_read_are_searched() {
+        struct Cut;
+        impl std::io::Read for Cut {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("cut"))
+            }
+        }
+        let pack = Pack::embedded().unwrap();
+        let m = pack.compile();
+        let mut tally = FileTally::default();
+        // One chunk holds the text, so the read that fails is the one
+        // that read it.
+        let limits =
+            ScanOptions { chunk: 1 << 16, max_line: 1 << 16, ..LIMITS };
+        let text = tls(2);
+        let mut reader = std::io::Read::chain(text.as_bytes(), Cut);
+        let kind = KindBy::Path(SourceKind::Unknown);
+        let err =
+            scan_text(&m, kind, &mut reader, &limits, &mut tally).unwrap_err();
+        assert_eq!(err.to_string(), "cut");
+        assert_eq!(tally.bytes, text.len() as u64);
+        let found = tally.into_findings("f");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].count, 1);
     }
 
     fn tls(n: usize) -> String {

@@ -312,6 +312,18 @@ fn logfmt_time(s: &[u8]) -> Option<LineTime> {
     iso(&s[at + 6..]).map(|(t, _)| LineTime::At(t))
 }
 
+/// Widens the span `first..=last` to take in `t`: the least and the
+/// greatest rather than the first and the last, since rotated and merged
+/// logs are not always in order.
+pub(crate) fn widen(
+    first: &mut Option<Timestamp>,
+    last: &mut Option<Timestamp>,
+    t: Timestamp,
+) {
+    *first = Some(first.map_or(t, |f| f.min(t)));
+    *last = Some(last.map_or(t, |l| l.max(t)));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -96,7 +96,7 @@ pub(crate) fn entries(
                 text: u.example.text,
                 truncated: u.example.truncated,
             },
-            example_path: u.example_path,
+            example_path: u.files.first().cloned().unwrap_or_default(),
             files: u.files,
         });
     }

@@ -147,8 +147,7 @@ fn truncated_gzip_keeps_the_lines_before_the_cut() {
             "I1121 11:50:02.000000    3012 a.go:1] line {i} {}\n",
             i * 7919 % 10007
         ));
-        // A second failure a little before the cut, inflated in the
-        // same read that meets the cut.
+        // A second failure a little before the cut: its line is kept.
         if i == 9_800 {
             text.push_str(TLS);
         }

@@ -59,6 +59,16 @@ fn bundle() -> Vec<u8> {
     ])
 }
 
+/// Scans `b.tar.gz` in `dir` with mining on and `args`; it must pass.
+fn mined(dir: &Dir, args: &[&str]) -> Output {
+    let mut all = vec!["scan", "--unrecognized", "on", "--fail-on", "never"];
+    all.extend_from_slice(args);
+    all.push("b.tar.gz");
+    let out = run(dir, &all);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out
+}
+
 fn templates(report: &Value) -> Vec<(String, u64)> {
     report["unrecognized"]
         .as_array()
@@ -77,23 +87,7 @@ fn templates(report: &Value) -> Vec<(String, u64)> {
 fn three_novel_failures_are_three_templates_with_their_counts() {
     let dir = Dir::new();
     dir.write("b.tar.gz", bundle());
-    let report = |threads: &str| {
-        let out = run(
-            &dir,
-            &[
-                "scan",
-                "--unrecognized",
-                "on",
-                "--fail-on",
-                "never",
-                "--threads",
-                threads,
-                "b.tar.gz",
-            ],
-        );
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        out.report()
-    };
+    let report = |threads: &str| mined(&dir, &["--threads", threads]).report();
     let one = report("1");
     validate(&one);
     assert_eq!(
@@ -119,19 +113,7 @@ fn three_novel_failures_are_three_templates_with_their_counts() {
     // The same report whatever the thread count.
     assert_eq!(one, report("4"));
     // The text report shows them.
-    let text = run(
-        &dir,
-        &[
-            "scan",
-            "--unrecognized",
-            "on",
-            "--fail-on",
-            "never",
-            "--format",
-            "text",
-            "b.tar.gz",
-        ],
-    );
+    let text = mined(&dir, &["--format", "text"]);
     assert!(
         text.stdout.contains("-- unrecognized errors: 22 lines"),
         "{}",
@@ -145,19 +127,7 @@ fn ignored_templates_and_off_leave_them_out() {
     let dir = Dir::new();
     dir.write("b.tar.gz", bundle());
     dir.write("ignore.txt", "# ours\nshim reaper <*>\n");
-    let out = run(
-        &dir,
-        &[
-            "scan",
-            "--unrecognized",
-            "on",
-            "--fail-on",
-            "never",
-            "--ignore-unrecognized",
-            "ignore.txt",
-            "b.tar.gz",
-        ],
-    );
+    let out = mined(&dir, &["--ignore-unrecognized", "ignore.txt"]);
     let names: Vec<String> =
         templates(&out.report()).into_iter().map(|t| t.0).collect();
     assert_eq!(names.len(), 2, "{names:?}");

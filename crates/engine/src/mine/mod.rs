@@ -13,7 +13,10 @@ use logsift_signatures::SourceKind;
 
 pub use self::level::PROBES;
 use self::template::{Groups, tokens};
-use crate::model::{Evidence, Unrecognized};
+use crate::{
+    model::{Evidence, Unrecognized},
+    time::widen,
+};
 
 /// The most groups one file keeps; lines that would need another are
 /// counted as dropped. Memory stays bounded whatever the file's size.
@@ -73,8 +76,7 @@ impl Miner {
         }
         let seen = &mut self.seen[i];
         if let Some(t) = time {
-            seen.first_seen = Some(seen.first_seen.map_or(t, |f| f.min(t)));
-            seen.last_seen = Some(seen.last_seen.map_or(t, |l| l.max(t)));
+            widen(&mut seen.first_seen, &mut seen.last_seen, t);
         }
     }
 
@@ -95,7 +97,6 @@ impl Miner {
                 first_seen: s.first_seen,
                 last_seen: s.last_seen,
                 example: s.example,
-                example_path: path.to_string(),
                 files: vec![path.to_string()],
             })
             .collect()
@@ -104,7 +105,8 @@ impl Miner {
 
 /// Joins the templates of an input's files: one entry per template and
 /// source kind, counts added, times widened, the first file's example
-/// kept (files come in path order); most lines first.
+/// kept (files come in path order, so the example's file stays first in
+/// `files`); most lines first.
 pub(crate) fn join(all: Vec<Unrecognized>) -> Vec<Unrecognized> {
     let mut by: BTreeMap<(String, SourceKind), Unrecognized> = BTreeMap::new();
     for u in all {
@@ -114,8 +116,9 @@ pub(crate) fn join(all: Vec<Unrecognized>) -> Vec<Unrecognized> {
             }
             Some(j) => {
                 j.count += u.count;
-                j.first_seen = min(j.first_seen, u.first_seen);
-                j.last_seen = max(j.last_seen, u.last_seen);
+                for t in [u.first_seen, u.last_seen].into_iter().flatten() {
+                    widen(&mut j.first_seen, &mut j.last_seen, t);
+                }
                 for f in u.files {
                     if !j.files.contains(&f) {
                         j.files.push(f);
@@ -129,18 +132,4 @@ pub(crate) fn join(all: Vec<Unrecognized>) -> Vec<Unrecognized> {
         b.count.cmp(&a.count).then_with(|| a.template.cmp(&b.template))
     });
     out
-}
-
-fn min(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-fn max(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
 }

@@ -190,7 +190,7 @@ fn finish(display: String, kind: InputKind, mut part: Part) -> InputReport {
         .sort_by(|a, b| (&a.path, a.signature).cmp(&(&b.path, b.signature)));
     // Files in path order, so the template that several share takes its
     // example from the same one for any thread count.
-    part.mined.templates.sort_by(|a, b| a.example_path.cmp(&b.example_path));
+    part.mined.templates.sort_by(|a, b| a.files.cmp(&b.files));
     part.mined.templates = crate::mine::join(part.mined.templates);
     let bundle = part.clues.conclude();
     InputReport {

@@ -10,7 +10,10 @@ use std::{
 use jiff::Timestamp;
 
 use super::{Entry, Level, Node, Part, Walker, io_message, member_name};
-use crate::error::{ErrorKind, SkipReason};
+use crate::{
+    error::{ErrorKind, SkipReason},
+    io::Counted,
+};
 
 impl Walker<'_, '_> {
     /// A tar stream, member by member. A broken stream ends the walk; the
@@ -125,7 +128,7 @@ impl Walker<'_, '_> {
         at: Level<'_>,
     ) -> bool {
         let size = entry.size();
-        let mut counting = Counting { inner: entry, read: 0 };
+        let mut counting = Counted::new(entry);
         self.stream(part, member, &mut counting, at, false);
         // Read what the member's scan left (a skipped binary, say), so
         // a stream that ends early is noticed here and not missed.
@@ -305,18 +308,5 @@ impl Read for Latch<'_> {
             self.broken.borrow_mut().get_or_insert_with(|| io_message(e));
         }
         r
-    }
-}
-
-struct Counting<'r, R> {
-    inner: &'r mut R,
-    read: u64,
-}
-
-impl<R: Read> Read for Counting<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        Ok(n)
     }
 }
