@@ -30,6 +30,14 @@ use crate::{
 /// How many findings each input lists in the summary.
 pub const TOP_FINDINGS: usize = 5;
 
+/// How many templates of unrecognised error lines the summary lists.
+pub const TOP_UNRECOGNIZED: usize = 100;
+
+/// The most distinct templates a fold keeps count of; the fleet's memory
+/// stays bounded whatever the number of reports. Templates first met
+/// past it are counted in `unrecognized_untracked`.
+const MAX_TEMPLATES: usize = 20_000;
+
 /// The fleet summary.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FleetSummary {
@@ -46,6 +54,27 @@ pub struct FleetSummary {
     pub by_signature: Vec<FleetSignature>,
     /// One entry per input, sorted by path.
     pub inputs: Vec<FleetInput>,
+    /// Templates of error lines no signature matched, by the number of
+    /// inputs they appear in, then by lines: a new failure on many nodes
+    /// comes first. At most [`TOP_UNRECOGNIZED`].
+    pub unrecognized: Vec<FleetTemplate>,
+}
+
+/// One template of unrecognised error lines across the fleet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FleetTemplate {
+    /// Its id, the same in every report.
+    pub id: String,
+    /// The template.
+    pub template: String,
+    /// How many inputs hold it.
+    pub inputs: usize,
+    /// Its lines across the fleet.
+    pub count: u64,
+    /// The first input by path that holds it.
+    pub example_input: String,
+    /// That input's example line (redacted, as its report has it).
+    pub example: String,
 }
 
 /// Totals across the fleet; suppressed findings count only in
@@ -66,6 +95,10 @@ pub struct FleetTotals {
     pub suppressed: usize,
     /// Diagnoses.
     pub diagnoses: usize,
+    /// Distinct templates of unrecognised error lines.
+    pub unrecognized_templates: usize,
+    /// Templates met after the fold had as many as it keeps count of.
+    pub unrecognized_untracked: usize,
 }
 
 /// One signature across the fleet.
@@ -165,6 +198,7 @@ pub struct FleetBuilder {
     inputs: Vec<FleetInput>,
     seen: HashSet<String>,
     totals: FleetTotals,
+    templates: HashMap<String, FleetTemplate>,
 }
 
 impl std::fmt::Debug for FleetBuilder {
@@ -264,6 +298,7 @@ impl FleetBuilder {
                 .filter(|d| d.input == input.path)
                 .collect();
             self.add_input(input, mine, &diagnoses, file);
+            self.add_templates(report, &input.path);
         }
         Ok(duplicates)
     }
@@ -340,6 +375,42 @@ impl FleetBuilder {
         });
     }
 
+    /// Counts one input's templates; each counts the input once, however
+    /// many source kinds it came from.
+    fn add_templates(&mut self, report: &Report, input: &str) {
+        let mut counted: HashSet<&str> = HashSet::new();
+        for u in report.unrecognized.iter().filter(|u| u.input == input) {
+            let full = self.templates.len() >= MAX_TEMPLATES;
+            let t = match self.templates.get_mut(&u.id) {
+                Some(t) => t,
+                None if full => {
+                    self.totals.unrecognized_untracked += 1;
+                    continue;
+                }
+                None => self.templates.entry(u.id.clone()).or_insert(
+                    FleetTemplate {
+                        id: u.id.clone(),
+                        template: u.template.clone(),
+                        inputs: 0,
+                        count: 0,
+                        example_input: input.to_string(),
+                        example: u.example.text.clone(),
+                    },
+                ),
+            };
+            t.count += u.count;
+            if counted.insert(&u.id) {
+                t.inputs += 1;
+            }
+            // The example of the first input by path, whatever the order
+            // reports are folded in.
+            if input < t.example_input.as_str() {
+                t.example_input = input.to_string();
+                t.example = u.example.text.clone();
+            }
+        }
+    }
+
     /// Counts one input's share of a signature's spread.
     fn spread(&mut self, r: &Rolled<'_>, node: &str) {
         let f = r.finding;
@@ -382,6 +453,17 @@ impl FleetBuilder {
         });
         let mut inputs = self.inputs;
         inputs.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut totals = self.totals;
+        totals.unrecognized_templates = self.templates.len();
+        let mut unrecognized: Vec<FleetTemplate> =
+            self.templates.into_values().collect();
+        unrecognized.sort_by(|a, b| {
+            b.inputs
+                .cmp(&a.inputs)
+                .then_with(|| b.count.cmp(&a.count))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        unrecognized.truncate(TOP_UNRECOGNIZED);
         FleetSummary {
             schema_version: 1,
             tool: Tool {
@@ -389,9 +471,10 @@ impl FleetBuilder {
                 version: env!("CARGO_PKG_VERSION").to_string(),
             },
             signatures: self.signatures,
-            totals: self.totals,
+            totals,
             by_signature,
             inputs,
+            unrecognized,
         }
     }
 }

@@ -145,3 +145,81 @@ fn ignored_templates_and_off_leave_them_out() {
     assert_eq!(missing.code, 2, "{}", missing.stderr);
     assert!(missing.stderr.contains("nope.txt"), "{}", missing.stderr);
 }
+
+/// A small bundle for node `n`: healthy kubelet lines, known noise, a
+/// failure of its own (once per node), one three nodes share, and, where
+/// `novel`, the failure planted across the fleet.
+fn node(n: u32, novel: bool) -> Vec<u8> {
+    let mut kubelet = String::new();
+    let line = |s: u32, level: char, msg: &str| {
+        format!(
+            "Nov 21 10:00:{s:02} ip-10-0-1-{n} kubelet[3012]: {level}1121 10:00:{s:02}.000000    3012 x.go:{s}] {msg}\n"
+        )
+    };
+    for s in 0..30 {
+        kubelet.push_str(&line(
+            s,
+            'I',
+            &format!("\"SyncLoop (PLEG)\" pod=\"web-{s}\""),
+        ));
+    }
+    kubelet.push_str(&line(
+        31,
+        'E',
+        &format!(
+            "\"Node quirk number {n} seen\" unique{}",
+            "x".repeat(n as usize)
+        ),
+    ));
+    if n % 5 == 0 {
+        kubelet.push_str(&line(
+            32,
+            'E',
+            "\"Shared gremlin in the sidecar\" pod=\"api-1\"",
+        ));
+    }
+    if novel {
+        for s in 40..43 {
+            kubelet.push_str(&line(s, 'E', &format!("\"Flux capacitor desynchronised\" lane={s} node=\"ip-{n}\"")));
+        }
+    }
+    tar_gz(&[entry(&format!("eks_i-{n:017x}/kubelet/kubelet.log"), kubelet)])
+}
+
+#[test]
+fn a_fleet_ranks_the_failure_most_nodes_share_first() {
+    let dir = Dir::new();
+    for n in 0..20 {
+        let novel = [1, 3, 4, 8, 11, 15, 19].contains(&n);
+        dir.write(&format!("bundles/node-{n:02}.tar.gz"), node(n, novel));
+    }
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--unrecognized",
+            "on",
+            "--fail-on",
+            "never",
+            "--out-dir",
+            "out",
+            "bundles",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let summary = dir.json("out/summary.json");
+    validate_summary(&summary);
+    let top = &summary["unrecognized"];
+    assert_eq!(
+        top[0]["template"], r#""Flux capacitor desynchronised" <*>"#,
+        "{top}"
+    );
+    assert_eq!(top[0]["inputs"], 7);
+    assert_eq!(top[0]["count"], 21);
+    assert_eq!(top[0]["example_input"], "bundles/node-01.tar.gz");
+    assert_eq!(top[1]["template"], r#""Shared gremlin in the sidecar" <*>"#);
+    assert_eq!(top[1]["inputs"], 4);
+    // The node quirks each hold one node.
+    assert_eq!(top[2]["inputs"], 1);
+    assert_eq!(summary["totals"]["unrecognized_untracked"], 0);
+}

@@ -6,15 +6,18 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use logsift_signatures::SourceKind;
 
 /// Substrings one of which nearly every error line holds, searched for in
 /// the same pass as the signatures' literals: lines without one cost
 /// nothing more. Each line holding one is then checked by [`is_error`].
-/// klog's level letter is found after a journal prefix or in a container
-/// log; a klog line at the very start of a line is found by its words
-/// (`error`, `failed`, `fatal`...), which its errors nearly always hold.
+/// They are chosen to be rare in healthy lines, since every line holding
+/// one costs a closer look: klog's level letter after a journal prefix or
+/// in a container log, the error levels of zap and logfmt, capitalised
+/// words. A klog line at the very start of a line (a plain klog file) is
+/// found by a capitalised word or by `] failed`; one without either is
+/// missed.
 pub const PROBES: &[&str] = &[
     ": E0",
     ": E1",
@@ -24,19 +27,25 @@ pub const PROBES: &[&str] = &[
     " F E1",
     " F F0",
     " F F1",
-    "error",
-    "Error",
+    "] failed",
+    "level\":\"error",
+    "level\":\"fatal",
+    "level\":\"panic",
+    "level\":\"dpanic",
+    "level=error",
+    "level=fatal",
+    "level=panic",
+    "level=\"error",
+    "lvl=error",
     "ERROR",
-    "fatal",
     "FATAL",
-    "panic",
+    "Error",
+    "fatal:",
+    "panic:",
     "UNREACHABLE!",
-    "failed",
     "Failed",
-    "unable",
-    "Unable",
-    "cannot",
-    "Cannot",
+    "I/O error",
+    "-fs error",
 ];
 
 /// How far into a line a level is looked for: past a journal or
@@ -58,25 +67,29 @@ enum Level {
     Fatal,
 }
 
-/// The level the line carries, if it carries one.
+/// The keys that say a line's level: a JSON field, a logfmt field, an
+/// hclog tag.
+static KEYS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build([
+            "\"level\":\"",
+            "\"severity\":\"",
+            "level=",
+            "lvl=",
+            "[ERROR]",
+            "[WARN]",
+            "[INFO]",
+            "[DEBUG]",
+            "[TRACE]",
+        ])
+        .expect("a few short literals build")
+});
+
+/// The level the line carries, if it carries one: klog's letter in its
+/// header, else the first key that says one, in one search of the line.
 fn level(line: &[u8]) -> Option<Level> {
     let head = &line[..line.len().min(HEADER)];
-    if let Some(v) = value_after(line, b"\"level\":\"", b'"')
-        .or_else(|| value_after(line, b"\"severity\":\"", b'"'))
-    {
-        return Some(named(v));
-    }
-    for key in [&b"level="[..], b"lvl="] {
-        if let Some(at) = find_key(head, key) {
-            let v = &head[at + key.len()..];
-            let v = v.strip_prefix(b"\"").unwrap_or(v);
-            let end = v
-                .iter()
-                .position(|&b| b == b' ' || b == b'"')
-                .unwrap_or(v.len());
-            return Some(named(&v[..end]));
-        }
-    }
     if let Some(letter) = klog_letter(head) {
         return Some(match letter {
             b'E' => Level::Error,
@@ -84,15 +97,25 @@ fn level(line: &[u8]) -> Option<Level> {
             _ => Level::Other,
         });
     }
-    for (tag, level) in [
-        (&b"[ERROR]"[..], Level::Error),
-        (b"[WARN]", Level::Other),
-        (b"[INFO]", Level::Other),
-        (b"[DEBUG]", Level::Other),
-        (b"[TRACE]", Level::Other),
-    ] {
-        if memchr::memmem::find(head, tag).is_some() {
-            return Some(level);
+    for m in KEYS.find_iter(line) {
+        let after = &line[m.end()..];
+        let field_start = m.start() == 0 || line[m.start() - 1] == b' ';
+        match m.pattern().as_usize() {
+            0 | 1 => {
+                let end = memchr::memchr(b'"', after)?;
+                return Some(named(&after[..end]));
+            }
+            2 | 3 if field_start => {
+                let v = after.strip_prefix(b"\"").unwrap_or(after);
+                let end = v
+                    .iter()
+                    .position(|&b| b == b' ' || b == b'"')
+                    .unwrap_or(v.len());
+                return Some(named(&v[..end]));
+            }
+            4 if m.start() < HEADER => return Some(Level::Error),
+            5.. if m.start() < HEADER => return Some(Level::Other),
+            _ => {}
         }
     }
     None
@@ -115,13 +138,6 @@ fn value_after<'l>(line: &'l [u8], key: &[u8], end: u8) -> Option<&'l [u8]> {
     let rest = &line[at..];
     let len = memchr::memchr(end, rest)?;
     Some(&rest[..len])
-}
-
-/// Where `key` starts as a whole field: at the line start or after a
-/// space.
-fn find_key(head: &[u8], key: &[u8]) -> Option<usize> {
-    memchr::memmem::find_iter(head, key)
-        .find(|&at| at == 0 || head[at - 1] == b' ')
 }
 
 /// The level letter of a klog header (`E1121 10:39:03.000000`) at the
@@ -161,6 +177,12 @@ static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     .expect("a few short literals build")
 });
 
+/// What the kernel says of a failed device or file system.
+static KERNEL: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(["I/O error", "-fs error"])
+        .expect("a few short literals build")
+});
+
 /// Whether a line without a level says it failed.
 fn says_error(line: &[u8], kind: SourceKind) -> bool {
     if WORDS.is_match(line) {
@@ -168,7 +190,7 @@ fn says_error(line: &[u8], kind: SourceKind) -> bool {
     }
     // The kernel says `I/O error`, `EXT4-fs error (device ...)`.
     matches!(kind, SourceKind::Dmesg | SourceKind::Journal)
-        && memchr::memmem::find(line, b" error").is_some()
+        && KERNEL.is_match(line)
 }
 
 /// The message of a line: what follows its time, host, process and level

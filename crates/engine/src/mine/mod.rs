@@ -56,8 +56,13 @@ impl Miner {
         max_example: usize,
     ) {
         self.lines += 1;
-        let text = String::from_utf8_lossy(level::message(line));
-        let Some(i) = self.groups.add(tokens(&text), MAX_GROUPS) else {
+        let message = level::message(line);
+        // Valid UTF-8 (nearly every line) is checked a word at a time.
+        let text = std::str::from_utf8(message).map_or_else(
+            |_| String::from_utf8_lossy(message),
+            std::borrow::Cow::Borrowed,
+        );
+        let Some(i) = self.groups.add(&tokens(&text), MAX_GROUPS) else {
             self.dropped += 1;
             return;
         };

@@ -6,7 +6,10 @@
 //! token by token, and a line at least half the same as a group's
 //! template joins it, the positions that differ becoming wildcards.
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    hash::{DefaultHasher, Hash, Hasher},
+};
 
 /// What a variable token becomes.
 pub(crate) const WILDCARD: &str = "<*>";
@@ -39,8 +42,9 @@ impl Group {
 /// The groups of one file.
 #[derive(Debug, Default)]
 pub(crate) struct Groups {
-    /// By token count and leading tokens, the indexes into `all`.
-    routes: HashMap<(usize, Vec<String>), Vec<usize>>,
+    /// By token count and a hash of the leading tokens, the indexes into
+    /// `all` (a collision only costs a comparison).
+    routes: HashMap<(usize, u64), Vec<usize>>,
     pub(crate) all: Vec<Group>,
 }
 
@@ -49,22 +53,29 @@ impl Groups {
     /// `None` when it would need a new group and there are `max` already.
     pub(crate) fn add(
         &mut self,
-        tokens: Vec<String>,
+        tokens: &[&str],
         max: usize,
     ) -> Option<usize> {
-        let route: Vec<String> = tokens.iter().take(ROUTE).cloned().collect();
-        let key = (tokens.len(), route);
+        let mut route = DefaultHasher::new();
+        tokens.iter().take(ROUTE).for_each(|t| t.hash(&mut route));
+        let key = (tokens.len(), route.finish());
         let candidates = self.routes.entry(key).or_default();
         let best = candidates
             .iter()
-            .map(|&i| (i, similarity(&self.all[i].tokens, &tokens)))
-            .filter(|&(_, s)| s >= SIMILARITY)
+            .map(|&i| (i, similarity(&self.all[i].tokens, tokens)))
+            .filter(|&(i, s)| {
+                // Same route, same leading tokens: a hash collision is no
+                // reason to join.
+                let lead = &self.all[i].tokens;
+                s >= SIMILARITY
+                    && lead.iter().zip(tokens).take(ROUTE).all(|(a, b)| a == b)
+            })
             // The most similar; among equals, the oldest.
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         if let Some((i, _)) = best {
             let group = &mut self.all[i];
-            for (t, l) in group.tokens.iter_mut().zip(&tokens) {
-                if t != l {
+            for (t, l) in group.tokens.iter_mut().zip(tokens) {
+                if t != l && t != WILDCARD {
                     *t = WILDCARD.to_string();
                 }
             }
@@ -76,6 +87,7 @@ impl Groups {
         }
         let index = self.all.len();
         candidates.push(index);
+        let tokens = tokens.iter().map(|t| t.to_string()).collect();
         self.all.push(Group { tokens, count: 1 });
         Some(index)
     }
@@ -83,14 +95,14 @@ impl Groups {
 
 /// The share of positions where the template and the line agree, a
 /// wildcard agreeing with anything.
-fn similarity(template: &[String], line: &[String]) -> f64 {
+fn similarity(template: &[String], line: &[&str]) -> f64 {
     if template.is_empty() {
         return 1.0;
     }
     let same = template
         .iter()
         .zip(line)
-        .filter(|(t, l)| t == l || *t == WILDCARD)
+        .filter(|(t, l)| t == *l || *t == WILDCARD)
         .count();
     same as f64 / template.len() as f64
 }
@@ -99,7 +111,7 @@ fn similarity(template: &[String], line: &[String]) -> f64 {
 /// variable: klog's structured lines quote their message, and an error's
 /// words are what tells one failure from another; words that vary become
 /// wildcards as lines join.
-pub(crate) fn tokens(message: &str) -> Vec<String> {
+pub(crate) fn tokens(message: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for raw in message.split_ascii_whitespace() {
         if out.len() == MAX_TOKENS {
@@ -109,16 +121,16 @@ pub(crate) fn tokens(message: &str) -> Vec<String> {
         if is_variable(raw) {
             push_wildcard(&mut out);
         } else {
-            out.push(raw.to_string());
+            out.push(raw);
         }
     }
     out
 }
 
 /// Adds a wildcard, once for a run of variables.
-fn push_wildcard(out: &mut Vec<String>) {
-    if out.last().map(String::as_str) != Some(WILDCARD) {
-        out.push(WILDCARD.to_string());
+fn push_wildcard(out: &mut Vec<&str>) {
+    if out.last() != Some(&WILDCARD) {
+        out.push(WILDCARD);
     }
 }
 
@@ -168,15 +180,16 @@ mod tests {
     #[test]
     fn similar_lines_join_and_differences_become_wildcards() {
         let mut g = Groups::default();
-        let a = g.add(tokens("cannot mount volume data on node alpha"), 10);
-        let b = g.add(tokens("cannot mount volume logs on node beta"), 10);
-        let c = g.add(tokens("quota exceeded for project gamma today ok"), 10);
+        let a = g.add(&tokens("cannot mount volume data on node alpha"), 10);
+        let b = g.add(&tokens("cannot mount volume logs on node beta"), 10);
+        let c =
+            g.add(&tokens("quota exceeded for project gamma today ok"), 10);
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(g.all[0].template(), "cannot mount volume <*> on node <*>");
         assert_eq!(g.all[0].count, 2);
         assert_eq!(
-            g.add(tokens("something else entirely new here x"), 2),
+            g.add(&tokens("something else entirely new here x"), 2),
             None
         );
     }
