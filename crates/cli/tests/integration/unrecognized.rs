@@ -171,7 +171,7 @@ fn node(n: u32, novel: bool) -> Vec<u8> {
             "x".repeat(n as usize)
         ),
     ));
-    if n % 5 == 0 {
+    if n.is_multiple_of(5) {
         kubelet.push_str(&line(
             32,
             'E',
