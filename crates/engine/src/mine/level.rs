@@ -17,7 +17,10 @@ use logsift_signatures::SourceKind;
 /// in a container log, the error levels of zap and logfmt, capitalised
 /// words. A klog line at the very start of a line (a plain klog file) is
 /// found by a capitalised word or by `] failed`; one without either is
-/// missed.
+/// missed, and so is a kernel's lowercase `I/O error` unless another word
+/// is on its line: probes holding `error` made the needle search look at
+/// every `error` of every healthy line (1.41x the instructions of a scan
+/// without mining, against 1.32x without them).
 pub const PROBES: &[&str] = &[
     ": E0",
     ": E1",
@@ -44,8 +47,6 @@ pub const PROBES: &[&str] = &[
     "panic:",
     "UNREACHABLE!",
     "Failed",
-    "I/O error",
-    "-fs error",
 ];
 
 /// How far into a line a level is looked for: past a journal or
@@ -269,7 +270,6 @@ mod tests {
             "Error: x",
             "fatal: x",
             "Failed to start x",
-            "[1.0] I/O error, dev x",
         ] {
             assert!(
                 PROBES.iter().any(|p| line.contains(p)),
