@@ -212,6 +212,16 @@ pub(crate) enum SignaturesCommand {
         #[arg(value_name = "PATH")]
         pack: Option<PathBuf>,
     },
+    /// Print a signature to start from, for a local pack, drafted from a
+    /// template of unrecognised error lines in a JSON report.
+    Draft {
+        /// The template's id (`u-` and 10 hex digits).
+        #[arg(value_name = "ID")]
+        id: String,
+        /// A JSON report of `scan --unrecognized on` that lists it.
+        #[arg(value_name = "REPORT")]
+        report: PathBuf,
+    },
 }
 
 /// How `signatures list` prints the pack.

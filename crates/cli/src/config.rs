@@ -250,6 +250,13 @@ pub(crate) enum PackTask {
     Test,
     /// The pack's rules.
     Lint,
+    /// A signature drafted from a report's unrecognised template.
+    Draft {
+        /// The template's id.
+        id: String,
+        /// The JSON report listing it.
+        report: PathBuf,
+    },
 }
 
 impl From<SignaturesCommand> for PacksConfig {
@@ -260,6 +267,7 @@ impl From<SignaturesCommand> for PacksConfig {
             C::Show { id, pack } => (pack, PackTask::Show(id)),
             C::Test { pack } => (pack, PackTask::Test),
             C::Lint { pack } => (pack, PackTask::Lint),
+            C::Draft { id, report } => (None, PackTask::Draft { id, report }),
         };
         PacksConfig { pack, task }
     }

@@ -56,6 +56,7 @@ fn signatures(config: &PacksConfig) -> Outcome {
         PackTask::Lint => {
             packs::lint_pack(&pack, config.pack.is_some(), &mut out)
         }
+        PackTask::Draft { id, report } => packs::draft(id, report, &mut out),
     };
     match result.and_then(|o| io::Write::flush(&mut out).map(|()| o)) {
         Ok(o) => o,

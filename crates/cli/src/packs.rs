@@ -6,6 +6,7 @@ use std::{
 };
 
 use logsift_engine::{Config, Scanner};
+use logsift_report::{Report, UnrecognizedEntry, unrecognized};
 use logsift_signatures::{
     Diagnosis, Example, Pack, Signature, SourceKind, clashes, lint,
     suggestions_note,
@@ -82,6 +83,42 @@ pub(crate) fn list(
         )?;
     }
     writeln!(w, "{} signatures", rows.len())?;
+    Ok(Outcome::Clean)
+}
+
+/// `signatures draft`: the template `id` of the JSON report at `path` as
+/// a signature to edit; its near misses are the report's other templates,
+/// the same input's first.
+pub(crate) fn draft(
+    id: &str,
+    path: &Path,
+    w: &mut dyn Write,
+) -> io::Result<Outcome> {
+    let report: Report = match std::fs::read(path)
+        .map_err(|e| format!("cannot read ({e})"))
+        .and_then(|b| {
+            serde_json::from_slice(&b)
+                .map_err(|e| format!("not a JSON report of logsift ({e})"))
+        }) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("logsift: {e}: {}", path.display());
+            return Ok(Outcome::Error);
+        }
+    };
+    let Some(entry) = report.unrecognized.iter().find(|u| u.id == id) else {
+        let listed = report.unrecognized.len();
+        eprintln!(
+            "logsift: no unrecognized template {id:?} in {} ({listed} listed; \
+             scan with --unrecognized on to list them)",
+            path.display()
+        );
+        return Ok(Outcome::Error);
+    };
+    let mut others: Vec<&UnrecognizedEntry> =
+        report.unrecognized.iter().filter(|u| u.id != id).collect();
+    others.sort_by_key(|u| u.input != entry.input);
+    w.write_all(unrecognized::draft(entry, &others).as_bytes())?;
     Ok(Outcome::Clean)
 }
 

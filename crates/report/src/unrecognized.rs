@@ -9,6 +9,9 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{EvidenceLine, UnrecognizedCounts, UnrecognizedEntry};
 
+/// What a template's varying parts are written as.
+const WILDCARD: &str = "<*>";
+
 /// The most templates an input lists; the rest are counted as omitted.
 pub const MAX_PER_INPUT: usize = 500;
 
@@ -104,6 +107,152 @@ pub(crate) fn entries(
     (out, counts)
 }
 
+/// A signature for a local pack, drafted from the template `entry`, as
+/// TOML ready to edit: its longest run of fixed words as the pattern, a
+/// regex with the wildcards as the lines' varying parts, its example line
+/// to match, and as near misses the examples of `others` (the report's
+/// other templates) that the draft does not match. What only a person can
+/// say (what it means, how to fix it) is left for them to write.
+pub fn draft(
+    entry: &UnrecognizedEntry,
+    others: &[&UnrecognizedEntry],
+) -> String {
+    let words: Vec<&str> = entry.template.split(' ').collect();
+    let example = &entry.example.text;
+    let pattern = longest_run(&words)
+        .filter(|run| run.len() >= 5 && example.contains(run.as_str()))
+        .or_else(|| {
+            words
+                .iter()
+                .filter(|w| **w != WILDCARD && example.contains(*w))
+                .max_by_key(|w| w.len())
+                .map(|w| w.to_string())
+        })
+        .unwrap_or_default();
+    let regex = {
+        // Wildcards at either end add nothing to an unanchored regex.
+        let inner = match (
+            words.iter().position(|w| *w != WILDCARD),
+            words.iter().rposition(|w| *w != WILDCARD),
+        ) {
+            (Some(a), Some(b)) => &words[a..=b],
+            _ => &words[..0],
+        };
+        let parts: Vec<String> = inner
+            .iter()
+            .map(|w| {
+                if *w == WILDCARD {
+                    ".+?".to_string()
+                } else {
+                    regex::escape(w)
+                }
+            })
+            .collect();
+        let source = parts.join(r"\s+");
+        Regex::new(&source)
+            .ok()
+            .filter(|re| !parts.is_empty() && re.is_match(example))
+    };
+    let matches = |line: &str| {
+        line.contains(pattern.as_str())
+            && regex.as_ref().is_none_or(|re| re.is_match(line))
+    };
+    let near: Vec<&str> = others
+        .iter()
+        .map(|o| o.example.text.as_str())
+        .filter(|line| !matches(line))
+        .take(3)
+        .collect();
+    let title = pattern.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    let slug: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# Drafted by `logsift signatures draft {}` from {} line(s) in {}.\n\
+         # Write what it means and how to fix it; add a link to the fix when\n\
+         # there is one; check the pattern and regex; load it with\n\
+         # --signatures FILE and run `logsift signatures lint FILE`.\n\n",
+        entry.id, entry.count, entry.input
+    ));
+    out.push_str("[[signature]]\n");
+    out.push_str(&format!(
+        "id = {}\n",
+        quote(&format!("local-{}", slug.join("-")))
+    ));
+    out.push_str(&format!("title = {}\n", quote(title)));
+    out.push_str("severity = \"error\"\ncategory = \"local\"\n");
+    if entry.source != logsift_signatures::SourceKind::Unknown {
+        out.push_str(&format!(
+            "sources = [{}]\n",
+            quote(entry.source.as_str())
+        ));
+    }
+    out.push_str(&format!(
+        "summary = {}\n",
+        quote(&format!(
+            "Not yet written: what this failure is. Seen as {} ({}).",
+            entry.id, entry.template
+        ))
+    ));
+    out.push_str(&format!("patterns = [{}]\n", quote(&pattern)));
+    if let Some(re) = &regex {
+        out.push_str(&format!("regex = {}\n", quote(re.as_str())));
+    }
+    out.push_str(&format!(
+        "fix = {}\n\n",
+        quote("Not yet written: how to fix it.")
+    ));
+    out.push_str("[signature.examples]\n");
+    out.push_str(&format!(
+        "local = {}\n",
+        quote(&format!(
+            "{} lines of {} in {}",
+            entry.count, entry.id, entry.input
+        ))
+    ));
+    out.push_str(&format!("match = [\n    {},\n]\n", quote(example)));
+    out.push_str("no_match = [\n");
+    for line in near {
+        out.push_str(&format!("    {},\n", quote(line)));
+    }
+    out.push_str("]\n");
+    out
+}
+
+/// The longest run of words without a wildcard, joined by spaces.
+fn longest_run(words: &[&str]) -> Option<String> {
+    words
+        .split(|w| *w == WILDCARD)
+        .filter(|run| !run.is_empty())
+        .map(|run| run.join(" "))
+        .max_by_key(String::len)
+}
+
+/// `s` as a TOML string: literal when it can be, basic and escaped when
+/// it holds a quote or a control character.
+fn quote(s: &str) -> String {
+    if !s.contains('\'') && !s.chars().any(char::is_control) {
+        return format!("'{s}'");
+    }
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +267,15 @@ mod tests {
         assert!(i.matches("foo (x) 1 2 bar"));
         assert!(!i.matches("prefix Unable to read config path <*>"));
         assert!(!i.matches("foo (y) 1 bar"));
+    }
+
+    #[test]
+    fn drafts_quote_toml_and_take_the_longest_fixed_run() {
+        assert_eq!(quote("plain"), "'plain'");
+        assert_eq!(quote("it's \"x\" \\ \t"), r#""it's \"x\" \\ \u0009""#);
+        let words = ["<*>", "a", "bb", "<*>", "ccc", "dd", "<*>"];
+        assert_eq!(longest_run(&words).as_deref(), Some("ccc dd"));
+        assert_eq!(longest_run(&["<*>"]), None);
     }
 
     #[test]

@@ -118,7 +118,11 @@ fn problems(sig: &Signature) -> Vec<String> {
     if sig.examples.matches.is_empty() {
         p.push("needs at least one `match` example".to_string());
     }
-    p.extend(link_problems(&sig.links));
+    // A local signature may have no public fix to link to; any link it
+    // gives must still be one.
+    if sig.examples.local.is_none() || !sig.links.is_empty() {
+        p.extend(link_problems(&sig.links));
+    }
     for (field, value) in [
         ("title", &sig.title),
         ("summary", &sig.summary),
@@ -157,6 +161,26 @@ fn problems(sig: &Signature) -> Vec<String> {
 fn example_problems(sig: &Signature) -> Vec<String> {
     let ex = &sig.examples;
     let mut p = Vec::new();
+    if let Some(local) = ex.local.as_deref().map(str::trim) {
+        // Seen in one's own bundles: no page shows it, the near misses
+        // still show where it stops.
+        if local.is_empty() {
+            p.push("`local` is empty: say where this failure was seen".into());
+        }
+        if ex.rare.is_some() {
+            p.push(
+                "`local` and `rare` together: a local failure needs no pages"
+                    .into(),
+            );
+        }
+        if ex.no_match.len() < MIN_NEAR_MISSES {
+            p.push(format!(
+                "needs at least {MIN_NEAR_MISSES} `no_match` examples (near misses), has {}",
+                ex.no_match.len()
+            ));
+        }
+        return p;
+    }
     let all = ex.matches.iter().chain(&ex.no_match);
     for source in all.filter_map(|e| e.source.as_deref()) {
         if !source.starts_with("https://") || source.len() <= "https://".len()
@@ -285,6 +309,33 @@ match = ["bang"]
         let mut pack = Pack::new();
         pack.add_toml("t.toml", &text).unwrap();
         lint(&pack).iter().map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn a_local_signature_needs_no_page_and_no_link_but_its_near_misses() {
+        let text = |local: &str, no_match: &str| {
+            format!(
+                "[[signature]]\nid = \"x\"\ntitle = \"T\"\nseverity = \"error\"\n\
+                 category = \"c\"\nsummary = \"s\"\npatterns = [\"boom boom\"]\n\
+                 fix = \"f\"\n\n[signature.examples]\nlocal = \"{local}\"\n\
+                 match = ['boom boom']\nno_match = [{no_match}]\n"
+            )
+        };
+        let lint_of = |t: String| {
+            let mut pack = Pack::new();
+            pack.add_toml("t.toml", &t).unwrap();
+            lint(&pack).iter().map(|d| d.message.clone()).collect::<Vec<_>>()
+        };
+        let ok = lint_of(text("u-0123456789 in 7 bundles", "'calm', 'quiet'"));
+        assert!(ok.is_empty(), "{ok:?}");
+        let bad = lint_of(text(" ", "'calm'")).join("\n");
+        assert!(bad.contains("`local` is empty"), "{bad}");
+        assert!(bad.contains("at least 2 `no_match`"), "{bad}");
+        // The built-in pack is of published failures only.
+        let builtin = Pack::embedded().unwrap();
+        assert!(
+            builtin.signatures().iter().all(|s| s.examples.local.is_none())
+        );
     }
 
     #[test]

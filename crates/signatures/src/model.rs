@@ -214,6 +214,12 @@ pub struct Examples {
     /// Why fewer published pages than lint asks for show this failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rare: Option<String>,
+    /// Where a failure of one's own fleet was seen (a local pack's
+    /// signature, drafted from an unrecognised template): its lines come
+    /// from one's own bundles, not from published pages, and it may have
+    /// no public fix to link to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
 }
 
 /// One example line, and the page it was published on when it is a real

@@ -96,6 +96,7 @@ struct RawExamples {
     #[serde(default)]
     no_match: Vec<RawExample>,
     rare: Option<String>,
+    local: Option<String>,
 }
 
 /// An example is a bare line, or a line with the page it came from.
@@ -734,6 +735,7 @@ fn validate(
                 .map(Into::into)
                 .collect(),
             rare: raw.examples.rare,
+            local: raw.examples.local,
         },
         marker: raw.marker,
         counter,

@@ -193,6 +193,19 @@ impl Scratch {
         write_tar_gz(&p(name), &abc);
         write_tar_gz(&p(&format!(".s3/bucket/{name}")), &abc);
         write_tar_gz(&p("bundle.tar.gz"), &spec("i-0def0000000000002", 2));
+        // A node's kubelet journal with errors no signature knows.
+        let journal = |s: u32, msg: &str| {
+            format!(
+                "Nov 21 10:00:{s:02} ip-10-0-1-2 kubelet[3012]: E1121 10:00:{s:02}.000000    3012 x.go:{s}] {msg}\n"
+            )
+        };
+        let mut node = String::new();
+        for s in 0..3 {
+            node.push_str(&journal(s, &format!("\"Zorblax quota ledger rejected the mount\" volume=\"vol-0{s}\"")));
+        }
+        node.push_str(&journal(5, "\"Sidecar gremlin woke up\" pod=\"api\""));
+        node.push_str(&journal(6, "\"Ledger drift noticed\" slot=4"));
+        std::fs::write(p("node.log"), node).expect("node.log");
         write_extracted(
             &dir,
             "extracted-bundle",
@@ -330,6 +343,14 @@ fn check_files(s: &Scratch, block: usize, cmds: &str) {
         let r = s.json("report.json");
         validate(&r);
         assert_eq!(instances(&r), two, "{at}");
+    }
+    if cmds.contains("signatures draft") {
+        let draft = std::fs::read_to_string(s.path().join("local.toml"))
+            .expect("local.toml");
+        assert!(
+            draft.contains("id = 'local-zorblax-quota-ledger"),
+            "{at}: {draft}"
+        );
     }
     if cmds.contains("--report sarif=report.sarif") {
         validate_sarif(&s.json("report.sarif"));

@@ -223,3 +223,51 @@ fn a_fleet_ranks_the_failure_most_nodes_share_first() {
     assert_eq!(top[2]["inputs"], 1);
     assert_eq!(summary["totals"]["unrecognized_untracked"], 0);
 }
+
+#[test]
+fn a_drafted_signature_lints_and_then_finds_the_lines_it_was_drafted_from() {
+    let dir = Dir::new();
+    dir.write("b.tar.gz", bundle());
+    let report = mined(&dir, &[]).report();
+    let zorblax =
+        report["unrecognized"][0]["id"].as_str().unwrap().to_string();
+    let draft = run(&dir, &["signatures", "draft", &zorblax, "nope.json"]);
+    assert_eq!(draft.code, 2, "{}", draft.stderr);
+    assert!(draft.stderr.contains("nope.json"), "{}", draft.stderr);
+    dir.write("report.json", serde_json::to_vec(&report).unwrap());
+    let draft = run(&dir, &["signatures", "draft", &zorblax, "report.json"]);
+    assert_eq!(draft.code, 0, "{}", draft.stderr);
+    dir.write("local.toml", &draft.stdout);
+    let lint = run(&dir, &["signatures", "lint", "local.toml"]);
+    assert_eq!(
+        lint.code, 0,
+        "{}\n{}\n{}",
+        lint.stdout, lint.stderr, draft.stdout
+    );
+    let test = run(&dir, &["signatures", "test", "local.toml"]);
+    assert_eq!(test.code, 0, "{}\n{}", test.stdout, draft.stdout);
+    // Rescanned with it, the lines are a finding and leave the list.
+    let again = mined(&dir, &["--signatures", "local.toml"]).report();
+    let found: Vec<(String, u64)> = again["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["signature"].as_str().unwrap().starts_with("local-"))
+        .map(|f| {
+            (
+                f["signature"].as_str().unwrap().to_string(),
+                f["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("local-zorblax-quota-ledger-rejected-the-mount".to_string(), 8)],
+        "{}",
+        draft.stdout
+    );
+    let left: Vec<String> =
+        templates(&again).into_iter().map(|t| t.0).collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(!left.iter().any(|t| t.contains("Zorblax")));
+}
