@@ -271,3 +271,29 @@ fn a_drafted_signature_lints_and_then_finds_the_lines_it_was_drafted_from() {
     assert_eq!(left.len(), 2, "{left:?}");
     assert!(!left.iter().any(|t| t.contains("Zorblax")));
 }
+
+#[test]
+fn the_demo_bundle_holds_only_a_handful_of_unknown_errors() {
+    let out = run_in(
+        &root(),
+        &[
+            "scan",
+            "--unrecognized",
+            "on",
+            "--fail-on",
+            "never",
+            "--format",
+            "json",
+            demo_bundle().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.report();
+    let listed = report["unrecognized"].as_array().unwrap();
+    assert!(listed.len() <= 5, "{listed:?}");
+    assert!(
+        listed.iter().all(|u| u["count"].as_u64() < Some(5)),
+        "{listed:?}"
+    );
+}
