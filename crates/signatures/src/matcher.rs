@@ -15,8 +15,7 @@
 use std::{collections::HashMap, sync::OnceLock};
 
 use aho_corasick::{
-    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind, Span,
-    packed,
+    AhoCorasick, AhoCorasickBuilder, Input, MatchKind, Span, packed,
 };
 use memchr::memmem;
 use regex::bytes::Regex;
@@ -271,22 +270,22 @@ impl Scan {
         haystack: &[u8],
         from: usize,
     ) -> Option<usize> {
-        self.find_in_group_from(g, haystack, from, 0)
+        self.find_in_group_below(g, haystack, from, u32::MAX)
     }
 
-    /// As [`Scan::find_in_group`], for literals numbered `first` and up.
-    fn find_in_group_from(
+    /// As [`Scan::find_in_group`], for literals numbered below `end`.
+    fn find_in_group_below(
         &self,
         g: &Group,
         haystack: &[u8],
         from: usize,
-        first: u32,
+        end: u32,
     ) -> Option<usize> {
         let mut at = from;
         while at <= haystack.len() {
             let (hit, needle) = g.finder.next_hit(haystack, at)?;
             for v in g.verify[needle].at(haystack, hit) {
-                if v.literal < first {
+                if v.literal >= end {
                     continue;
                 }
                 let Some(start) = hit.checked_sub(v.offset as usize) else {
@@ -316,11 +315,11 @@ impl Scan {
 }
 
 impl Scan {
-    /// Whether `line` holds a literal numbered `first` or up.
-    fn holds_from(&self, line: &[u8], first: u32) -> bool {
+    /// Whether `line` holds a literal numbered below `end`.
+    fn holds_below(&self, line: &[u8], end: u32) -> bool {
         self.groups
             .iter()
-            .any(|g| self.find_in_group_from(g, line, 0, first).is_some())
+            .any(|g| self.find_in_group_below(g, line, 0, end).is_some())
     }
 
     fn candidates<'h>(&self, haystack: &'h [u8]) -> Candidates<'_, 'h> {
@@ -433,9 +432,10 @@ pub struct Matcher {
     owners: Vec<Vec<u32>>,
     compiled: Vec<Compiled>,
     longest_literal: usize,
-    /// How many literals are probes: they come first, and no signature
-    /// owns them.
-    probes: u32,
+    /// Literals numbered from here on are probes: they come after the
+    /// signatures' (a probe a signature lists too has the signature's
+    /// number), and no signature owns them.
+    first_probe: u32,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -464,14 +464,6 @@ impl Matcher {
         let mut literals: Vec<&str> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
-        for &p in probes.iter().filter(|p| !p.is_empty()) {
-            index.entry(p).or_insert_with(|| {
-                literals.push(p);
-                owners.push(Vec::new());
-                literals.len() - 1
-            });
-        }
-        let probe_count = literals.len();
         for (si, sig) in signatures.iter().enumerate() {
             for p in &sig.patterns {
                 let id = *index.entry(p.as_str()).or_insert_with(|| {
@@ -483,6 +475,14 @@ impl Matcher {
                     owners[id].push(si as u32);
                 }
             }
+        }
+        let first_probe = literals.len();
+        for &p in probes.iter().filter(|p| !p.is_empty()) {
+            index.entry(p).or_insert_with(|| {
+                literals.push(p);
+                owners.push(Vec::new());
+                literals.len() - 1
+            });
         }
         let compiled = signatures
             .iter()
@@ -504,19 +504,10 @@ impl Matcher {
             .collect();
         Matcher {
             scan: Scan::new(&literals),
-            // A DFA: every candidate line is walked byte by byte, and with
-            // the engine's probes most candidates are lines no signature
-            // names, so this walk is most of a candidate's cost.
-            line: AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&literals)
-                .unwrap_or_else(|_| {
-                    build_automaton(&literals, MatchKind::Standard)
-                }),
+            line: build_automaton(&literals, MatchKind::Standard),
             owners,
             compiled,
-            probes: probe_count as u32,
+            first_probe: first_probe as u32,
             longest_literal: literals
                 .iter()
                 .map(|l| l.len())
@@ -568,7 +559,10 @@ impl Matcher {
         out.clear();
         // With probes, most candidate lines are theirs alone: one needle
         // search over the line tells, cheaper than the walk below.
-        if self.probes > 0 && !self.scan.holds_from(line, self.probes) {
+        let end = self.first_probe;
+        if (end as usize) < self.owners.len()
+            && !self.scan.holds_below(line, end)
+        {
             return;
         }
         for m in self.line.find_overlapping_iter(line) {
@@ -649,6 +643,29 @@ mod tests {
     #[test]
     fn every_embedded_example_behaves() {
         let (pack, m) = matcher();
+        examples_behave(&pack, &m);
+    }
+
+    #[test]
+    fn probes_change_no_signature_s_matches() {
+        let (pack, _) = matcher();
+        // Probes of the engine's kind, and some the signatures list too:
+        // a literal both are is still the signatures'.
+        let mut probes = vec![": E1", "Error", "Failed", "ERROR", "panic:"];
+        probes.extend(
+            pack.signatures()
+                .iter()
+                .step_by(7)
+                .map(|s| s.patterns[0].as_str()),
+        );
+        let m = Matcher::with_probes(pack.signatures(), &probes);
+        examples_behave(&pack, &m);
+        let probe_only = "Nov 21 10:00:00 h kubelet[1]: E1121 Error Failed";
+        assert!(m.next_candidate(probe_only.as_bytes(), 0).is_some());
+        assert!(ids(&pack, &m, probe_only, SourceKind::Kubelet).is_empty());
+    }
+
+    fn examples_behave(pack: &Pack, m: &Matcher) {
         let mut failures = Vec::new();
         for sig in pack.signatures() {
             // Match examples must match in the signature's own kind of
@@ -657,14 +674,14 @@ mod tests {
             let home =
                 sig.sources.first().copied().unwrap_or(SourceKind::Unknown);
             for ex in sig.examples.matches.iter().map(|e| e.line.as_str()) {
-                if !ids(&pack, &m, ex, home).contains(&sig.id)
+                if !ids(pack, m, ex, home).contains(&sig.id)
                     || m.next_candidate(ex.as_bytes(), 0).is_none()
                 {
                     failures.push(format!("{} should match {ex:?}", sig.id));
                 }
             }
             for ex in sig.examples.no_match.iter().map(|e| e.line.as_str()) {
-                if ids(&pack, &m, ex, SourceKind::Unknown).contains(&sig.id) {
+                if ids(pack, m, ex, SourceKind::Unknown).contains(&sig.id) {
                     failures
                         .push(format!("{} should not match {ex:?}", sig.id));
                 }
