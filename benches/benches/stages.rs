@@ -55,7 +55,7 @@ fn compile(c: &mut Criterion) {
 fn candidates(m: &Matcher, text: &[u8]) -> usize {
     let mut pos = 0;
     let mut n = 0;
-    let mut found = m.candidates(text);
+    let mut found = m.candidates(text, SourceKind::Unknown);
     while let Some(hit) = found.next_from(pos) {
         n += 1;
         pos = memchr::memchr(b'\n', &text[hit..])

@@ -337,6 +337,8 @@ pub fn embedded_literals() -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use logsift_signatures::SourceKind;
+
     use super::*;
 
     #[test]
@@ -357,12 +359,12 @@ mod tests {
     #[test]
     fn tripled_pack_takes_as_many_searchers_or_more() {
         let base = logsift_signatures::Pack::embedded().unwrap();
-        let passes = base.compile().searchers();
+        let passes = base.compile().searchers(SourceKind::Unknown);
         assert!((1..=2).contains(&passes), "{passes}");
         let mut pack = logsift_signatures::Pack::embedded().unwrap();
         let toml = synthetic_pack(2 * base.len(), 1, &embedded_literals());
         pack.add_toml("synthetic.toml", &toml).unwrap();
-        assert!(pack.compile().searchers() >= passes);
+        assert!(pack.compile().searchers(SourceKind::Unknown) >= passes);
     }
 
     #[test]

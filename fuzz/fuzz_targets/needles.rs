@@ -9,7 +9,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use logsift_signatures::{Examples, Matcher, Origin, Severity, Signature};
+use logsift_signatures::{
+    Examples, Matcher, Origin, Severity, Signature, SourceKind,
+};
 
 fuzz_target!(|data: &[u8]| {
     let Some(split) = data.iter().position(|&b| b == 0) else { return };
@@ -46,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let matcher = Matcher::new(&signatures);
     let mut found = Vec::new();
-    let mut cursor = matcher.candidates(text);
+    let mut cursor = matcher.candidates(text, SourceKind::Unknown);
     let mut pos = 0;
     while let Some(hit) = cursor.next_from(pos) {
         assert!(hit >= pos, "went back: {hit} < {pos}");
@@ -75,6 +77,6 @@ fuzz_target!(|data: &[u8]| {
         want,
         "{} literals, {} searchers",
         literals.len(),
-        matcher.searchers()
+        matcher.searchers(SourceKind::Unknown)
     );
 });

@@ -31,8 +31,8 @@ fuzz_target!(|data: &[u8]| {
             let line = &example.line;
             for &kind in SourceKind::ALL {
                 matcher.match_line(line.as_bytes(), kind, &mut hits);
+                let _ = matcher.next_candidate(line.as_bytes(), kind, 0);
             }
-            let _ = matcher.next_candidate(line.as_bytes(), 0);
             let _ = matcher.message(i, line.as_bytes());
         }
     }

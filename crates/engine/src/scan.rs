@@ -390,7 +390,7 @@ impl LineScanner<'_> {
     fn search(&mut self, region: &[u8], tally: &mut FileTally) {
         let mut pos = 0;
         let mut counted = 0;
-        let mut candidates = self.matcher.candidates(region);
+        let mut candidates = self.matcher.candidates(region, self.kind);
         while pos < region.len() {
             let Some(hit) = candidates.next_from(pos) else {
                 break;

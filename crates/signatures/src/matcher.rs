@@ -1,7 +1,9 @@
 //! The compiled matcher: one multi-literal search over large buffers, then
 //! per-line confirmation of the few candidate lines.
 //!
-//! The scan finds the next literal anywhere in a buffer of many lines: it
+//! The scan finds the next literal anywhere in a buffer of many lines,
+//! of the literals the file's source kind admits (each kind has a scan of
+//! its own, built when first needed): it
 //! searches for a few short needles that the literals hold (see
 //! `needles.rs`) with the packed SIMD searcher (one, or for a very large
 //! pack several, each keeping its next hit until the caller passes it),
@@ -424,8 +426,17 @@ fn build_automaton<P: AsRef<[u8]>>(
 
 /// Finds which signatures a line matches.
 pub struct Matcher {
-    /// Where the next literal starts, over buffers of many lines.
-    scan: Scan,
+    /// Every literal, the signatures' first, then the probes.
+    literals: Vec<Box<str>>,
+    /// Per source kind (`SourceKind as usize`), where the next literal of
+    /// a signature that kind admits (or a probe) starts, over buffers of
+    /// many lines; built when a file of that kind is first searched. A
+    /// kubelet log need not be searched for ipamd's literals: fewer
+    /// literals fit fewer, rarer needles, and often one pass instead of
+    /// two.
+    scans: Vec<OnceLock<KindScan>>,
+    /// The needles the scans choose among.
+    pool: needles::Pool,
     /// Standard semantics, for every (overlapping) literal in one line.
     line: AhoCorasick,
     /// Literal id to the signatures that listed it.
@@ -438,12 +449,20 @@ pub struct Matcher {
     first_probe: u32,
 }
 
+/// The scan for one source kind, over its own numbering of the literals:
+/// the admitted signatures' first, then the probes.
+struct KindScan {
+    scan: Scan,
+    /// Local literals numbered from here on are probes.
+    first_probe: u32,
+}
+
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Matcher")
             .field("literals", &self.owners.len())
             .field("signatures", &self.compiled.len())
-            .field("searchers", &self.searchers())
+            .field("searchers", &self.searchers(SourceKind::Unknown))
             .finish()
     }
 }
@@ -503,8 +522,12 @@ impl Matcher {
             })
             .collect();
         Matcher {
-            scan: Scan::new(&literals),
             line: build_automaton(&literals, MatchKind::Standard),
+            literals: literals.iter().map(|&l| Box::from(l)).collect(),
+            scans: SourceKind::ALL.iter().map(|_| OnceLock::new()).collect(),
+            pool: needles::Pool::new(
+                &literals.iter().map(|l| l.as_bytes()).collect::<Vec<_>>(),
+            ),
             owners,
             compiled,
             first_probe: first_probe as u32,
@@ -516,30 +539,67 @@ impl Matcher {
         }
     }
 
+    /// The scan for files of `kind`, built on first use.
+    fn scan(&self, kind: SourceKind) -> &KindScan {
+        self.scans[kind as usize].get_or_init(|| {
+            let admitted = |id: usize| {
+                id >= self.first_probe as usize
+                    || self.owners[id].iter().any(|&si| {
+                        self.compiled[si as usize].admitted_by[kind as usize]
+                    })
+            };
+            let mut local: Vec<&str> = Vec::new();
+            let mut ids: Vec<u32> = Vec::new();
+            let mut first_probe = 0;
+            for (id, l) in self.literals.iter().enumerate() {
+                if admitted(id) {
+                    local.push(l);
+                    ids.push(id as u32);
+                    if id < self.first_probe as usize {
+                        first_probe = local.len();
+                    }
+                }
+            }
+            let bytes: Vec<&[u8]> =
+                local.iter().map(|l| l.as_bytes()).collect();
+            let scan = if bytes.iter().any(|l| l.is_empty()) {
+                Scan::new(&local)
+            } else {
+                let owned = bytes.iter().map(|&l| Box::from(l)).collect();
+                Scan::with_needles(&bytes, owned, &self.pool.choose(&ids))
+            };
+            KindScan { scan, first_probe: first_probe as u32 }
+        })
+    }
+
     /// The offset of the next literal hit in `haystack[from..]`, as an
     /// absolute offset. Lines without one cannot match any signature.
     /// To walk a text hit by hit, [`Matcher::candidates`] is faster.
     pub fn next_candidate(
         &self,
         haystack: &[u8],
+        kind: SourceKind,
         from: usize,
     ) -> Option<usize> {
-        self.candidates(haystack).next_from(from)
+        self.candidates(haystack, kind).next_from(from)
     }
 
-    /// Finds the literal hits of `haystack` one after the other, each
-    /// search taking up where the last left off.
+    /// Finds the hits of `haystack` (a file of `kind`) one after the
+    /// other, each search taking up where the last left off: the literals
+    /// of the signatures `kind` admits, and the probes.
     pub fn candidates<'m, 'h>(
         &'m self,
         haystack: &'h [u8],
+        kind: SourceKind,
     ) -> Candidates<'m, 'h> {
-        self.scan.candidates(haystack)
+        self.scan(kind).scan.candidates(haystack)
     }
 
-    /// How many searchers (passes over each text) the needle search
-    /// runs: one unless the pack is too large for one to stay fast.
-    pub fn searchers(&self) -> usize {
-        self.scan.groups.len()
+    /// How many searchers (passes over each text) the needle search runs
+    /// in a file of `kind`: one unless its literals are too many for one
+    /// to stay fast.
+    pub fn searchers(&self, kind: SourceKind) -> usize {
+        self.scan(kind).scan.groups.len()
     }
 
     /// The length of the longest literal, so a caller that must split a
@@ -559,9 +619,9 @@ impl Matcher {
         out.clear();
         // With probes, most candidate lines are theirs alone: one needle
         // search over the line tells, cheaper than the walk below.
-        let end = self.first_probe;
-        if (end as usize) < self.owners.len()
-            && !self.scan.holds_below(line, end)
+        let k = self.scan(kind);
+        if (k.first_probe as usize) < k.scan.literals.len()
+            && !k.scan.holds_below(line, k.first_probe)
         {
             return;
         }
@@ -661,7 +721,10 @@ mod tests {
         let m = Matcher::with_probes(pack.signatures(), &probes);
         examples_behave(&pack, &m);
         let probe_only = "Nov 21 10:00:00 h kubelet[1]: E1121 Error Failed";
-        assert!(m.next_candidate(probe_only.as_bytes(), 0).is_some());
+        assert!(
+            m.next_candidate(probe_only.as_bytes(), SourceKind::Unknown, 0)
+                .is_some()
+        );
         assert!(ids(&pack, &m, probe_only, SourceKind::Kubelet).is_empty());
     }
 
@@ -675,7 +738,8 @@ mod tests {
                 sig.sources.first().copied().unwrap_or(SourceKind::Unknown);
             for ex in sig.examples.matches.iter().map(|e| e.line.as_str()) {
                 if !ids(pack, m, ex, home).contains(&sig.id)
-                    || m.next_candidate(ex.as_bytes(), 0).is_none()
+                    || m.next_candidate(ex.as_bytes(), SourceKind::Unknown, 0)
+                        .is_none()
                 {
                     failures.push(format!("{} should match {ex:?}", sig.id));
                 }
@@ -831,11 +895,17 @@ fix = "x"
     /// `m` as [`Pack::compile`] builds it, but searching with `passes`
     /// searchers.
     fn in_passes(mut m: Matcher, passes: usize) -> Matcher {
-        let owned = m.scan.literals.clone();
-        let bytes: Vec<&[u8]> = owned.iter().map(|l| &**l).collect();
+        // A file of unknown kind is searched for every literal.
+        let bytes: Vec<&[u8]> =
+            m.literals.iter().map(|l| l.as_bytes()).collect();
+        let owned = bytes.iter().map(|&l| Box::from(l)).collect();
         let groups = needles::choose_in(&bytes, passes);
         assert_eq!(groups.len(), passes);
-        m.scan = Scan::with_needles(&bytes, owned.clone(), &groups);
+        let scan = KindScan {
+            scan: Scan::with_needles(&bytes, owned, &groups),
+            first_probe: m.first_probe,
+        };
+        m.scans[SourceKind::Unknown as usize] = OnceLock::from(scan);
         m
     }
 
@@ -851,18 +921,20 @@ fix = "x"
         let want = candidate_lines(text, |at| {
             plain.find(Input::new(text).range(at..)).map(|m| m.start())
         });
-        let got = candidate_lines(text, |at| m.next_candidate(text, at));
+        let got = candidate_lines(text, |at| {
+            m.next_candidate(text, SourceKind::Unknown, at)
+        });
         assert_eq!(got, want);
         // Walking with one cursor, which remembers each searcher's next
         // hit, finds the same.
-        let mut cursor = m.candidates(text);
+        let mut cursor = m.candidates(text, SourceKind::Unknown);
         let walked = candidate_lines(text, |at| cursor.next_from(at));
         assert_eq!(walked, want);
     }
 
-    #[test]
-    fn needle_search_finds_every_literal_line() {
-        let pack = Pack::embedded().unwrap();
+    /// The pack's example lines among filler, and its literals back to
+    /// back, cut, and at the text's very end.
+    fn pack_text(pack: &Pack) -> Vec<u8> {
         let mut text = Vec::new();
         for (i, sig) in pack.signatures().iter().enumerate() {
             for line in
@@ -872,18 +944,68 @@ fix = "x"
                 text.extend_from_slice(line.line.as_bytes());
                 text.push(b'\n');
             }
-            // Literals back to back, cut, and at a text's very end.
             for p in &sig.patterns {
                 text.extend_from_slice(p.as_bytes());
                 text.extend_from_slice(&p.as_bytes()[..p.len() / 2]);
                 text.push(b'\n');
             }
         }
+        text.extend_from_slice(pack.signatures()[0].patterns[0].as_bytes());
+        text
+    }
+
+    #[test]
+    fn needle_search_finds_every_literal_line() {
+        let pack = Pack::embedded().unwrap();
+        let mut text = pack_text(&pack);
+        same_candidates_as_literal_search(&pack, &text);
+        text.pop();
         same_candidates_as_literal_search(&pack, &text);
         let last = &pack.signatures()[0].patterns[0];
-        text.extend_from_slice(last.as_bytes());
-        same_candidates_as_literal_search(&pack, &text);
         same_candidates_as_literal_search(&pack, last.as_bytes());
+    }
+
+    /// A file of one kind is searched for the literals of the signatures
+    /// that kind admits, and the probes: exactly the lines holding one are
+    /// its candidates, and every kind's scan (each with needles of its
+    /// own) finds them.
+    #[test]
+    fn each_kind_searches_for_the_literals_it_admits() {
+        let pack = Pack::embedded().unwrap();
+        let probes = [": E1", "Error", "Failed", "panic:"];
+        let m = Matcher::with_probes(pack.signatures(), &probes);
+        let text = pack_text(&pack);
+        let mut searchers = Vec::new();
+        for &kind in SourceKind::ALL {
+            let mut literals: Vec<&str> = pack
+                .signatures()
+                .iter()
+                .filter(|s| s.applies_to(kind))
+                .flat_map(|s| s.patterns.iter().map(String::as_str))
+                .chain(probes)
+                .collect();
+            literals.sort_unstable();
+            literals.dedup();
+            let plain = build_automaton(&literals, MatchKind::LeftmostFirst);
+            let want = candidate_lines(&text, |at| {
+                plain.find(Input::new(&text).range(at..)).map(|m| m.start())
+            });
+            let mut cursor = m.candidates(&text, kind);
+            let got = candidate_lines(&text, |at| cursor.next_from(at));
+            assert_eq!(got, want, "{kind}");
+            searchers.push((kind, literals.len(), m.searchers(kind)));
+        }
+        // The point: a kind that admits fewer literals than the whole
+        // pack takes no more passes, and the node daemons' logs one.
+        let all = m.searchers(SourceKind::Unknown);
+        for (kind, _, n) in &searchers {
+            assert!(*n <= all, "{kind}: {n} searchers, the pack {all}");
+        }
+        for kind in
+            [SourceKind::Kubelet, SourceKind::Ipamd, SourceKind::Containerd]
+        {
+            assert_eq!(m.searchers(kind), 1, "{kind}: {searchers:?}");
+        }
     }
 
     #[test]
@@ -1008,6 +1130,9 @@ fix = "x"
     #[test]
     fn empty_pack_never_matches() {
         let m = Pack::new().compile();
-        assert_eq!(m.next_candidate(b"anything", 0), None);
+        assert_eq!(
+            m.next_candidate(b"anything", SourceKind::Unknown, 0),
+            None
+        );
     }
 }

@@ -387,7 +387,76 @@ impl Eq for Queued {}
 /// every other line to fit in one, and a second pass over the text costs
 /// less than those hits. How many groups is chosen by the estimated cost.
 pub(crate) fn choose(literals: &[&[u8]]) -> Vec<Vec<Vec<u8>>> {
-    let candidates = candidates(literals, &RateModel::new());
+    let all: Vec<u32> = (0..literals.len() as u32).collect();
+    Pool::new(literals).choose(&all)
+}
+
+/// The substrings of a pack's literals worth choosing as needles, with
+/// their estimated costs: worked out once for a pack, then chosen among
+/// for any subset of its literals (the literals of the signatures a
+/// source kind admits), far faster than starting over.
+pub(crate) struct Pool {
+    needles: Vec<Pooled>,
+    literals: usize,
+}
+
+struct Pooled {
+    bytes: Box<[u8]>,
+    /// The pack's literals holding it, ascending.
+    literals: Vec<u32>,
+    cost: f64,
+}
+
+impl Pool {
+    pub(crate) fn new(literals: &[&[u8]]) -> Pool {
+        let needles = candidates(literals, &RateModel::new())
+            .into_iter()
+            .map(|c| Pooled {
+                bytes: Box::from(c.bytes),
+                literals: c.literals,
+                cost: c.cost,
+            })
+            .collect();
+        Pool { needles, literals: literals.len() }
+    }
+
+    /// The needles for the literals numbered `subset` (ascending, each
+    /// below the pack's count), as [`choose`] gives them for a pack of
+    /// just those literals.
+    pub(crate) fn choose(&self, subset: &[u32]) -> Vec<Vec<Vec<u8>>> {
+        let mut local = vec![u32::MAX; self.literals];
+        for (i, &l) in subset.iter().enumerate() {
+            local[l as usize] = i as u32;
+        }
+        // Of the pool's needles, those some literal of the subset holds,
+        // in the subset's numbering; still sorted by their bytes, which
+        // keeps the greedy's ties stable.
+        let candidates: Vec<Candidate<'_>> = self
+            .needles
+            .iter()
+            .filter_map(|p| {
+                let held: Vec<u32> = p
+                    .literals
+                    .iter()
+                    .map(|&l| local[l as usize])
+                    .filter(|&l| l != u32::MAX)
+                    .collect();
+                (!held.is_empty()).then_some(Candidate {
+                    bytes: &p.bytes,
+                    literals: held,
+                    cost: p.cost,
+                })
+            })
+            .collect();
+        choose_among(&candidates, subset.len())
+    }
+}
+
+/// The needles covering `count` literals, chosen among `candidates`.
+fn choose_among(
+    candidates: &[Candidate<'_>],
+    count: usize,
+) -> Vec<Vec<Vec<u8>>> {
     let mut best: Option<(f64, usize, Vec<usize>)> = None;
     for passes in 1..=MAX_PASSES {
         if best.as_ref().is_some_and(|(c, ..)| *c <= passes as f64 * PASS_COST)
@@ -396,7 +465,7 @@ pub(crate) fn choose(literals: &[&[u8]]) -> Vec<Vec<Vec<u8>>> {
             break;
         }
         let (set, rarest) =
-            cover_within(&candidates, literals.len(), passes * MAX_NEEDLES);
+            cover_within(candidates, count, passes * MAX_NEEDLES);
         let hits: f64 = set.iter().map(|&i| candidates[i].cost).sum();
         let cost = passes as f64 * PASS_COST + hits;
         if best.as_ref().is_none_or(|(c, ..)| cost < *c) {
@@ -408,7 +477,7 @@ pub(crate) fn choose(literals: &[&[u8]]) -> Vec<Vec<Vec<u8>>> {
         }
     }
     match best {
-        Some((_, passes, set)) => arrange(&candidates, set, passes),
+        Some((_, passes, set)) => arrange(candidates, set, passes),
         None => Vec::new(),
     }
 }
@@ -474,8 +543,10 @@ fn teddy_order(mut needles: Vec<&[u8]>) -> Vec<Vec<u8>> {
     }
     let alarms = Alarms::new(mask_len);
     let mut costs: Vec<f64> = groups.iter().map(|g| alarms.cost(g)).collect();
-    // A few rounds settle it; each is cheap next to a pass over a log.
-    for _ in 0..8 {
+    // A few rounds settle it; each is cheap next to a pass over a log,
+    // but a scan is built for each kind of file met, on the scanning
+    // thread, so the rounds are few.
+    for _ in 0..3 {
         let mut improved = false;
         for a in 0..buckets {
             for b in a + 1..buckets {
