@@ -566,7 +566,11 @@ impl Matcher {
                 Scan::new(&local)
             } else {
                 let owned = bytes.iter().map(|&l| Box::from(l)).collect();
-                Scan::with_needles(&bytes, owned, &self.pool.choose(&ids))
+                Scan::with_needles(
+                    &bytes,
+                    owned,
+                    &self.pool.choose(&ids, kind),
+                )
             };
             KindScan { scan, first_probe: first_probe as u32 }
         })

@@ -29,6 +29,8 @@ use std::{
 
 use memchr::memmem;
 
+use crate::model::SourceKind;
+
 /// Needles are at least this long where the literal allows: Teddy
 /// fingerprints the first four bytes of each needle.
 const MIN_LEN: usize = 4;
@@ -388,7 +390,29 @@ impl Eq for Queued {}
 /// less than those hits. How many groups is chosen by the estimated cost.
 pub(crate) fn choose(literals: &[&[u8]]) -> Vec<Vec<Vec<u8>>> {
     let all: Vec<u32> = (0..literals.len() as u32).collect();
-    Pool::new(literals).choose(&all)
+    Pool::new(literals).choose(&all, SourceKind::Unknown)
+}
+
+/// The rate of a needle found once a line, per byte (lines of node logs
+/// run to 150-200 bytes).
+const EVERY_LINE: f64 = 6e-3;
+
+/// Words that nearly every line of a file of `kind` holds: the writer's
+/// name in each journal prefix (`kubelet[3012]:`), in its Go files
+/// (`kubelet.go:2542]`) or in its log's own prefix.
+fn line_words(kind: SourceKind) -> &'static [&'static str] {
+    use SourceKind::*;
+    match kind {
+        Kubelet => &["kubelet[", "kubelet.go"],
+        KubeProxy => &["kube-proxy["],
+        Containerd => &["containerd["],
+        Docker => &["dockerd["],
+        Ipamd => &["ipamd", "level\":\"", "caller\":\""],
+        CniPlugin => &["level\":\"", "caller\":\""],
+        Journal | Messages => &["kubelet[", "containerd[", "kernel:"],
+        Nodeadm => &["nodeadm["],
+        _ => &[],
+    }
 }
 
 /// The substrings of a pack's literals worth choosing as needles, with
@@ -422,8 +446,15 @@ impl Pool {
 
     /// The needles for the literals numbered `subset` (ascending, each
     /// below the pack's count), as [`choose`] gives them for a pack of
-    /// just those literals.
-    pub(crate) fn choose(&self, subset: &[u32]) -> Vec<Vec<Vec<u8>>> {
+    /// just those literals, in files of `kind`: a needle inside a word that
+    /// nearly every line of such a file holds is costed as hit at every
+    /// line.
+    pub(crate) fn choose(
+        &self,
+        subset: &[u32],
+        kind: SourceKind,
+    ) -> Vec<Vec<Vec<u8>>> {
+        let words = line_words(kind);
         let mut local = vec![u32::MAX; self.literals];
         for (i, &l) in subset.iter().enumerate() {
             local[l as usize] = i as u32;
@@ -441,10 +472,22 @@ impl Pool {
                     .map(|&l| local[l as usize])
                     .filter(|&l| l != u32::MAX)
                     .collect();
+                let bytes: &[u8] = &p.bytes;
+                let in_every_line = bytes.len() >= 3
+                    && words.iter().any(|w| {
+                        w.as_bytes()
+                            .windows(bytes.len())
+                            .any(|x| x.eq_ignore_ascii_case(bytes))
+                    });
+                let cost = if in_every_line {
+                    p.cost.max(2.0 * EVERY_LINE)
+                } else {
+                    p.cost
+                };
                 (!held.is_empty()).then_some(Candidate {
-                    bytes: &p.bytes,
+                    bytes,
                     literals: held,
-                    cost: p.cost,
+                    cost,
                 })
             })
             .collect();
@@ -853,6 +896,71 @@ mod tests {
                 model.cost(&bucket)
             })
             .sum()
+    }
+
+    /// In a kubelet's log every line holds `kubelet[` (its journal
+    /// prefix): a needle inside it would be hit at every line. The
+    /// literals a kubelet file is searched for (with the miner's probes)
+    /// once took such a needle; a scan for kubelet files takes others.
+    /// The engine's probes for error lines no signature knows, as they
+    /// were when a kubelet scan with them took `ubelet` as a needle.
+    const PROBES: &[&str] = &[
+        ": E0",
+        ": E1",
+        ": F0",
+        ": F1",
+        " F E0",
+        " F E1",
+        " F F0",
+        " F F1",
+        "] failed",
+        "level\":\"error",
+        "level\":\"fatal",
+        "level=error",
+        "level=fatal",
+        "lvl=error",
+        "ERROR",
+        "FATAL",
+        "Error",
+        "fatal:",
+        "panic:",
+        "UNREACHABLE!",
+        "Failed",
+    ];
+
+    #[test]
+    fn needles_avoid_the_words_every_line_of_the_kind_holds() {
+        let pack = crate::pack::Pack::embedded().unwrap();
+        let mut literals: Vec<&[u8]> = pack
+            .signatures()
+            .iter()
+            .filter(|s| s.applies_to(SourceKind::Kubelet))
+            .flat_map(|s| s.patterns.iter().map(|p| p.as_bytes()))
+            .chain(PROBES.iter().map(|p| p.as_bytes()))
+            .collect();
+        literals.sort_unstable();
+        literals.dedup();
+        let all: Vec<u32> = (0..literals.len() as u32).collect();
+        let pool = Pool::new(&literals);
+        let inside = |n: &[u8]| {
+            line_words(SourceKind::Kubelet).iter().any(|w| {
+                w.as_bytes()
+                    .windows(n.len())
+                    .any(|x| x.eq_ignore_ascii_case(n))
+            })
+        };
+        let unknown = pool.choose(&all, SourceKind::Unknown);
+        assert!(unknown.iter().flatten().any(|n| inside(n)));
+        let kubelet = pool.choose(&all, SourceKind::Kubelet);
+        assert!(!kubelet.iter().flatten().any(|n| inside(n)));
+        for lit in literals {
+            assert!(
+                kubelet
+                    .iter()
+                    .flatten()
+                    .any(|n| memmem::find(lit, n).is_some())
+            );
+        }
     }
 
     #[test]
