@@ -171,6 +171,11 @@ pub(crate) struct MergeArgs {
     /// Write the summary to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+
+    /// Also write the summary as one self-contained HTML page to FILE (its
+    /// bundles link to their reports by file name).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
 }
 
 /// Each takes an optional pack (a TOML file or a folder of them); without
@@ -324,7 +329,8 @@ pub(crate) struct ScanArgs {
     pub(crate) output: Option<PathBuf>,
 
     /// Write one JSON report per input into DIR, each as soon as its input
-    /// is done, and summary.json over all of them.
+    /// is done, and summary.json over all of them (and summary.html, the same
+    /// as a page for people).
     ///
     /// A folder holding only bundles (archives, extracted bundle folders)
     /// is one input per bundle, as always. Replaces --output, --format and

@@ -222,11 +222,17 @@ pub(crate) struct MergeConfig {
     pub(crate) inputs: Vec<PathBuf>,
     /// The summary's file; standard output when `None` or `-`.
     pub(crate) output: Option<PathBuf>,
+    /// Where to write the summary's HTML page too.
+    pub(crate) html: Option<PathBuf>,
 }
 
 impl From<MergeArgs> for MergeConfig {
     fn from(args: MergeArgs) -> MergeConfig {
-        MergeConfig { inputs: args.inputs, output: args.output }
+        MergeConfig {
+            inputs: args.inputs,
+            output: args.output,
+            html: args.html,
+        }
     }
 }
 

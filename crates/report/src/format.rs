@@ -9,7 +9,7 @@ use std::{
 
 use logsift_signatures::Pack;
 
-use crate::{json, junit, markdown, model::Report, ndjson, sarif, text};
+use crate::{html, json, junit, markdown, model::Report, ndjson, sarif, text};
 
 /// A way to write a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,17 +26,20 @@ pub enum Format {
     Junit,
     /// One finding per line (see [`ndjson`]).
     Ndjson,
+    /// One self-contained page for people (see [`html`]).
+    Html,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Json,
         Format::Text,
         Format::Sarif,
         Format::Markdown,
         Format::Junit,
         Format::Ndjson,
+        Format::Html,
     ];
 
     /// The name used on the command line.
@@ -48,6 +51,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Junit => "junit",
             Format::Ndjson => "ndjson",
+            Format::Html => "html",
         }
     }
 
@@ -68,6 +72,7 @@ impl Format {
             Format::Markdown => markdown::write(report, w),
             Format::Junit => junit::write(report, pack, w),
             Format::Ndjson => ndjson::write(report, w),
+            Format::Html => html::write(report, w),
         }
     }
 }

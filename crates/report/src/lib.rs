@@ -11,8 +11,8 @@
 //! and names root causes ([`DiagnosisEntry`]). [`json::write`] renders it;
 //! the report is the contract other tools build on.
 //!
-//! The other renderers ([`text`], [`sarif`], [`markdown`], [`junit`],
-//! [`ndjson`]) draw on the same report; [`Format::write`] picks one by
+//! The other renderers ([`text`], [`html`], [`sarif`], [`markdown`],
+//! [`junit`], [`ndjson`]) draw on the same report; [`Format::write`] picks one by
 //! name, and [`fingerprint`] gives SARIF its stable result ids.
 //!
 //! [`suppress`] reads the findings people accepted, which the builder
@@ -37,5 +37,5 @@ pub use crate::{
     build::ReportBuilder,
     format::Format,
     model::*,
-    render::{json, junit, markdown, ndjson, sarif, text},
+    render::{html, json, junit, markdown, ndjson, sarif, text},
 };

@@ -3,11 +3,14 @@
 
 use std::{
     fs::{self, File},
-    io::{self, BufWriter},
+    io::{self, BufWriter, Write},
     path::{Path, PathBuf},
 };
 
-use logsift_report::fleet::{self, FleetBuilder};
+use logsift_report::{
+    fleet::{self, FleetBuilder},
+    html,
+};
 
 use super::SUMMARY;
 use crate::{config::MergeConfig, outcome::Outcome};
@@ -67,6 +70,20 @@ pub(crate) fn merge(args: &MergeConfig) -> Outcome {
                     p.display().to_string()
                 });
             eprintln!("logsift: cannot write summary ({e}): {to}");
+            failed = true;
+        }
+    }
+    if let Some(path) = &args.html {
+        let page = File::create(path).and_then(|f| {
+            let mut w = BufWriter::new(f);
+            html::write_fleet(&summary, &mut w)?;
+            w.flush()
+        });
+        if let Err(e) = page {
+            eprintln!(
+                "logsift: cannot write summary ({e}): {}",
+                path.display()
+            );
             failed = true;
         }
     }

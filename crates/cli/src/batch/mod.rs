@@ -16,6 +16,8 @@ pub(crate) use self::{inputs::expand, merge::merge, outdir::OutDir};
 /// The summary's file name in an out-dir; no input's report takes it, as
 /// theirs end in a hash.
 pub(crate) const SUMMARY: &str = "summary.json";
+/// The fleet summary as a page for people, beside it.
+pub(crate) const SUMMARY_HTML: &str = "summary.html";
 
 /// FNV-1a, 64 bits: tiny, and fixed forever, unlike std's hasher, so the
 /// same path lands in the same shard and file name on every machine and

@@ -12,11 +12,11 @@ use logsift_engine::{InputReport, Sink};
 use logsift_report::{
     Report, ReportBuilder,
     fleet::{self, FleetBuilder},
-    json,
+    html, json,
 };
 use tempfile::NamedTempFile;
 
-use super::{SUMMARY, report_file_name};
+use super::{SUMMARY, SUMMARY_HTML, report_file_name};
 use crate::{
     config::ScanConfig,
     outcome::{Verdict, report_problems},
@@ -65,27 +65,31 @@ impl<'a> OutDir<'a> {
     /// Writes summary.json and returns how the run went.
     pub(crate) fn finish(mut self) -> BatchEnd {
         let summary = std::mem::take(&mut self.fleet).finish();
-        let path = self.dir.join(SUMMARY);
-        if let Err(e) = write_atomically(&path, |w| fleet::write(&summary, w))
-        {
+        let json = self.dir.join(SUMMARY);
+        let written = write_atomically(&json, |w| fleet::write(&summary, w));
+        self.check(written, &json);
+        let page = self.dir.join(SUMMARY_HTML);
+        let written =
+            write_atomically(&page, |w| html::write_fleet(&summary, w));
+        self.check(written, &page);
+        self.end
+    }
+
+    /// Says so when a file could not be written, which fails the run.
+    fn check(&mut self, written: io::Result<()>, path: &Path) {
+        if let Err(e) = written {
             self.say(&format!(
                 "logsift: cannot write report ({e}): {}",
                 path.display()
             ));
             self.end.write_failed = true;
         }
-        self.end
     }
 
     fn write(&mut self, report: &Report, name: &str) {
         let path = self.dir.join(name);
-        if let Err(e) = write_atomically(&path, |w| json::write(report, w)) {
-            self.say(&format!(
-                "logsift: cannot write report ({e}): {}",
-                path.display()
-            ));
-            self.end.write_failed = true;
-        }
+        let written = write_atomically(&path, |w| json::write(report, w));
+        self.check(written, &path);
     }
 }
 

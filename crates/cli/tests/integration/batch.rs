@@ -107,7 +107,11 @@ fn out_dir_memory_does_not_grow_with_the_number_of_inputs() {
     assert!(out200.stdout.is_empty(), "--out-dir writes only files");
 
     let written = files(&dir.path().join("out200"));
-    assert_eq!(written.len(), 201, "a report per bundle and the summary");
+    assert_eq!(
+        written.len(),
+        202,
+        "a report per bundle, the summary and its page"
+    );
     let summary = json(&written["summary.json"]);
     validate_summary(&summary);
     let totals = &summary["totals"];
@@ -183,13 +187,14 @@ fn four_shards_merge_into_the_summary_of_one_run() {
         scan(&["--shard", &format!("{k}/4")], &format!("shard{k}"));
     }
     let one = files(&dir.path().join("all"));
-    assert_eq!(one.len(), 27);
+    assert_eq!(one.len(), 28);
 
     // Every input lands in exactly one shard, with the very same report.
     let mut sharded = BTreeMap::new();
     for k in 1..=4 {
         let mut f = files(&dir.path().join(format!("shard{k}")));
         f.remove("summary.json").expect("each shard has a summary");
+        f.remove("summary.html").expect("and its page");
         assert!(!f.is_empty(), "shard {k} is empty");
         for (name, bytes) in f {
             assert!(sharded.insert(name, bytes).is_none(), "in two shards");
@@ -197,6 +202,7 @@ fn four_shards_merge_into_the_summary_of_one_run() {
     }
     let mut reports = one.clone();
     reports.remove("summary.json");
+    reports.remove("summary.html");
     assert!(sharded == reports, "shards' reports differ from one run's");
 
     let merged = run(
@@ -205,6 +211,8 @@ fn four_shards_merge_into_the_summary_of_one_run() {
             "merge",
             "-o",
             "merged.json",
+            "--html",
+            "merged.html",
             "shard1",
             "shard2",
             "shard3",
@@ -221,6 +229,12 @@ fn four_shards_merge_into_the_summary_of_one_run() {
          ====\n{}",
         String::from_utf8_lossy(summary),
         String::from_utf8_lossy(&merged)
+    );
+    let page =
+        std::fs::read(dir.path().join("merged.html")).expect("merged page");
+    assert!(
+        page == one["summary.html"],
+        "merge's page differs from one run's"
     );
     // Report files named one by one, to standard output, agree too.
     let mut args = vec!["merge".to_string()];

@@ -44,6 +44,8 @@ mod gating;
 mod mirrors;
 // Error lines no signature knows, grouped into templates.
 mod unrecognized;
+// The HTML page of a report and of a fleet, in a headless browser.
+mod html;
 // Every format of a few scenes, byte for byte against fixtures/pinned/.
 mod pinned;
 // README's commands and CI jobs, run as printed (by `sh`, with symlinks).

@@ -1,6 +1,8 @@
 //! The renderers: the same report as JSON (the contract), NDJSON, text
-//! for people, Markdown for a job summary, JUnit and SARIF for CI.
+//! and HTML for people, Markdown for a job summary, JUnit and SARIF for
+//! CI.
 
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
