@@ -122,6 +122,70 @@ fn three_novel_failures_are_three_templates_with_their_counts() {
     assert!(text.stdout.contains("Zorblax quota ledger"), "{}", text.stdout);
 }
 
+/// SARIF and JUnit carry the templates only with mining on, as notes:
+/// SARIF notifications at the example line, JUnit `<system-out>` lines;
+/// never results or test cases, which CI would count as failures.
+#[test]
+fn sarif_and_junit_carry_them_as_notes_only_when_mining() {
+    let dir = Dir::new();
+    dir.write("b.tar.gz", bundle());
+    let notes = |sarif: &Value| -> Vec<String> {
+        sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|n| n["level"] == "note")
+            .filter_map(|n| n["message"]["text"].as_str())
+            .filter(|t| t.starts_with("unrecognized error u-"))
+            .map(str::to_string)
+            .collect()
+    };
+    for (mode, want) in [("on", 3), ("off", 0)] {
+        let out = run(
+            &dir,
+            &[
+                "scan",
+                "--unrecognized",
+                mode,
+                "--fail-on",
+                "never",
+                "--format",
+                "sarif",
+                "--report",
+                "junit=r.xml",
+                "--report",
+                "json=r.json",
+                "b.tar.gz",
+            ],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let sarif: Value = serde_json::from_str(&out.stdout).expect("SARIF");
+        let found = notes(&sarif);
+        assert_eq!(found.len(), want, "{mode}: {found:?}");
+        let report = dir.json("r.json");
+        let results =
+            sarif["runs"][0]["results"].as_array().map_or(0, Vec::len);
+        let findings = report["findings"].as_array().map_or(0, Vec::len)
+            + report["diagnoses"].as_array().map_or(0, Vec::len);
+        assert_eq!(results, findings, "templates are not results");
+        let junit =
+            std::fs::read_to_string(dir.path().join("r.xml")).expect("JUnit");
+        assert_eq!(
+            junit.matches("unrecognized error u-").count(),
+            want,
+            "{junit}"
+        );
+        if want > 0 {
+            assert!(
+                found
+                    .iter()
+                    .any(|t| t.contains("8 lines") && t.contains("Zorblax")),
+                "{found:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn ignored_templates_and_off_leave_them_out() {
     let dir = Dir::new();

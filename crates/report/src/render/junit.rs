@@ -13,7 +13,9 @@
 //! nothing to pass: its test cases get an `<error>` instead. A test case
 //! whose every finding is suppressed is `<skipped>`, with the reason:
 //! accepted, not passed. Errors and skipped files also go to the suite's
-//! `<system-err>` and `<system-out>`.
+//! `<system-err>` and `<system-out>`, and with `--unrecognized on` the
+//! templates of error lines no signature matched to `<system-out>` too:
+//! notes, not tests.
 //!
 //! Everything is escaped by hand, and characters XML 1.0 does not allow
 //! (most C0 controls, U+FFFE, U+FFFF) are dropped: a log line with an
@@ -23,7 +25,9 @@ use std::io::{self, Write};
 
 use logsift_signatures::Pack;
 
-use crate::model::{DiagnosisEntry, Finding, InputEntry, Report};
+use crate::model::{
+    DiagnosisEntry, Finding, InputEntry, Report, UnrecognizedEntry,
+};
 
 /// Writes `report` as JUnit XML, with a test case for every signature of
 /// `pack` (the pack the report was made with) in every input.
@@ -60,6 +64,9 @@ pub fn write<W: Write>(
 /// One input's test cases.
 struct Suite<'a> {
     input: &'a InputEntry,
+    /// The input's templates of error lines no signature matched (with
+    /// `--unrecognized on`): notes in `<system-out>`, never test cases.
+    unrecognized: Vec<&'a UnrecognizedEntry>,
     /// Whether nothing of the input could be read.
     unread: bool,
     cases: Vec<Case<'a>>,
@@ -154,6 +161,11 @@ impl<'a> Suite<'a> {
         });
         Suite {
             input,
+            unrecognized: report
+                .unrecognized
+                .iter()
+                .filter(|u| u.input == input.path)
+                .collect(),
             unread: input.files_scanned == 0 && !input.errors.is_empty(),
             cases: signatures.chain(diagnoses).collect(),
         }
@@ -245,10 +257,21 @@ impl<'a> Suite<'a> {
         for c in &self.cases {
             self.case(c, w)?;
         }
-        if !i.skipped.is_empty() {
+        if !i.skipped.is_empty() || !self.unrecognized.is_empty() {
             write!(w, "    <system-out>")?;
             for s in &i.skipped {
                 writeln!(w, "skipped {}: {}", text(&s.path), text(&s.reason))?;
+            }
+            for u in &self.unrecognized {
+                writeln!(
+                    w,
+                    "unrecognized error {} ({} lines, {}:{}): {}",
+                    text(&u.id),
+                    u.count,
+                    text(&u.example_path),
+                    u.example.line,
+                    text(&u.template)
+                )?;
             }
             writeln!(w, "</system-out>")?;
         }

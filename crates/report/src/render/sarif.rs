@@ -154,7 +154,9 @@ fn rules(pack: &Pack) -> Vec<Rule<'_>> {
 }
 
 /// What the run says of its inputs besides results: inputs of which
-/// nothing was read, errors, skipped files.
+/// nothing was read, errors, skipped files, and (with `--unrecognized
+/// on`) the templates of error lines no signature matched, as notes: not
+/// results, which a dashboard would raise as alerts.
 fn notifications(report: &Report) -> Vec<Notification<'_>> {
     let mut notifications = Vec::new();
     for input in &report.inputs {
@@ -185,6 +187,23 @@ fn notifications(report: &Report) -> Vec<Notification<'_>> {
                 locations: vec![location(&input.path, &s.path, None)],
             });
         }
+    }
+    for u in &report.unrecognized {
+        notifications.push(Notification {
+            level: "note",
+            message: Text {
+                text: format!(
+                    "unrecognized error {}, {} lines: {}",
+                    u.id, u.count, u.template
+                )
+                .into(),
+            },
+            locations: vec![location(
+                &u.input,
+                &u.example_path,
+                Some(u.example.line),
+            )],
+        });
     }
     notifications
 }
