@@ -139,7 +139,9 @@ fn engine() -> Config {
 #[derive(Debug, Parser)]
 #[command(
     name = "logsift",
-    version,
+    // The version and the commit built from (build.rs); main adds the
+    // built-in pack's digest, which costs loading it, only when asked.
+    version = env!("LOGSIFT_VERSION"),
     propagate_version = true,
     term_width = 79
 )]
@@ -157,6 +159,34 @@ pub(crate) enum Command {
     Signatures(SignaturesCommand),
     /// Build one fleet summary from the reports of separate runs.
     Merge(MergeArgs),
+    /// Print shell completions or the man page.
+    Generate(GenerateArgs),
+}
+
+/// `logsift generate`: made from this definition, so they always agree
+/// with the arguments logsift takes.
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// What to print to standard output.
+    #[arg(value_name = "KIND", value_enum)]
+    pub(crate) kind: GenerateKind,
+}
+
+/// What `logsift generate` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GenerateKind {
+    /// Completions for bash (e.g. into
+    /// ~/.local/share/bash-completion/completions/logsift).
+    CompleteBash,
+    /// Completions for zsh (a file named _logsift in a folder of $fpath).
+    CompleteZsh,
+    /// Completions for fish (e.g. into
+    /// ~/.config/fish/completions/logsift.fish).
+    CompleteFish,
+    /// Completions for PowerShell (dot-source it from $PROFILE).
+    CompletePowershell,
+    /// The man page, in roff (e.g. into a man1 folder as logsift.1).
+    Man,
 }
 
 /// `logsift merge`: the summary.json of `scan --out-dir`, from reports

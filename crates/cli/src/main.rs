@@ -4,17 +4,18 @@
 mod args;
 mod batch;
 mod config;
+mod generate;
 mod outcome;
 mod packs;
 mod progress;
 mod scan;
 
 use std::{
-    io::{self, BufWriter},
+    io::{self, BufWriter, Write},
     process::ExitCode,
 };
 
-use clap::Parser;
+use clap::{Parser, error::ErrorKind};
 
 use crate::{
     args::{Cli, Command},
@@ -24,7 +25,14 @@ use crate::{
 };
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.kind() == ErrorKind::DisplayVersion => {
+            // From any command; loads the pack only when asked.
+            return ExitCode::from(print(generate::version()) as u8);
+        }
+        Err(e) => e.exit(),
+    };
     let outcome = match cli.command {
         Command::Scan(args) => match ScanConfig::from_args(*args) {
             Ok(config) => scan(&config),
@@ -35,8 +43,27 @@ fn main() -> ExitCode {
         },
         Command::Signatures(cmd) => signatures(&cmd.into()),
         Command::Merge(args) => batch::merge(&args.into()),
+        Command::Generate(args) => {
+            print(generate::generate(args.kind).map_err(|e| e.to_string()))
+        }
     };
     ExitCode::from(outcome as u8)
+}
+
+/// Prints a command's whole answer, or why there is none.
+fn print(answer: Result<impl AsRef<[u8]>, String>) -> Outcome {
+    match answer {
+        Ok(bytes) => written(
+            io::stdout()
+                .lock()
+                .write_all(bytes.as_ref())
+                .map(|()| Outcome::Clean),
+        ),
+        Err(e) => {
+            eprintln!("logsift: {e}");
+            Outcome::Error
+        }
+    }
 }
 
 fn signatures(config: &PacksConfig) -> Outcome {
@@ -58,7 +85,13 @@ fn signatures(config: &PacksConfig) -> Outcome {
         }
         PackTask::Draft { id, report } => packs::draft(id, report, &mut out),
     };
-    match result.and_then(|o| io::Write::flush(&mut out).map(|()| o)) {
+    written(result.and_then(|o| out.flush().map(|()| o)))
+}
+
+/// The outcome of a command that wrote to standard output; a reader that
+/// stopped early (`| head`) took all it wanted.
+fn written(result: io::Result<Outcome>) -> Outcome {
+    match result {
         Ok(o) => o,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Outcome::Clean,
         Err(e) => {

@@ -48,6 +48,8 @@ mod unrecognized;
 mod html;
 // Every format of a few scenes, byte for byte against fixtures/pinned/.
 mod pinned;
+// Shell completions and the man page, and --version.
+mod generate;
 // README's commands and CI jobs, run as printed (by `sh`, with symlinks).
 #[cfg(unix)]
 mod readme;
