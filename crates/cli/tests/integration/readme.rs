@@ -5,7 +5,11 @@
 //! Only what cannot run here is stood in for: `aws s3 cp` serves a local
 //! folder as the bucket, `./target/release/logsift` and `logsift` are the
 //! binary under test, the Job's volume mounts `/bundles` and `/out` are
-//! folders of the scratch, and `cargo run --release --` is that binary.
+//! folders of the scratch, and `cargo run --release --` is that binary;
+//! `kubectl` and `docker` commands are not run.
+//!
+//! A block whose first line is a comment naming a file of the repository
+//! (`# deploy/k8s/job.yaml: ...`) quotes that file whole, byte for byte.
 
 use std::{
     collections::BTreeSet,
@@ -376,6 +380,9 @@ fn check_files(s: &Scratch, block: usize, cmds: &str) {
         || cmds.contains("--out-dir triage/")
     {
         Some("triage/summary.json")
+    } else if cmds.contains("--output /out/summary.json") {
+        // The merge Job, over the Indexed Job's out-dirs.
+        Some("out/summary.json")
     } else if cmds.contains("> summary.json") {
         Some("summary.json")
     } else {
@@ -439,7 +446,7 @@ fn readme_commands_run_as_printed() {
         let summary_md = s.path().join("step-summary.md");
         let summary_md = summary_md.to_string_lossy();
         for cmd in &cmds {
-            if cmd.starts_with("kubectl") {
+            if cmd.starts_with("kubectl") || cmd.starts_with("docker ") {
                 continue;
             }
             let cmd = cmd.replace("/out/", "out/");
@@ -494,4 +501,42 @@ fn readme_extraction_reads_blocks_as_a_shell_and_yaml_would() {
             "K=1; exec logsift"
         ]
     );
+}
+
+/// The file a block quotes: its first line `# PATH: ...` or `# PATH`,
+/// PATH a file of the repository.
+fn quoted_file(b: &Block) -> Option<String> {
+    let first = b.lines.first()?.strip_prefix("# ")?;
+    let path = first.split(|c: char| c == ':' || c.is_whitespace()).next()?;
+    (path.contains('/') && root().join(path).is_file())
+        .then(|| path.to_string())
+}
+
+#[test]
+fn readme_quotes_the_shipped_files_whole() {
+    let readme =
+        std::fs::read_to_string(root().join("README.md")).expect("README");
+    let mut quoted = BTreeSet::new();
+    for b in blocks(&readme) {
+        let Some(path) = quoted_file(&b) else { continue };
+        let file =
+            std::fs::read_to_string(root().join(&path)).expect("quoted file");
+        let block: String = b.lines.iter().map(|l| format!("{l}\n")).collect();
+        assert!(
+            block == file,
+            "README:{} quotes {path}, which differs: copy the file into the \
+             block whole",
+            b.line
+        );
+        quoted.insert(path);
+    }
+    // The Kubernetes Jobs and the CI examples that .ci/run validates.
+    for path in [
+        "deploy/k8s/job.yaml",
+        "deploy/k8s/merge-job.yaml",
+        "docs/examples/github-workflow.yml",
+        "docs/examples/gitlab-ci.yml",
+    ] {
+        assert!(quoted.contains(path), "README does not quote {path}");
+    }
 }
