@@ -84,6 +84,11 @@ impl Compiled {
     }
 }
 
+/// The literals, kept by the scan to compare at needle hits.
+fn owned(bytes: &[&[u8]]) -> Vec<Box<[u8]>> {
+    bytes.iter().map(|&l| Box::from(l)).collect()
+}
+
 /// What finds needle hits.
 enum Finder {
     /// Teddy, over at most 64 needles: the fast path.
@@ -198,8 +203,6 @@ impl Scan {
     fn new(literals: &[&str]) -> Scan {
         let bytes: Vec<&[u8]> =
             literals.iter().map(|l| l.as_bytes()).collect();
-        let literals: Vec<Box<[u8]>> =
-            bytes.iter().map(|&l| Box::from(l)).collect();
         // Validated packs have no empty literal (which would make every
         // offset a hit), and needles::choose gives every literal a needle;
         // should either fail, search for the literals themselves.
@@ -208,15 +211,11 @@ impl Scan {
         } else {
             needles::choose(&bytes)
         };
-        Scan::with_needles(&bytes, literals, &groups)
+        Scan::with_needles(&bytes, &groups)
     }
 
     /// Searches for `groups` of needles, one searcher each.
-    fn with_needles(
-        bytes: &[&[u8]],
-        literals: Vec<Box<[u8]>>,
-        groups: &[Vec<Vec<u8>>],
-    ) -> Scan {
+    fn with_needles(bytes: &[&[u8]], groups: &[Vec<Vec<u8>>]) -> Scan {
         let mut verify: Vec<Vec<Assignment>> = groups
             .iter()
             .map(|g| g.iter().map(|n| Assignment::new(n.len())).collect())
@@ -228,7 +227,7 @@ impl Scan {
                 })
             });
             let Some((gi, ni, off)) = found else {
-                return Scan::literals_only(bytes, literals);
+                return Scan::literals_only(bytes);
             };
             verify[gi][ni].add(li, lit, off);
         }
@@ -240,12 +239,12 @@ impl Scan {
                 verify: verify.into_iter().map(Assignment::sort).collect(),
             })
             .collect();
-        Scan { groups, literals }
+        Scan { groups, literals: owned(bytes) }
     }
 
     /// The slow but plain way: an automaton over the literals, each its
     /// own needle.
-    fn literals_only(bytes: &[&[u8]], literals: Vec<Box<[u8]>>) -> Scan {
+    fn literals_only(bytes: &[&[u8]]) -> Scan {
         let finder = Finder::Automaton(build_automaton(
             bytes,
             MatchKind::LeftmostFirst,
@@ -259,7 +258,7 @@ impl Scan {
                 a
             })
             .collect();
-        Scan { groups: vec![Group { finder, verify }], literals }
+        Scan { groups: vec![Group { finder, verify }], literals: owned(bytes) }
     }
 
     /// The start of a literal found in `haystack` at or after `from` by
@@ -565,12 +564,7 @@ impl Matcher {
             let scan = if bytes.iter().any(|l| l.is_empty()) {
                 Scan::new(&local)
             } else {
-                let owned = bytes.iter().map(|&l| Box::from(l)).collect();
-                Scan::with_needles(
-                    &bytes,
-                    owned,
-                    &self.pool.choose(&ids, kind),
-                )
+                Scan::with_needles(&bytes, &self.pool.choose(&ids, kind))
             };
             KindScan { scan, first_probe: first_probe as u32 }
         })
@@ -902,11 +896,10 @@ fix = "x"
         // A file of unknown kind is searched for every literal.
         let bytes: Vec<&[u8]> =
             m.literals.iter().map(|l| l.as_bytes()).collect();
-        let owned = bytes.iter().map(|&l| Box::from(l)).collect();
         let groups = needles::choose_in(&bytes, passes);
         assert_eq!(groups.len(), passes);
         let scan = KindScan {
-            scan: Scan::with_needles(&bytes, owned, &groups),
+            scan: Scan::with_needles(&bytes, &groups),
             first_probe: m.first_probe,
         };
         m.scans[SourceKind::Unknown as usize] = OnceLock::from(scan);
@@ -1016,8 +1009,7 @@ fix = "x"
     fn fallback_without_needles_finds_the_same_lines() {
         let lits = ["TLS handshake timeout", "NotReady", "Ready", "x"];
         let bytes: Vec<&[u8]> = lits.iter().map(|l| l.as_bytes()).collect();
-        let owned = bytes.iter().map(|&l| Box::from(l)).collect();
-        let slow = Scan::literals_only(&bytes, owned);
+        let slow = Scan::literals_only(&bytes);
         let fast = Scan::new(&lits);
         let text =
             b"a\nNot Ready\nKubeletNotReady TLS handshake timeout\nbox\n\
