@@ -14,7 +14,6 @@ use logsift_report::{
     fleet::{self, FleetBuilder},
     html, json,
 };
-use tempfile::NamedTempFile;
 
 use super::{SUMMARY, SUMMARY_HTML, report_file_name};
 use crate::{
@@ -133,7 +132,13 @@ fn write_atomically(
     write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
 ) -> io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let tmp = NamedTempFile::new_in(dir.unwrap_or(Path::new(".")))?;
+    let mut builder = tempfile::Builder::new();
+    // A temporary file is private (0600) by default; a report is not: the
+    // merge Job or a colleague reads it as another user, so it gets the
+    // mode `File::create` would give, 0666 less the umask.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let tmp = builder.tempfile_in(dir.unwrap_or(Path::new(".")))?;
     let mut w = BufWriter::new(tmp.as_file());
     write(&mut w)?;
     w.flush()?;

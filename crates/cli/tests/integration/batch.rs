@@ -419,6 +419,35 @@ fn out_dir_fails_the_run_like_one_report_would() {
     assert_eq!(summary["totals"]["inputs_with_errors"], 1);
 }
 
+/// The files `--out-dir` writes get the mode any new file gets here
+/// (0666 less the umask), not a temporary file's private 0600: the merge
+/// step often runs as another user.
+#[cfg(unix)]
+#[test]
+fn out_dir_files_get_the_mode_of_a_created_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::new();
+    dir.write("a.log", "ok\n");
+    let out =
+        run(&dir, &["scan", "--fail-on", "never", "--out-dir", "o", "a.log"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mode = |p: &Path| {
+        std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777)
+    };
+    let created = dir.path().join("o/created-by-the-test");
+    std::fs::File::create(&created).unwrap();
+    let expected = mode(&created).unwrap();
+    let written = files(&dir.path().join("o"));
+    assert!(written.len() >= 3, "{:?}", written.keys());
+    for name in written.keys() {
+        assert_eq!(
+            mode(&dir.path().join("o").join(name)).unwrap(),
+            expected,
+            "{name}"
+        );
+    }
+}
+
 /// What `logsift args...` writes to a terminal, run in `dir` under
 /// `script(1)` (util-linux), which gives it a pseudo-terminal.
 fn on_a_terminal(dir: &Dir, args: &[&str]) -> String {
