@@ -8,7 +8,7 @@ use std::{
     sync::Arc,
 };
 
-use logsift_engine::{MINING_PROBES, Scanner};
+use logsift_engine::{MINING_PROBE_SETS, Scanner};
 use logsift_report::{Report, ReportBuilder};
 use logsift_signatures::{Matcher, Pack};
 
@@ -33,7 +33,7 @@ pub(crate) fn scan(config: &ScanConfig) -> Outcome {
     }
     // Error lines no signature knows are found in the signatures' pass.
     let matcher = if config.engine.mine {
-        Matcher::with_probes(config.pack.signatures(), MINING_PROBES)
+        Matcher::with_probes(config.pack.signatures(), MINING_PROBE_SETS)
     } else {
         config.pack.compile()
     };

@@ -47,7 +47,7 @@ pub use crate::{
     config::{Config, TimeBound},
     coverage::{ClassifiedFile, KindReason, SourceCoverage, SourceStatus},
     error::{ErrorKind, NoteKind, SkipReason},
-    mine::PROBES as MINING_PROBES,
+    mine::PROBE_SETS as MINING_PROBE_SETS,
     model::{
         Evidence, FileFinding, Input, InputKind, InputReport, Mined, Note,
         ScanError, Skipped, Unrecognized,

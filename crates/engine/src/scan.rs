@@ -9,13 +9,13 @@
 use std::{collections::BTreeMap, io::Read};
 
 use jiff::Timestamp;
-use logsift_signatures::{Matcher, SourceKind};
+use logsift_signatures::{Hit, Matcher, SourceKind};
 use memchr::{memchr, memchr_iter, memrchr};
 
 use crate::{
     coverage::KindReason,
     io::read_full,
-    mine::Miner,
+    mine::{self, Miner},
     mirror,
     model::{Evidence, FileFinding},
     source::classify_content,
@@ -277,6 +277,7 @@ pub(crate) fn scan_text(
             KindBy::Content { otherwise } => otherwise,
         },
         limits,
+        probes: 0,
         line: 1,
         hits: Vec::new(),
     };
@@ -308,6 +309,9 @@ pub(crate) fn scan_text(
                         seen
                     }
                 };
+            }
+            if limits.mine {
+                s.probes = mine::format(&buf[..len]) as usize;
             }
         }
         tally.kind = s.kind;
@@ -365,6 +369,9 @@ struct LineScanner<'a> {
     matcher: &'a Matcher,
     kind: SourceKind,
     limits: &'a ScanOptions,
+    /// Which of the matcher's probe sets the file is searched with: the
+    /// one for its lines' format.
+    probes: usize,
     /// The number of the line `region[0]` belongs to.
     line: u64,
     hits: Vec<usize>,
@@ -390,9 +397,11 @@ impl LineScanner<'_> {
     fn search(&mut self, region: &[u8], tally: &mut FileTally) {
         let mut pos = 0;
         let mut counted = 0;
-        let mut candidates = self.matcher.candidates(region, self.kind);
+        let mut candidates =
+            self.matcher.candidates_with(region, self.kind, self.probes);
         while pos < region.len() {
-            let Some(hit) = candidates.next_from(pos) else {
+            let Some(Hit { at: hit, probes_only }) = candidates.next_hit(pos)
+            else {
                 break;
             };
             let start =
@@ -406,7 +415,11 @@ impl LineScanner<'_> {
             if let Some(t) = text.strip_suffix(b"\r") {
                 text = t;
             }
-            self.matcher.match_line(text, self.kind, &mut self.hits);
+            if probes_only {
+                self.hits.clear();
+            } else {
+                self.matcher.match_line(text, self.kind, &mut self.hits);
+            }
             if self.hits.is_empty() {
                 // A line of the matcher's probes, or of a signature that
                 // did not confirm: an error no signature knows?

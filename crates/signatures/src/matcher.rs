@@ -104,6 +104,17 @@ struct Scan {
     /// One searcher per group of needles; a text is searched by each.
     groups: Vec<Group>,
     literals: Vec<Box<[u8]>>,
+    /// Literals numbered from here on are probes: literals of no
+    /// signature (see [`Matcher::with_probes`]).
+    first_probe: u32,
+}
+
+/// A literal found by one group: where it starts, and whether it is a
+/// probe with no signature's literal anywhere in its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Found {
+    at: usize,
+    probe: bool,
 }
 
 /// One searcher, over one group of needles.
@@ -200,6 +211,7 @@ impl Assigned {
 }
 
 impl Scan {
+    /// A scan for `literals`, none of them a probe.
     fn new(literals: &[&str]) -> Scan {
         let bytes: Vec<&[u8]> =
             literals.iter().map(|l| l.as_bytes()).collect();
@@ -211,11 +223,16 @@ impl Scan {
         } else {
             needles::choose(&bytes)
         };
-        Scan::with_needles(&bytes, &groups)
+        Scan::with_needles(&bytes, &groups, bytes.len())
     }
 
-    /// Searches for `groups` of needles, one searcher each.
-    fn with_needles(bytes: &[&[u8]], groups: &[Vec<Vec<u8>>]) -> Scan {
+    /// Searches for `groups` of needles, one searcher each; the literals
+    /// from `first_probe` on are probes.
+    fn with_needles(
+        bytes: &[&[u8]],
+        groups: &[Vec<Vec<u8>>],
+        first_probe: usize,
+    ) -> Scan {
         let mut verify: Vec<Vec<Assignment>> = groups
             .iter()
             .map(|g| g.iter().map(|n| Assignment::new(n.len())).collect())
@@ -227,7 +244,7 @@ impl Scan {
                 })
             });
             let Some((gi, ni, off)) = found else {
-                return Scan::literals_only(bytes);
+                return Scan::literals_only(bytes, first_probe);
             };
             verify[gi][ni].add(li, lit, off);
         }
@@ -239,12 +256,16 @@ impl Scan {
                 verify: verify.into_iter().map(Assignment::sort).collect(),
             })
             .collect();
-        Scan { groups, literals: owned(bytes) }
+        Scan {
+            groups,
+            literals: owned(bytes),
+            first_probe: first_probe as u32,
+        }
     }
 
     /// The slow but plain way: an automaton over the literals, each its
     /// own needle.
-    fn literals_only(bytes: &[&[u8]]) -> Scan {
+    fn literals_only(bytes: &[&[u8]], first_probe: usize) -> Scan {
         let finder = Finder::Automaton(build_automaton(
             bytes,
             MatchKind::LeftmostFirst,
@@ -258,71 +279,83 @@ impl Scan {
                 a
             })
             .collect();
-        Scan { groups: vec![Group { finder, verify }], literals: owned(bytes) }
+        Scan {
+            groups: vec![Group { finder, verify }],
+            literals: owned(bytes),
+            first_probe: first_probe as u32,
+        }
     }
 
-    /// The start of a literal found in `haystack` at or after `from` by
-    /// group `g`: at a needle hit, the first literal assigned to that
-    /// needle that is really there. Of two literals in different lines,
-    /// the earlier line's is found first: a needle lies in its literal.
+    /// The first literal found in `haystack` at or after `from` by group
+    /// `g`: at a needle hit, the first literal assigned to that needle
+    /// that is really there. Of two literals in different lines, the
+    /// earlier line's is found first: a needle lies in its literal.
+    ///
+    /// A probe's line is searched on to its end for a signature's literal,
+    /// which is then found instead (its start may lie before the probe's:
+    /// at or after the line's start is enough), so a caller told `probe`
+    /// knows that line can match no signature without searching it again.
+    /// A literal whose needle hit comes later than the probe's cannot
+    /// start before the line does, and one whose hit comes earlier would
+    /// have been found first; the rest of the line is the stretch a
+    /// caller moving to the next line skips anyway.
     fn find_in_group(
         &self,
         g: &Group,
         haystack: &[u8],
         from: usize,
-    ) -> Option<usize> {
-        self.find_in_group_below(g, haystack, from, u32::MAX)
-    }
-
-    /// As [`Scan::find_in_group`], for literals numbered below `end`.
-    fn find_in_group_below(
-        &self,
-        g: &Group,
-        haystack: &[u8],
-        from: usize,
-        end: u32,
-    ) -> Option<usize> {
+    ) -> Option<Found> {
+        let mut text = haystack;
         let mut at = from;
-        while at <= haystack.len() {
-            let (hit, needle) = g.finder.next_hit(haystack, at)?;
-            for v in g.verify[needle].at(haystack, hit) {
-                if v.literal >= end {
+        let mut min_start = from;
+        let mut probe: Option<usize> = None;
+        while at <= text.len() {
+            let Some((hit, needle)) = g.finder.next_hit(text, at) else {
+                break;
+            };
+            for v in g.verify[needle].at(text, hit) {
+                let is_probe = v.literal >= self.first_probe;
+                if is_probe && probe.is_some() {
                     continue;
                 }
                 let Some(start) = hit.checked_sub(v.offset as usize) else {
                     continue;
                 };
                 let end = start + v.len as usize;
-                if start < from || end > haystack.len() {
+                if start < min_start || end > text.len() {
                     continue;
                 }
-                let found = &haystack[start..end];
+                let found = &text[start..end];
                 // The literal's end bytes reject almost every false hit
                 // before the full comparison is called.
-                if v.len == 0
+                let there = v.len == 0
                     || found[0] == v.first
                         && found[found.len() - 1] == v.last
-                        && *found == *self.literals[v.literal as usize]
-                {
-                    return Some(start);
+                        && *found == *self.literals[v.literal as usize];
+                if !there {
+                    continue;
                 }
+                if !is_probe {
+                    return Some(Found { at: start, probe: false });
+                }
+                // Look on, to the probe's line end, for a signature's
+                // literal starting anywhere in the line.
+                probe = Some(start);
+                min_start = memchr::memrchr(b'\n', &text[from..start])
+                    .map_or(from, |i| from + i + 1);
+                let line_end = memchr::memchr(b'\n', &text[hit..])
+                    .map_or(text.len(), |i| hit + i);
+                text = &text[..line_end];
             }
             // At most one needle starts at an offset (none holds
             // another), so the next hit is further on.
             at = hit + 1;
         }
-        None
+        probe.map(|at| Found { at, probe: true })
     }
 }
 
 impl Scan {
-    /// Whether `line` holds a literal numbered below `end`.
-    fn holds_below(&self, line: &[u8], end: u32) -> bool {
-        self.groups
-            .iter()
-            .any(|g| self.find_in_group_below(g, line, 0, end).is_some())
-    }
-
     fn candidates<'h>(&self, haystack: &'h [u8]) -> Candidates<'_, 'h> {
         Candidates {
             scan: self,
@@ -381,7 +414,17 @@ pub struct Candidates<'m, 'h> {
 #[derive(Clone, Copy)]
 struct Ahead {
     from: usize,
-    found: Option<usize>,
+    found: Option<Found>,
+}
+
+/// A candidate line: where the literal found first in it starts, and
+/// whether the line holds probes only (no signature can match it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// Where the literal starts.
+    pub at: usize,
+    /// Whether its line holds probes and no signature's literal.
+    pub probes_only: bool,
 }
 
 impl Candidates<'_, '_> {
@@ -389,16 +432,26 @@ impl Candidates<'_, '_> {
     /// forwards (as a walk over the lines does) reuse what the last one
     /// found; a call going back searches again, so any order is right.
     pub fn next_from(&mut self, from: usize) -> Option<usize> {
+        self.next_hit(from).map(|h| h.at)
+    }
+
+    /// As [`Candidates::next_from`], telling whether the hit's line holds
+    /// a literal of a signature or probes only. A walk over the lines
+    /// that moves to the next line after each hit gets every line holding
+    /// a literal, each once.
+    pub fn next_hit(&mut self, from: usize) -> Option<Hit> {
         let scan = self.scan;
         if let [g] = &scan.groups[..] {
-            return scan.find_in_group(g, self.haystack, from);
+            return scan
+                .find_in_group(g, self.haystack, from)
+                .map(|f| Hit { at: f.at, probes_only: f.probe });
         }
         let mut first: Option<usize> = None;
         for (g, ahead) in scan.groups.iter().zip(&mut self.ahead) {
             // A search from `ahead.from` that found nothing before
             // `ahead.found` finds the same from any later `from` up to it.
             let still = ahead.from <= from
-                && ahead.found.is_none_or(|found| found >= from);
+                && ahead.found.is_none_or(|found| found.at >= from);
             if !still {
                 *ahead = Ahead {
                     from,
@@ -406,10 +459,20 @@ impl Candidates<'_, '_> {
                 };
             }
             if let Some(found) = ahead.found {
-                first = Some(first.map_or(found, |f| f.min(found)));
+                first = Some(first.map_or(found.at, |f| f.min(found.at)));
             }
         }
-        first
+        let at = first?;
+        // Each group found its first line's signature literal if it has
+        // one; the line holds one if any group's find in it is not a
+        // probe.
+        let line_end = memchr::memchr(b'\n', &self.haystack[at..])
+            .map_or(self.haystack.len(), |i| at + i);
+        let probes_only = self
+            .ahead
+            .iter()
+            .all(|a| a.found.is_none_or(|f| f.at >= line_end || f.probe));
+        Some(Hit { at, probes_only })
     }
 }
 
@@ -427,13 +490,15 @@ fn build_automaton<P: AsRef<[u8]>>(
 pub struct Matcher {
     /// Every literal, the signatures' first, then the probes.
     literals: Vec<Box<str>>,
-    /// Per source kind (`SourceKind as usize`), where the next literal of
-    /// a signature that kind admits (or a probe) starts, over buffers of
-    /// many lines; built when a file of that kind is first searched. A
-    /// kubelet log need not be searched for ipamd's literals: fewer
-    /// literals fit fewer, rarer needles, and often one pass instead of
-    /// two.
-    scans: Vec<OnceLock<KindScan>>,
+    /// Per source kind and probe set (`kind as usize * sets + set`),
+    /// where the next literal of a signature that kind admits (or a probe
+    /// of the set) starts, over buffers of many lines; built when a file
+    /// of that kind is first searched. A kubelet log need not be searched
+    /// for ipamd's literals: fewer literals fit fewer, rarer needles, and
+    /// often one pass instead of two.
+    scans: Vec<OnceLock<Scan>>,
+    /// Per probe set, the ids of its literals.
+    probe_sets: Vec<Vec<u32>>,
     /// The needles the scans choose among.
     pool: needles::Pool,
     /// Standard semantics, for every (overlapping) literal in one line.
@@ -445,14 +510,6 @@ pub struct Matcher {
     /// Literals numbered from here on are probes: they come after the
     /// signatures' (a probe a signature lists too has the signature's
     /// number), and no signature owns them.
-    first_probe: u32,
-}
-
-/// The scan for one source kind, over its own numbering of the literals:
-/// the admitted signatures' first, then the probes.
-struct KindScan {
-    scan: Scan,
-    /// Local literals numbered from here on are probes.
     first_probe: u32,
 }
 
@@ -474,11 +531,17 @@ impl Matcher {
         Matcher::with_probes(signatures, &[])
     }
 
-    /// As [`Matcher::new`], with `probes` searched for too: literals of no
+    /// As [`Matcher::new`], with probes searched for too: literals of no
     /// signature, so the lines holding one are candidates that match
     /// nothing, found in the same pass as the signatures' (the engine's
-    /// error lines no signature knows).
-    pub fn with_probes(signatures: &[Signature], probes: &[&str]) -> Matcher {
+    /// error lines no signature knows). A file is searched for one set of
+    /// `probe_sets` ([`Matcher::candidates_with`]): each probe costs
+    /// needle room and hits, so a format whose lines say their level in
+    /// one place needs only the probes for that place.
+    pub fn with_probes(
+        signatures: &[Signature],
+        probe_sets: &[&[&str]],
+    ) -> Matcher {
         let mut literals: Vec<&str> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
@@ -495,12 +558,23 @@ impl Matcher {
             }
         }
         let first_probe = literals.len();
-        for &p in probes.iter().filter(|p| !p.is_empty()) {
-            index.entry(p).or_insert_with(|| {
-                literals.push(p);
-                owners.push(Vec::new());
-                literals.len() - 1
-            });
+        let mut probe_ids: Vec<Vec<u32>> = Vec::new();
+        for set in probe_sets {
+            let mut ids = Vec::new();
+            for &p in set.iter().filter(|p| !p.is_empty()) {
+                let id = *index.entry(p).or_insert_with(|| {
+                    literals.push(p);
+                    owners.push(Vec::new());
+                    literals.len() - 1
+                });
+                ids.push(id as u32);
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            probe_ids.push(ids);
+        }
+        if probe_ids.is_empty() {
+            probe_ids.push(Vec::new());
         }
         let compiled = signatures
             .iter()
@@ -523,7 +597,10 @@ impl Matcher {
         Matcher {
             line: build_automaton(&literals, MatchKind::Standard),
             literals: literals.iter().map(|&l| Box::from(l)).collect(),
-            scans: SourceKind::ALL.iter().map(|_| OnceLock::new()).collect(),
+            scans: (0..SourceKind::ALL.len() * probe_ids.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+            probe_sets: probe_ids,
             pool: needles::Pool::new(
                 &literals.iter().map(|l| l.as_bytes()).collect::<Vec<_>>(),
             ),
@@ -538,35 +615,43 @@ impl Matcher {
         }
     }
 
-    /// The scan for files of `kind`, built on first use.
-    fn scan(&self, kind: SourceKind) -> &KindScan {
-        self.scans[kind as usize].get_or_init(|| {
-            let admitted = |id: usize| {
-                id >= self.first_probe as usize
-                    || self.owners[id].iter().any(|&si| {
+    /// The scan for files of `kind` searched with probe set `set` (the
+    /// first when there is no such set), built on first use.
+    fn scan(&self, kind: SourceKind, set: usize) -> &Scan {
+        let sets = self.probe_sets.len();
+        let set = if set < sets { set } else { 0 };
+        self.scans[kind as usize * sets + set].get_or_init(|| {
+            // The admitted signatures' literals first, then the set's
+            // probes not among them (a probe that is also the literal of a
+            // signature this kind does not admit is a probe here).
+            let mut ids: Vec<u32> = (0..self.first_probe)
+                .filter(|&id| {
+                    self.owners[id as usize].iter().any(|&si| {
                         self.compiled[si as usize].admitted_by[kind as usize]
                     })
-            };
-            let mut local: Vec<&str> = Vec::new();
-            let mut ids: Vec<u32> = Vec::new();
-            let mut first_probe = 0;
-            for (id, l) in self.literals.iter().enumerate() {
-                if admitted(id) {
-                    local.push(l);
-                    ids.push(id as u32);
-                    if id < self.first_probe as usize {
-                        first_probe = local.len();
-                    }
-                }
-            }
+                })
+                .collect();
+            let first_probe = ids.len();
+            let admitted = ids.clone();
+            ids.extend(
+                self.probe_sets[set]
+                    .iter()
+                    .filter(|id| admitted.binary_search(id).is_err()),
+            );
+            let local: Vec<&str> =
+                ids.iter().map(|&id| &*self.literals[id as usize]).collect();
             let bytes: Vec<&[u8]> =
                 local.iter().map(|l| l.as_bytes()).collect();
-            let scan = if bytes.iter().any(|l| l.is_empty()) {
-                Scan::new(&local)
+            if bytes.iter().any(|l| l.is_empty()) {
+                let mut scan = Scan::new(&local);
+                scan.first_probe = first_probe as u32;
+                scan
             } else {
-                Scan::with_needles(&bytes, &self.pool.choose(&ids, kind))
-            };
-            KindScan { scan, first_probe: first_probe as u32 }
+                let mut sorted = ids.clone();
+                sorted.sort_unstable();
+                let groups = self.pool.choose(&sorted, kind);
+                Scan::with_needles(&bytes, &groups, first_probe)
+            }
         })
     }
 
@@ -584,20 +669,31 @@ impl Matcher {
 
     /// Finds the hits of `haystack` (a file of `kind`) one after the
     /// other, each search taking up where the last left off: the literals
-    /// of the signatures `kind` admits, and the probes.
+    /// of the signatures `kind` admits, and the first set's probes.
     pub fn candidates<'m, 'h>(
         &'m self,
         haystack: &'h [u8],
         kind: SourceKind,
     ) -> Candidates<'m, 'h> {
-        self.scan(kind).scan.candidates(haystack)
+        self.candidates_with(haystack, kind, 0)
+    }
+
+    /// As [`Matcher::candidates`], with the probes of set `probes` (the
+    /// first when there is no such set).
+    pub fn candidates_with<'m, 'h>(
+        &'m self,
+        haystack: &'h [u8],
+        kind: SourceKind,
+        probes: usize,
+    ) -> Candidates<'m, 'h> {
+        self.scan(kind, probes).candidates(haystack)
     }
 
     /// How many searchers (passes over each text) the needle search runs
     /// in a file of `kind`: one unless its literals are too many for one
     /// to stay fast.
     pub fn searchers(&self, kind: SourceKind) -> usize {
-        self.scan(kind).scan.groups.len()
+        self.scan(kind, 0).groups.len()
     }
 
     /// The length of the longest literal, so a caller that must split a
@@ -615,14 +711,6 @@ impl Matcher {
         out: &mut Vec<usize>,
     ) {
         out.clear();
-        // With probes, most candidate lines are theirs alone: one needle
-        // search over the line tells, cheaper than the walk below.
-        let k = self.scan(kind);
-        if (k.first_probe as usize) < k.scan.literals.len()
-            && !k.scan.holds_below(line, k.first_probe)
-        {
-            return;
-        }
         for m in self.line.find_overlapping_iter(line) {
             for &si in &self.owners[m.pattern().as_usize()] {
                 out.push(si as usize);
@@ -716,7 +804,7 @@ mod tests {
                 .step_by(7)
                 .map(|s| s.patterns[0].as_str()),
         );
-        let m = Matcher::with_probes(pack.signatures(), &probes);
+        let m = Matcher::with_probes(pack.signatures(), &[&probes]);
         examples_behave(&pack, &m);
         let probe_only = "Nov 21 10:00:00 h kubelet[1]: E1121 Error Failed";
         assert!(
@@ -898,11 +986,9 @@ fix = "x"
             m.literals.iter().map(|l| l.as_bytes()).collect();
         let groups = needles::choose_in(&bytes, passes);
         assert_eq!(groups.len(), passes);
-        let scan = KindScan {
-            scan: Scan::with_needles(&bytes, &groups),
-            first_probe: m.first_probe,
-        };
-        m.scans[SourceKind::Unknown as usize] = OnceLock::from(scan);
+        let scan = Scan::with_needles(&bytes, &groups, m.first_probe as usize);
+        let sets = m.probe_sets.len();
+        m.scans[SourceKind::Unknown as usize * sets] = OnceLock::from(scan);
         m
     }
 
@@ -970,32 +1056,59 @@ fix = "x"
     fn each_kind_searches_for_the_literals_it_admits() {
         let pack = Pack::embedded().unwrap();
         let probes = [": E1", "Error", "Failed", "panic:"];
-        let m = Matcher::with_probes(pack.signatures(), &probes);
-        let text = pack_text(&pack);
+        let other: &[&str] = &["level=error", "Failed"];
+        let m = Matcher::with_probes(pack.signatures(), &[&probes, other]);
+        let mut text = pack_text(&pack);
+        text.extend_from_slice(b"\nx level=error y\nNo probe Failed z\n");
         let mut searchers = Vec::new();
         for &kind in SourceKind::ALL {
-            let mut literals: Vec<&str> = pack
-                .signatures()
-                .iter()
-                .filter(|s| s.applies_to(kind))
-                .flat_map(|s| s.patterns.iter().map(String::as_str))
-                .chain(probes)
-                .collect();
-            literals.sort_unstable();
-            literals.dedup();
-            let plain = build_automaton(&literals, MatchKind::LeftmostFirst);
-            let want = candidate_lines(&text, |at| {
-                plain.find(Input::new(&text).range(at..)).map(|m| m.start())
-            });
-            let mut cursor = m.candidates(&text, kind);
-            let got = candidate_lines(&text, |at| cursor.next_from(at));
-            assert_eq!(got, want, "{kind}");
-            searchers.push((kind, literals.len(), m.searchers(kind)));
+            for (set, probes) in [&probes[..], other].into_iter().enumerate() {
+                let mut literals: Vec<&str> = pack
+                    .signatures()
+                    .iter()
+                    .filter(|s| s.applies_to(kind))
+                    .flat_map(|s| s.patterns.iter().map(String::as_str))
+                    .collect();
+                literals.sort_unstable();
+                literals.dedup();
+                let signatures =
+                    build_automaton(&literals, MatchKind::Standard);
+                literals.extend(probes);
+                let plain =
+                    build_automaton(&literals, MatchKind::LeftmostFirst);
+                let want = candidate_lines(&text, |at| {
+                    plain
+                        .find(Input::new(&text).range(at..))
+                        .map(|m| m.start())
+                });
+                let mut cursor = m.candidates_with(&text, kind, set);
+                let mut flags = Vec::new();
+                let got = candidate_lines(&text, |at| {
+                    let hit = cursor.next_hit(at)?;
+                    flags.push(hit.probes_only);
+                    Some(hit.at)
+                });
+                assert_eq!(got, want, "{kind}, set {set}");
+                // A line is probes-only exactly when it holds no literal of
+                // a signature the kind admits.
+                for (&start, probes_only) in got.iter().zip(flags) {
+                    let end = memchr::memchr(b'\n', &text[start..])
+                        .map_or(text.len(), |i| start + i);
+                    let line = &text[start..end];
+                    assert_eq!(
+                        probes_only,
+                        !signatures.is_match(line),
+                        "{kind}, set {set}: {}",
+                        String::from_utf8_lossy(line)
+                    );
+                }
+            }
+            searchers.push((kind, m.searchers(kind)));
         }
         // The point: a kind that admits fewer literals than the whole
         // pack takes no more passes, and the node daemons' logs one.
         let all = m.searchers(SourceKind::Unknown);
-        for (kind, _, n) in &searchers {
+        for (kind, n) in &searchers {
             assert!(*n <= all, "{kind}: {n} searchers, the pack {all}");
         }
         for kind in
@@ -1005,11 +1118,45 @@ fix = "x"
         }
     }
 
+    /// A probe whose needle comes first in its line does not hide a
+    /// signature's literal in that line, even one starting with it or
+    /// before it, in one searcher or in two.
+    #[test]
+    fn a_probe_s_line_is_searched_on_for_a_signature() {
+        let lits: [&[u8]; 3] =
+            [b"Failed to start kubelet", b"rt kub", b"Failed"];
+        let text =
+            b"a Failed to start kubelet\nb Failed z\nstart kubelet Failed\n";
+        let want = [
+            Hit { at: 2, probes_only: false },
+            Hit { at: 28, probes_only: true },
+            Hit { at: 40, probes_only: false },
+        ];
+        let needles = |n: &[&str]| -> Vec<Vec<u8>> {
+            n.iter().map(|n| n.as_bytes().to_vec()).collect()
+        };
+        for groups in [
+            vec![needles(&["Failed", "t kub"])],
+            vec![needles(&["Failed"]), needles(&["t kub"])],
+        ] {
+            let scan = Scan::with_needles(&lits, &groups, 2);
+            let mut cursor = scan.candidates(text);
+            let mut got = Vec::new();
+            let mut pos = 0;
+            while let Some(hit) = cursor.next_hit(pos) {
+                got.push(hit);
+                pos = memchr::memchr(b'\n', &text[hit.at..])
+                    .map_or(text.len(), |i| hit.at + i + 1);
+            }
+            assert_eq!(got, want, "{} searchers", groups.len());
+        }
+    }
+
     #[test]
     fn fallback_without_needles_finds_the_same_lines() {
         let lits = ["TLS handshake timeout", "NotReady", "Ready", "x"];
         let bytes: Vec<&[u8]> = lits.iter().map(|l| l.as_bytes()).collect();
-        let slow = Scan::literals_only(&bytes);
+        let slow = Scan::literals_only(&bytes, bytes.len());
         let fast = Scan::new(&lits);
         let text =
             b"a\nNot Ready\nKubeletNotReady TLS handshake timeout\nbox\n\

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use logsift_signatures::SourceKind;
 
-pub use self::level::PROBES;
+pub use self::level::PROBE_SETS;
+pub(crate) use self::level::format;
 use self::template::{Groups, tokens};
 use crate::{
     model::{Evidence, Unrecognized},

@@ -112,7 +112,8 @@ fn similarity(template: &[String], line: &[&str]) -> f64 {
 /// words are what tells one failure from another; words that vary become
 /// wildcards as lines join.
 pub(crate) fn tokens(message: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+    // One allocation a line, not one for each doubling.
+    let mut out = Vec::with_capacity(MAX_TOKENS + 1);
     for raw in message.split_ascii_whitespace() {
         if out.len() == MAX_TOKENS {
             push_wildcard(&mut out);
