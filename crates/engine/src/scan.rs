@@ -15,7 +15,7 @@ use memchr::{memchr, memchr_iter, memrchr};
 use crate::{
     coverage::KindReason,
     io::read_full,
-    mine::{self, Miner},
+    mine::{self, Format, Miner},
     mirror,
     model::{Evidence, FileFinding},
     source::classify_content,
@@ -277,7 +277,8 @@ pub(crate) fn scan_text(
             KindBy::Content { otherwise } => otherwise,
         },
         limits,
-        probes: 0,
+        format: Format::Any,
+        level_at: 0,
         line: 1,
         hits: Vec::new(),
     };
@@ -311,7 +312,7 @@ pub(crate) fn scan_text(
                 };
             }
             if limits.mine {
-                s.probes = mine::format(&buf[..len]) as usize;
+                s.format = mine::format(&buf[..len]);
             }
         }
         tally.kind = s.kind;
@@ -369,9 +370,11 @@ struct LineScanner<'a> {
     matcher: &'a Matcher,
     kind: SourceKind,
     limits: &'a ScanOptions,
-    /// Which of the matcher's probe sets the file is searched with: the
-    /// one for its lines' format.
-    probes: usize,
+    /// The format of the file's lines, which says how its error lines
+    /// are found when mining.
+    format: Format,
+    /// Where the last line's level was, for [`Format::is_error`].
+    level_at: usize,
     /// The number of the line `region[0]` belongs to.
     line: u64,
     hits: Vec<usize>,
@@ -380,7 +383,7 @@ struct LineScanner<'a> {
 impl LineScanner<'_> {
     /// Gives the miner an error line no signature matched, unless its time
     /// is outside the window.
-    fn mine(&self, text: &[u8], tally: &mut FileTally) {
+    fn mine(&self, text: &[u8], message: &[u8], tally: &mut FileTally) {
         let o = self.limits;
         let time = parse_line(text).and_then(|t| t.resolve(o.reference));
         if time.is_some_and(|t| {
@@ -388,17 +391,23 @@ impl LineScanner<'_> {
         }) {
             return;
         }
-        tally.miner.add(text, self.line, time, o.max_evidence_bytes);
+        tally.miner.add(text, message, self.line, time, o.max_evidence_bytes);
     }
 
     /// Searches `region`, which starts at a line start (or inside a long
     /// line) and ends at a line end, the stream's end, or inside a long
     /// line; line numbers carry over from one region to the next.
     fn search(&mut self, region: &[u8], tally: &mut FileTally) {
+        if self.limits.mine && self.format.reads_every_level() {
+            return self.search_every_line(region, tally);
+        }
         let mut pos = 0;
         let mut counted = 0;
-        let mut candidates =
-            self.matcher.candidates_with(region, self.kind, self.probes);
+        let mut candidates = self.matcher.candidates_with(
+            region,
+            self.kind,
+            self.format.probe_set(),
+        );
         while pos < region.len() {
             let Some(Hit { at: hit, probes_only }) = candidates.next_hit(pos)
             else {
@@ -411,49 +420,83 @@ impl LineScanner<'_> {
             self.line +=
                 memchr_iter(b'\n', &region[counted..start]).count() as u64;
             counted = start;
-            let mut text = &region[start..end];
-            if let Some(t) = text.strip_suffix(b"\r") {
-                text = t;
-            }
+            let text = without_cr(&region[start..end]);
             if probes_only {
-                self.hits.clear();
-            } else {
-                self.matcher.match_line(text, self.kind, &mut self.hits);
-            }
-            if self.hits.is_empty() {
-                // A line of the matcher's probes, or of a signature that
-                // did not confirm: an error no signature knows?
-                if self.limits.mine && Miner::wants(text, self.kind) {
-                    self.mine(text, tally);
+                // An error no signature knows?
+                if self.limits.mine
+                    && let Some(message) = Miner::wants(text, self.kind)
+                {
+                    self.mine(text, message, tally);
                 }
             } else {
-                let o = self.limits;
-                let time =
-                    parse_line(text).and_then(|t| t.resolve(o.reference));
-                // A line without a time of its own cannot be placed, so it
-                // is kept whatever the window.
-                let outside = time.is_some_and(|t| {
-                    o.since.is_some_and(|s| t < s)
-                        || o.until.is_some_and(|u| t > u)
-                });
-                if !outside {
-                    let key = time.and_then(|t| mirror::key(text, t));
-                    for &sig in &self.hits {
-                        tally.record(
-                            self.matcher,
-                            sig,
-                            self.line,
-                            (time, key),
-                            text,
-                            o,
-                        );
-                    }
-                }
+                self.candidate(text, tally);
             }
             pos = end + 1;
         }
         self.line += memchr_iter(b'\n', &region[counted..]).count() as u64;
     }
+
+    /// As [`LineScanner::search`], reading every line's level where the
+    /// file's format keeps it, for the lines the signatures' search does
+    /// not stop at.
+    fn search_every_line(&mut self, region: &[u8], tally: &mut FileTally) {
+        let mut candidates = self.matcher.candidates_with(
+            region,
+            self.kind,
+            self.format.probe_set(),
+        );
+        let mut next = candidates.next_from(0);
+        let mut start = 0;
+        while start < region.len() {
+            let end = memchr(b'\n', &region[start..])
+                .map_or(region.len(), |i| start + i);
+            let text = without_cr(&region[start..end]);
+            if next.is_some_and(|hit| hit <= end) {
+                self.candidate(text, tally);
+                next = candidates.next_from(end + 1);
+            } else if self.format.is_error(text, self.kind, &mut self.level_at)
+            {
+                self.mine(text, mine::message(text), tally);
+            }
+            if end < region.len() {
+                self.line += 1;
+            }
+            start = end + 1;
+        }
+    }
+
+    /// A line holding a signature's literal: its findings, or, when none
+    /// confirms, the miner's if it is an error.
+    fn candidate(&mut self, text: &[u8], tally: &mut FileTally) {
+        self.matcher.match_line(text, self.kind, &mut self.hits);
+        let o = self.limits;
+        if self.hits.is_empty() {
+            if o.mine
+                && let Some(message) = Miner::wants(text, self.kind)
+            {
+                self.mine(text, message, tally);
+            }
+            return;
+        }
+        let time = parse_line(text).and_then(|t| t.resolve(o.reference));
+        // A line without a time of its own cannot be placed, so it is kept
+        // whatever the window.
+        let outside = time.is_some_and(|t| {
+            o.since.is_some_and(|s| t < s) || o.until.is_some_and(|u| t > u)
+        });
+        if outside {
+            return;
+        }
+        let key = time.and_then(|t| mirror::key(text, t));
+        for &sig in &self.hits {
+            tally.record(self.matcher, sig, self.line, (time, key), text, o);
+        }
+    }
+}
+
+/// A line without the `\r` of a CRLF line end.
+fn without_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 #[cfg(test)]
@@ -527,6 +570,102 @@ mod tests {
         let found = tally.into_findings("f");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].count, 1);
+    }
+
+    /// Every format's error lines are mined, however the file is cut into
+    /// chunks, and each counted once with its own line number; healthy
+    /// lines holding error words are not, and a signature's line is a
+    /// finding, not an unknown error.
+    #[test]
+    fn each_format_s_error_lines_are_mined_once() {
+        let kubelet = |i: usize, level: char, msg: &str| {
+            format!(
+                "Nov 21 10:00:{:02} ip-1 kubelet[3012]: {level}1121 10:00:00.000000    3012 k.go:1] \"{msg}\" n=\"{i}\"\n",
+                i % 60
+            )
+        };
+        let zap = |i: usize, level: &str, msg: &str| {
+            format!(
+                "{{\"level\":\"{level}\",\"ts\":\"2026-11-21T10:00:00.000Z\",\"caller\":\"ipamd/ipamd.go:1\",\"msg\":\"{msg} {i}\"}}\n"
+            )
+        };
+        let logfmt = |i: usize, level: &str, msg: &str| {
+            format!(
+                "Nov 21 10:00:00 ip-1 containerd[2900]: time=\"2026-11-21T10:00:00Z\" level={level} msg=\"{msg} {i}\"\n"
+            )
+        };
+        let plain = |i: usize, level: &str, msg: &str| {
+            let level = level.to_uppercase();
+            format!("2026-11-21T10:00:00.000Z [{level}] provider: {msg} {i}\n")
+        };
+        type Line = Box<dyn Fn(usize, &str, &str) -> String>;
+        let forms: [(SourceKind, Format, Line); 4] = [
+            (
+                SourceKind::Kubelet,
+                Format::JournalKlog,
+                Box::new(move |i, l: &str, m| {
+                    kubelet(i, if l == "error" { 'E' } else { 'I' }, m)
+                }),
+            ),
+            (SourceKind::Ipamd, Format::Zap, Box::new(zap)),
+            (SourceKind::Containerd, Format::Logfmt, Box::new(logfmt)),
+            (SourceKind::Unknown, Format::Any, Box::new(plain)),
+        ];
+        let pack = Pack::embedded().unwrap();
+        let m = Matcher::with_probes(pack.signatures(), mine::PROBE_SETS);
+        for (kind, format, line) in forms {
+            let mut text = String::new();
+            let mut errors = Vec::new();
+            for i in 0..60 {
+                text.push_str(&line(
+                    i,
+                    "info",
+                    "Error: none, Failed to nothing, all well",
+                ));
+                if i % 7 == 3 {
+                    text.push_str(&line(i, "error", "ledger drifted"));
+                    errors.push(text.lines().count() as u64);
+                }
+            }
+            text.push_str(&line(
+                99,
+                "error",
+                "net/http: TLS handshake timeout",
+            ));
+            assert_eq!(mine::format(text.as_bytes()), format, "{kind}");
+            for chunk in [64, 1 << 16] {
+                let limits = ScanOptions {
+                    chunk,
+                    max_line: 1 << 16,
+                    mine: true,
+                    ..LIMITS
+                };
+                let mut tally = FileTally::default();
+                scan_text(
+                    &m,
+                    KindBy::Path(kind),
+                    &mut text.as_bytes(),
+                    &limits,
+                    &mut tally,
+                )
+                .unwrap();
+                assert_eq!(
+                    tally.miner.lines,
+                    errors.len() as u64,
+                    "{kind}, chunk {chunk}"
+                );
+                let mined = std::mem::take(&mut tally.miner)
+                    .into_unrecognized("f", kind);
+                assert_eq!(mined.len(), 1, "{kind}: {mined:?}");
+                assert_eq!(
+                    mined[0].example.line, errors[0],
+                    "{kind}, chunk {chunk}"
+                );
+                let found = tally.into_findings("f");
+                assert_eq!(found.len(), 1, "{kind}, chunk {chunk}");
+                assert_eq!(found[0].first_line, text.lines().count() as u64);
+            }
+        }
     }
 
     fn tls(n: usize) -> String {

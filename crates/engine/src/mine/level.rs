@@ -61,39 +61,89 @@ const HEADER: usize = 160;
 /// their error lines are found by that place alone. Each probe costs the
 /// needle search room and hits: with every probe, a kubelet journal took
 /// 1.5 times the instructions of a scan without mining; with its four it
-/// takes about as many as without.
+/// takes about as many as without. Where the level sits at the same place
+/// in every line (zap) or after one key (logfmt), reading it there in
+/// every line costs less than any probe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
     /// No one format: every probe.
-    Any = 0,
+    Any,
     /// A journal of a klog writer (`kubelet[3012]: E1121 ...`), with the
     /// unit's own lines from systemd.
-    JournalKlog = 1,
+    JournalKlog,
     /// zap's JSON (`{"level":"error",...}`): the VPC CNI's logs.
-    Zap = 2,
+    Zap,
     /// logfmt (`level=error msg=...`), in a journal or not: containerd.
-    Logfmt = 3,
+    Logfmt,
 }
 
-/// The probes of each [`Format`], in its order: what
-/// `Matcher::with_probes` takes.
-pub const PROBE_SETS: &[&[&str]] = &[
-    PROBES,
-    &[": E0", ": E1", ": F0", ": F1", "Failed with result"],
-    &[
-        "level\":\"error",
-        "level\":\"fatal",
-        "level\":\"panic",
-        "level\":\"dpanic",
-    ],
-    &[
-        "level=error",
-        "level=fatal",
-        "level=panic",
-        "level=\"error",
-        "Failed with result",
-    ],
-];
+impl Format {
+    /// The probes a file of this format is searched for, as an index into
+    /// [`PROBE_SETS`].
+    pub(crate) fn probe_set(self) -> usize {
+        match self {
+            Format::Any => 0,
+            Format::JournalKlog => 1,
+            Format::Zap | Format::Logfmt => 2,
+        }
+    }
+
+    /// Whether this format's error lines are told by reading every line's
+    /// level ([`Format::is_error`]) rather than by probes.
+    pub(crate) fn reads_every_level(self) -> bool {
+        matches!(self, Format::Zap | Format::Logfmt)
+    }
+
+    /// Whether `line`, of a file of this format, is an error: its level
+    /// read where the format keeps it; a line without one (a Go panic, a
+    /// systemd line) as [`is_error`] tells. `hint` is where the last
+    /// line's logfmt level key was: a journal's prefixes are mostly of
+    /// one length, so it is looked for there first.
+    pub(crate) fn is_error(
+        self,
+        line: &[u8],
+        kind: SourceKind,
+        hint: &mut usize,
+    ) -> bool {
+        const KEY: &[u8] = b" level=";
+        let value = match self {
+            Format::Zap => line.strip_prefix(b"{\"level\":\""),
+            Format::Logfmt => {
+                let head = &line[..line.len().min(HEADER)];
+                let at = if head.get(*hint..*hint + KEY.len()) == Some(KEY) {
+                    Some(*hint + KEY.len())
+                } else if let Some(at) = LOGFMT_LEVEL.find(head) {
+                    *hint = at;
+                    Some(at + KEY.len())
+                } else {
+                    head.starts_with(b"level=").then_some(6)
+                };
+                at.map(|at| {
+                    let v = &line[at..];
+                    v.strip_prefix(b"\"").unwrap_or(v)
+                })
+            }
+            Format::Any | Format::JournalKlog => None,
+        };
+        match value {
+            Some(v) => matches!(
+                v,
+                [b'e' | b'f' | b'p' | b'E' | b'F' | b'P', ..]
+                    | [b'd', b'p', ..]
+            ),
+            None => is_error(line, kind),
+        }
+    }
+}
+
+/// logfmt's level key, as a field of its own.
+static LOGFMT_LEVEL: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b" level="));
+
+/// The probes of each [`Format::probe_set`]: what `Matcher::with_probes`
+/// takes.
+pub const PROBE_SETS: &[&[&str]] =
+    &[PROBES, &[": E0", ": E1", ": F0", ": F1", "Failed with result"], &[]];
 
 /// How many of a file's first lines decide its [`Format`].
 const SAMPLE: usize = 20;
@@ -103,27 +153,61 @@ const SAMPLE: usize = 20;
 /// lines of the other format mined only if the chosen format's probes
 /// find them.
 pub(crate) fn format(head: &[u8]) -> Format {
-    let mut seen = head
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .take(SAMPLE)
-        .filter_map(line_format);
-    match seen.next() {
-        Some(f) if f != Format::Any && seen.all(|g| g == f) => f,
-        _ => Format::Any,
+    let mut found: Option<Format> = None;
+    // The one writer of a klog journal, and whether a line of another
+    // writer's (a syslog of many daemons) was seen.
+    let mut writer: Option<&[u8]> = None;
+    let mut others = false;
+    let lines = head.split(|&b| b == b'\n').filter(|l| !l.is_empty());
+    for line in lines.take(SAMPLE) {
+        let Some(seen) = line_format(line) else { continue };
+        let f = match seen {
+            Seen::Format(f) => f,
+            Seen::Journal { process, klog } => {
+                match writer {
+                    None => writer = Some(process),
+                    Some(w) => others |= w != process,
+                }
+                if !klog {
+                    continue;
+                }
+                Format::JournalKlog
+            }
+        };
+        if found.is_some_and(|g| g != f) {
+            return Format::Any;
+        }
+        found = Some(f);
     }
+    match found {
+        Some(Format::JournalKlog) if others => Format::Any,
+        Some(f) => f,
+        None => Format::Any,
+    }
+}
+
+/// What one line says of its file's format.
+enum Seen<'l> {
+    Format(Format),
+    /// A journal line of `process` (not systemd's), with a klog header
+    /// or without (the kubelet's `Flag --... has been deprecated` at
+    /// start): the second is as much a klog journal's as the first if
+    /// one writer wrote both.
+    Journal {
+        process: &'l [u8],
+        klog: bool,
+    },
 }
 
 /// The format of one line: where it says its level, if in one of the
 /// places a [`Format`] names; `None` for a line that any journal may
-/// hold: journalctl's `-- ` notes, and a journal line with no level
-/// (systemd's own lines about the unit, the kubelet's `Flag --... has
-/// been deprecated` at start). Such lines of a klog or logfmt journal
-/// further on are found only by `Failed with result`.
-fn line_format(line: &[u8]) -> Option<Format> {
+/// hold: journalctl's `-- ` notes, and systemd's own lines about the
+/// unit. Lines without a level further on in a klog journal are found
+/// only by `Failed with result`.
+fn line_format(line: &[u8]) -> Option<Seen<'_>> {
     let head = &line[..line.len().min(HEADER)];
     if line.starts_with(b"{\"level\":\"") {
-        return Some(Format::Zap);
+        return Some(Seen::Format(Format::Zap));
     }
     if line.starts_with(b"-- ") {
         return None;
@@ -132,14 +216,31 @@ fn line_format(line: &[u8]) -> Option<Format> {
         || head.starts_with(b"level=")
         || head.starts_with(b"time=")
     {
-        return Some(Format::Logfmt);
+        return Some(Seen::Format(Format::Logfmt));
     }
-    // A klog header after a journal prefix: `host kubelet[3012]: I1121`.
-    if klog_start(head).is_some_and(|at| at >= 2 && &head[at - 2..at] == b": ")
-    {
-        return Some(Format::JournalKlog);
+    let Some(process) = journal_process(head) else {
+        return Some(Seen::Format(Format::Any));
+    };
+    if process == b"systemd" {
+        return None;
     }
-    (!journal_prefixed(head)).then_some(Format::Any)
+    // A klog header after the journal prefix: `kubelet[3012]: I1121`.
+    let klog = klog_start(head)
+        .is_some_and(|at| at >= 2 && &head[at - 2..at] == b": ");
+    Some(Seen::Journal { process, klog })
+}
+
+/// The process of a journal or syslog line (`Nov 21 10:39:03 host
+/// kubelet[3012]: ` or `... host kubelet: `).
+fn journal_process(head: &[u8]) -> Option<&[u8]> {
+    if !journal_prefixed(head) {
+        return None;
+    }
+    let after_time = &head[16..];
+    let host_end = memchr::memchr(b' ', after_time)?;
+    let rest = &after_time[host_end + 1..];
+    let end = rest.iter().position(|&b| b == b'[' || b == b':')?;
+    Some(&rest[..end])
 }
 
 /// Whether `head` starts with a journal or syslog prefix:
@@ -148,7 +249,30 @@ fn journal_prefixed(head: &[u8]) -> bool {
     head.len() > 16
         && head[..3].iter().all(u8::is_ascii_alphabetic)
         && head[3] == b' '
-        && memchr::memmem::find(&head[15..], b": ").is_some()
+        && pair(&head[15..], b':').is_some()
+}
+
+/// Where `b` followed by a space first is in `s`: the separators of a
+/// journal prefix (`: `) and a klog header (`] `). A two-byte needle
+/// costs memmem more to set up than to find.
+fn pair(s: &[u8], b: u8) -> Option<usize> {
+    memchr::memchr_iter(b, s).find(|&at| s.get(at + 1) == Some(&b' '))
+}
+
+/// The message of `line`, from a file of `kind`, if it is an error in its
+/// own format: a klog line's header is looked for once for both.
+pub(crate) fn error_message(line: &[u8], kind: SourceKind) -> Option<&[u8]> {
+    let head = &line[..line.len().min(HEADER)];
+    if let Some(at) = klog_start(head) {
+        return matches!(head[at], b'E' | b'F').then(|| after_klog(line, at));
+    }
+    is_error(line, kind).then(|| message(line))
+}
+
+/// What follows the klog header starting at `at`; the line itself if the
+/// header has no end.
+fn after_klog(line: &[u8], at: usize) -> &[u8] {
+    pair(&line[at..], b']').map_or(line, |end| &line[at + end + 2..])
 }
 
 /// Whether `line`, from a file of `kind`, is an error in its own format.
@@ -309,20 +433,22 @@ fn says_error(line: &[u8], kind: SourceKind) -> bool {
 /// (a journal prefix, a klog header, a container log prefix), or the
 /// `msg` of a zap or logfmt line; the line itself when it has none.
 pub(crate) fn message(line: &[u8]) -> &[u8] {
+    // A klog header first: its message is what follows it, even where
+    // it quotes a `msg="` of another writer's.
+    let head = &line[..line.len().min(HEADER)];
+    if let Some(at) = klog_start(head)
+        && pair(&line[at..], b']').is_some()
+    {
+        return after_klog(line, at);
+    }
     let [json, logfmt] = &*MSG_KEYS;
     if let Some(m) =
         quoted_after(line, json).or_else(|| quoted_after(line, logfmt))
     {
         return m;
     }
-    let head = &line[..line.len().min(HEADER)];
-    if let Some(at) = klog_start(head)
-        && let Some(end) = memchr::memmem::find(&line[at..], b"] ")
-    {
-        return &line[at + end + 2..];
-    }
     if journal_prefixed(head)
-        && let Some(end) = memchr::memmem::find(head, b": ")
+        && let Some(end) = pair(head, b':')
     {
         return &line[end + 2..];
     }
@@ -375,13 +501,19 @@ Nov 20 10:00:33 ip-1 containerd[2900]: time=\"2026-11-20T10:00:33Z\" level=info 
         assert_eq!(format(containerd.as_bytes()), Format::Logfmt);
         // Lines of several formats, a plain klog file, a cut last line,
         // nothing at all: every probe.
+        let syslog = "Nov 20 10:00:03 ip-1 kernel: Linux version 5.10.219
+Nov 20 10:00:38 ip-1 kubelet: I1120 10:00:38.000000    3012 server.go:1] start
+Nov 20 10:00:39 ip-1 dhclient[2100]: DHCPACK from 10.0.0.1
+";
+        assert_eq!(format(syslog.as_bytes()), Format::Any);
         let mixed = format!("{kubelet}{ipamd}");
         assert_eq!(format(mixed.as_bytes()), Format::Any);
         let plain = "I1120 10:00:38.000000    3012 server.go:1] start\n";
         assert_eq!(format(plain.as_bytes()), Format::Any);
         assert_eq!(format(&kubelet.as_bytes()[..60]), Format::Any);
         assert_eq!(format(b""), Format::Any);
-        // Each format's probes find its error lines.
+        // Each format finds its error lines: by its probes, or by reading
+        // every line's level.
         for (f, line) in [
             (
                 Format::JournalKlog,
@@ -392,15 +524,43 @@ Nov 20 10:00:33 ip-1 containerd[2900]: time=\"2026-11-20T10:00:33Z\" level=info 
                 "Nov 20 10:00:39 ip-1 systemd[1]: kubelet.service: Failed with result 'exit-code'.",
             ),
             (Format::Zap, r#"{"level":"error","ts":"2026","msg":"x"}"#),
+            (Format::Zap, r#"{"level":"dpanic","ts":"2026","msg":"x"}"#),
+            (Format::Zap, "panic: runtime error: index out of range"),
             (
                 Format::Logfmt,
                 "containerd[1]: time=\"2026\" level=error msg=\"x\"",
             ),
+            (Format::Logfmt, "level=fatal msg=\"x\""),
+            (
+                Format::Logfmt,
+                "systemd[1]: containerd.service: Failed with result 'exit-code'.",
+            ),
         ] {
-            assert!(is_error(line.as_bytes(), SourceKind::Unknown), "{line}");
             assert!(
-                PROBE_SETS[f as usize].iter().any(|p| line.contains(p)),
+                f.is_error(line.as_bytes(), SourceKind::Unknown, &mut 0),
+                "{line}"
+            );
+            assert!(
+                f.reads_every_level()
+                    || PROBE_SETS[f.probe_set()]
+                        .iter()
+                        .any(|p| line.contains(p)),
                 "{f:?}: {line}"
+            );
+        }
+        for (f, line) in [
+            (Format::Zap, r#"{"level":"debug","ts":"2026","msg":"Error: x"}"#),
+            (Format::Zap, r#"{"level":"info","ts":"2026","msg":"x"}"#),
+            (
+                Format::Logfmt,
+                "time=\"2026\" level=info msg=\"ERROR in words\"",
+            ),
+            (Format::Logfmt, "level=warning msg=\"x\""),
+        ] {
+            let mut hint = 15;
+            assert!(
+                !f.is_error(line.as_bytes(), SourceKind::Unknown, &mut hint),
+                "{line}"
             );
         }
     }

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use logsift_signatures::SourceKind;
 
 pub use self::level::PROBE_SETS;
-pub(crate) use self::level::format;
+pub(crate) use self::level::{Format, format, message};
 use self::template::{Groups, tokens};
 use crate::{
     model::{Evidence, Unrecognized},
@@ -43,21 +43,23 @@ pub(crate) struct Miner {
 }
 
 impl Miner {
-    /// Whether `line` is an error line to mine, in a file of `kind`.
-    pub(crate) fn wants(line: &[u8], kind: SourceKind) -> bool {
-        level::is_error(line, kind)
+    /// The message of `line` if it is an error line to mine, in a file
+    /// of `kind`.
+    pub(crate) fn wants(line: &[u8], kind: SourceKind) -> Option<&[u8]> {
+        level::error_message(line, kind)
     }
 
-    /// Adds one unrecognised error line, numbered `number`.
+    /// Adds one unrecognised error line, numbered `number`, whose message
+    /// is `message`.
     pub(crate) fn add(
         &mut self,
         line: &[u8],
+        message: &[u8],
         number: u64,
         time: Option<Timestamp>,
         max_example: usize,
     ) {
         self.lines += 1;
-        let message = level::message(line);
         // Valid UTF-8 (nearly every line) is checked a word at a time.
         let text = std::str::from_utf8(message).map_or_else(
             |_| String::from_utf8_lossy(message),

@@ -6,10 +6,7 @@
 //! token by token, and a line at least half the same as a group's
 //! template joins it, the positions that differ becoming wildcards.
 
-use std::{
-    collections::HashMap,
-    hash::{DefaultHasher, Hash, Hasher},
-};
+use std::collections::HashMap;
 
 /// What a variable token becomes.
 pub(crate) const WILDCARD: &str = "<*>";
@@ -56,9 +53,7 @@ impl Groups {
         tokens: &[&str],
         max: usize,
     ) -> Option<usize> {
-        let mut route = DefaultHasher::new();
-        tokens.iter().take(ROUTE).for_each(|t| t.hash(&mut route));
-        let key = (tokens.len(), route.finish());
+        let key = (tokens.len(), route(tokens));
         let candidates = self.routes.entry(key).or_default();
         let best = candidates
             .iter()
@@ -72,11 +67,14 @@ impl Groups {
             })
             // The most similar; among equals, the oldest.
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        if let Some((i, _)) = best {
+        if let Some((i, similar)) = best {
             let group = &mut self.all[i];
-            for (t, l) in group.tokens.iter_mut().zip(tokens) {
-                if t != l && t != WILDCARD {
-                    *t = WILDCARD.to_string();
+            // A line the template already covers leaves it as it is.
+            if similar < 1.0 {
+                for (t, l) in group.tokens.iter_mut().zip(tokens) {
+                    if t != l && t != WILDCARD {
+                        *t = WILDCARD.to_string();
+                    }
                 }
             }
             group.count += 1;
@@ -91,6 +89,18 @@ impl Groups {
         self.all.push(Group { tokens, count: 1 });
         Some(index)
     }
+}
+
+/// A hash of the leading tokens (FNV-1a): the route is looked up for
+/// every error line, and a collision only costs a comparison.
+fn route(tokens: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for t in tokens.iter().take(ROUTE) {
+        for &b in t.as_bytes().iter().chain(&[0xff]) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
 }
 
 /// The share of positions where the template and the line agree, a
@@ -139,10 +149,14 @@ fn push_wildcard(out: &mut Vec<&str>) {
 /// times, addresses, versions, most ids and pod names), or it is a long
 /// run of hex letters or base64 (hashes, tokens).
 fn is_variable(token: &str) -> bool {
-    let t = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    if t.bytes().any(|b| b.is_ascii_digit()) {
+    // A digit is never trimmed, so it is looked for before trimming.
+    if token.bytes().any(|b| b.is_ascii_digit()) {
         return true;
     }
+    if token.len() < 16 {
+        return false;
+    }
+    let t = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
     t.len() >= 16
         && t.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
