@@ -24,11 +24,13 @@ pub(crate) enum ColorWhen {
 /// Where error lines no signature knows are reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum UnrecognizedMode {
-    /// Looked for, and listed in JSON, NDJSON, text and Markdown (not in
-    /// SARIF or JUnit).
+    /// Looked for, and listed in JSON, NDJSON, text, Markdown and HTML
+    /// (not in SARIF or JUnit, whose readers act on every entry).
     On,
-    /// Not looked for (the default while it costs more than a sixth of
-    /// the scan's time).
+    /// As `on`, and as notes in SARIF and JUnit too (never results or
+    /// failing tests).
+    Notes,
+    /// Not looked for.
     Off,
 }
 
@@ -395,7 +397,7 @@ pub(crate) struct ScanArgs {
 
     /// Error lines no signature matched, grouped into templates: where to
     /// report them.
-    #[arg(long, value_name = "WHEN", default_value = "off")]
+    #[arg(long, value_name = "WHERE", default_value = "on")]
     pub(crate) unrecognized: UnrecognizedMode,
 
     /// Templates of unrecognised error lines to leave out, one a line,

@@ -37,6 +37,8 @@ pub(crate) struct ScanConfig {
     pub(crate) redact: bool,
     /// Templates of unrecognised error lines to leave out.
     pub(crate) ignore: Ignore,
+    /// Whether SARIF and JUnit carry the unrecognized templates as notes.
+    pub(crate) unrecognized_notes: bool,
     /// With `--out-dir`: where each input's report and summary.json go;
     /// the outputs above are then unused.
     pub(crate) out_dir: Option<PathBuf>,
@@ -123,6 +125,7 @@ impl ScanConfig {
             threads,
             redact: !args.no_redact,
             ignore: ignore(args.ignore_unrecognized.as_deref())?,
+            unrecognized_notes: args.unrecognized == UnrecognizedMode::Notes,
             out_dir: args.out_dir,
             progress: !args.quiet && std::io::stderr().is_terminal(),
             fail_on_incomplete: args.fail_on_incomplete,
@@ -202,7 +205,7 @@ fn engine(args: &ScanArgs) -> logsift_engine::Config {
         since: args.since,
         until: args.until,
         source_kind: args.source_kind,
-        mine: args.unrecognized == UnrecognizedMode::On,
+        mine: args.unrecognized != UnrecognizedMode::Off,
         ..logsift_engine::Config::default()
     }
 }

@@ -9,7 +9,7 @@ use std::{
 };
 
 use logsift_engine::{MINING_PROBE_SETS, Scanner};
-use logsift_report::{Report, ReportBuilder};
+use logsift_report::{Format, Report, ReportBuilder};
 use logsift_signatures::{Matcher, Pack};
 
 use crate::{
@@ -66,8 +66,17 @@ pub(crate) fn scan(config: &ScanConfig) -> Outcome {
     // one file still leaves the others; any failure makes the run fail.
     let mut failed = false;
     let mut closed = false;
+    // SARIF and JUnit readers act on every entry they find, so the
+    // templates go there only when asked for.
+    let without_templates = (!config.unrecognized_notes
+        && !report.unrecognized.is_empty())
+    .then(|| Report { unrecognized: Vec::new(), ..report.clone() });
     for output in &config.outputs {
-        match write_report(&report, &config.pack, output) {
+        let report = match (&without_templates, output.format) {
+            (Some(plain), Format::Sarif | Format::Junit) => plain,
+            _ => &report,
+        };
+        match write_report(report, &config.pack, output) {
             Ok(()) => {}
             Err(e)
                 if e.kind() == io::ErrorKind::BrokenPipe

@@ -1,8 +1,9 @@
 //! Error lines no signature knows: three novel failures planted in a
 //! bundle among healthy lines and known noise come out as exactly three
 //! templates, most lines first, with their counts, the same for any
-//! thread count; `--ignore-unrecognized` works, and without
-//! `--unrecognized on` nothing is mined.
+//! thread count; `--ignore-unrecognized` works, with `--unrecognized
+//! off` nothing is mined, and SARIF and JUnit carry them only with
+//! `--unrecognized notes`.
 
 use logsift_fixtures::{Entry, tar_gz};
 use serde_json::Value;
@@ -122,11 +123,13 @@ fn three_novel_failures_are_three_templates_with_their_counts() {
     assert!(text.stdout.contains("Zorblax quota ledger"), "{}", text.stdout);
 }
 
-/// SARIF and JUnit carry the templates only with mining on, as notes:
-/// SARIF notifications at the example line, JUnit `<system-out>` lines;
-/// never results or test cases, which CI would count as failures.
+/// SARIF and JUnit carry the templates only with `--unrecognized notes`,
+/// as notes: SARIF notifications at the example line, JUnit
+/// `<system-out>` lines; never results or test cases, which CI would
+/// count as failures. By default (`on`) the JSON report lists them and
+/// SARIF and JUnit do not; `off` mines nothing.
 #[test]
-fn sarif_and_junit_carry_them_as_notes_only_when_mining() {
+fn sarif_and_junit_carry_them_as_notes_only_when_asked() {
     let dir = Dir::new();
     dir.write("b.tar.gz", bundle());
     let notes = |sarif: &Value| -> Vec<String> {
@@ -140,29 +143,34 @@ fn sarif_and_junit_carry_them_as_notes_only_when_mining() {
             .map(str::to_string)
             .collect()
     };
-    for (mode, want) in [("on", 3), ("off", 0)] {
-        let out = run(
-            &dir,
-            &[
-                "scan",
-                "--unrecognized",
-                mode,
-                "--fail-on",
-                "never",
-                "--format",
-                "sarif",
-                "--report",
-                "junit=r.xml",
-                "--report",
-                "json=r.json",
-                "b.tar.gz",
-            ],
-        );
+    for (mode, want, listed) in [
+        (Some("notes"), 3, 3),
+        (Some("on"), 0, 3),
+        (None, 0, 3),
+        (Some("off"), 0, 0),
+    ] {
+        let mut args = vec!["scan"];
+        if let Some(mode) = mode {
+            args.extend(["--unrecognized", mode]);
+        }
+        args.extend([
+            "--fail-on",
+            "never",
+            "--format",
+            "sarif",
+            "--report",
+            "junit=r.xml",
+            "--report",
+            "json=r.json",
+            "b.tar.gz",
+        ]);
+        let out = run(&dir, &args);
         assert_eq!(out.code, 0, "{}", out.stderr);
         let sarif: Value = serde_json::from_str(&out.stdout).expect("SARIF");
         let found = notes(&sarif);
-        assert_eq!(found.len(), want, "{mode}: {found:?}");
+        assert_eq!(found.len(), want, "{mode:?}: {found:?}");
         let report = dir.json("r.json");
+        assert_eq!(templates(&report).len(), listed, "{mode:?}");
         let results =
             sarif["runs"][0]["results"].as_array().map_or(0, Vec::len);
         let findings = report["findings"].as_array().map_or(0, Vec::len)
