@@ -74,6 +74,11 @@ need() {
 }
 
 need rg ripgrep ripgrep
+# The speed issue's peers: ugrep reads tar archives and nested gzip
+# itself; ISA-L's igzip only inflates the outer stream, the floor a
+# zlib-class inflate sets.
+need ugrep ugrep
+need igzip isal
 need hyperfine hyperfine hyperfine
 need python3 python3
 [ -x /usr/bin/time ] || need /usr/bin/time time
@@ -173,7 +178,8 @@ fi
 BATCH_FILES=$(printf "$BATCH_DIR/bundle-%d.tar.gz " $(seq 1 $BATCH))
 q() { printf '%q' "$1"; }
 NAMES=(inflate-only logsift-j2 logsift-j1 rg-z zcat-grep
-    dir-logsift-j2 dir-rg-z tripled-j2 tripled-j1 batch-j1 batch-j2)
+    dir-logsift-j2 dir-rg-z tripled-j2 tripled-j1 batch-j1 batch-j2
+    igzip-dc ugrep-z)
 CMDS=(
     "$(q "$BIN/inflate-only") $(q "$BUNDLE")"
     "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null $(q "$BUNDLE")"
@@ -186,6 +192,8 @@ CMDS=(
     "$(q "$LOGSIFT") scan --fail-on never -j1 -o /dev/null --signatures $(q "$SYNTH") $(q "$BUNDLE")"
     "$(q "$LOGSIFT") scan --fail-on never -j1 -o /dev/null $BATCH_FILES"
     "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null $BATCH_FILES"
+    "igzip -dc $(q "$BUNDLE") >/dev/null"
+    "ugrep -z -c -F -f $(q "$LITERALS") $(q "$BUNDLE")"
 )
 if [ -n "${BASELINE:-}" ]; then
     NAMES+=(baseline-j2 baseline-j1 dir-baseline-j2)
@@ -262,6 +270,8 @@ describe() {
     echo "ripgrep: $(rg --version | head -1)"
     echo "grep: $(grep --version | head -1)"
     echo "gzip (zcat, and rg -z's decompressor): $(gzip --version | head -1)"
+    echo "ugrep: $(ugrep --version | head -1)"
+    echo "igzip (ISA-L): $(igzip --version 2>&1 | head -1)"
     echo "hyperfine: $(hyperfine --version)"
     echo "bundle: $(basename "$BUNDLE"), $(stat -c %s "$BUNDLE") bytes, $TEXT_BYTES bytes of logs (outer stream and inner .gz members)"
     echo "batch: $BATCH bundles of scale $BATCH_SCALE, $(du -cb "$BATCH_DIR"/*.tar.gz | tail -1 | cut -f1) bytes"
