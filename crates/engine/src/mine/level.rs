@@ -23,8 +23,8 @@ use logsift_signatures::SourceKind;
 /// without mining, against 1.32x without them).
 ///
 /// These are the probes of a file of no one [`Format`]; a file whose
-/// lines all say their level in one place is searched for that place
-/// alone (see [`PROBE_SETS`]).
+/// lines all say their level in one place has it read there instead
+/// (see [`Format::is_error`]).
 pub const PROBES: &[&str] = &[
     ": E0",
     ": E1",
@@ -104,53 +104,57 @@ impl Format {
         kind: SourceKind,
         hint: &mut usize,
     ) -> bool {
-        const KEY: &[u8] = b" level=";
-        if self == Format::JournalKlog {
-            let head = &line[..line.len().min(HEADER)];
-            let at = if is_klog_header(head, *hint) {
-                Some(*hint)
-            } else {
-                // The header follows the journal prefix's `: `.
-                pair(head, b':')
-                    .map(|at| at + 2)
-                    .filter(|&at| is_klog_header(head, at))
-            };
-            return match at {
-                Some(at) => {
-                    *hint = at;
-                    matches!(head[at], b'E' | b'F')
-                }
-                None => is_error(line, kind),
-            };
-        }
-        let value = match self {
-            Format::Zap => line.strip_prefix(b"{\"level\":\""),
-            Format::Logfmt => {
-                let head = &line[..line.len().min(HEADER)];
-                let at = if head.get(*hint..*hint + KEY.len()) == Some(KEY) {
-                    Some(*hint + KEY.len())
-                } else if let Some(at) = LOGFMT_LEVEL.find(head) {
-                    *hint = at;
-                    Some(at + KEY.len())
-                } else {
-                    head.starts_with(b"level=").then_some(6)
-                };
-                at.map(|at| {
-                    let v = &line[at..];
-                    v.strip_prefix(b"\"").unwrap_or(v)
-                })
+        let head = &line[..line.len().min(HEADER)];
+        let error = match self {
+            Format::JournalKlog => klog_header(head, hint)
+                .map(|at| matches!(head[at], b'E' | b'F')),
+            Format::Zap => {
+                line.strip_prefix(b"{\"level\":\"").map(error_value)
             }
-            Format::Any | Format::JournalKlog => None,
+            Format::Logfmt => logfmt_level(line, hint).map(error_value),
+            Format::Any => None,
         };
-        match value {
-            Some(v) => matches!(
-                v,
-                [b'e' | b'f' | b'p' | b'E' | b'F' | b'P', ..]
-                    | [b'd', b'p', ..]
-            ),
-            None => is_error(line, kind),
-        }
+        error.unwrap_or_else(|| is_error(line, kind))
     }
+}
+
+/// Where the klog header after a journal prefix starts in `head`: at
+/// `hint` (where the last line's was), else after the prefix's `: `.
+fn klog_header(head: &[u8], hint: &mut usize) -> Option<usize> {
+    if is_klog_header(head, *hint) {
+        return Some(*hint);
+    }
+    let at = pair(head, b':')? + 2;
+    is_klog_header(head, at).then(|| {
+        *hint = at;
+        at
+    })
+}
+
+/// The value of a logfmt line's `level`, looked for in its head, at
+/// `hint` (where the last line's key was) first.
+fn logfmt_level<'l>(line: &'l [u8], hint: &mut usize) -> Option<&'l [u8]> {
+    const KEY: &[u8] = b" level=";
+    let head = &line[..line.len().min(HEADER)];
+    let at = if head.get(*hint..*hint + KEY.len()) == Some(KEY) {
+        *hint + KEY.len()
+    } else if let Some(at) = LOGFMT_LEVEL.find(head) {
+        *hint = at;
+        at + KEY.len()
+    } else {
+        head.starts_with(b"level=").then_some(6)?
+    };
+    let v = &line[at..];
+    Some(v.strip_prefix(b"\"").unwrap_or(v))
+}
+
+/// Whether a zap or logfmt level value (what follows the key) is error or
+/// worse: `error`, `fatal`, `panic`, `dpanic`, in any case zap writes.
+fn error_value(v: &[u8]) -> bool {
+    matches!(
+        v,
+        [b'e' | b'f' | b'p' | b'E' | b'F' | b'P', ..] | [b'd', b'p', ..]
+    )
 }
 
 /// Whether a klog header (`E1121 10:39:03`) starts at `at` in `head`.
@@ -177,8 +181,8 @@ const SAMPLE: usize = 20;
 
 /// The format of a file whose first bytes are `head`: the one all its
 /// first lines are in. A file that changes format further on has the
-/// lines of the other format mined only if the chosen format's probes
-/// find them.
+/// lines of the other format read as the chosen format's, and judged by
+/// their words where they have no level there.
 pub(crate) fn format(head: &[u8]) -> Format {
     let mut found: Option<Format> = None;
     // The one writer of a klog journal, and whether a line of another
