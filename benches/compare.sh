@@ -11,7 +11,9 @@
 # from elsewhere hits all commands of a round alike):
 #
 #   inflate-only     our own decompression of the bundle (outer stream and
-#                    inner .gz members, same flate2 backend), no search
+#                    inner .gz members, with logsift's gzip reader and the
+#                    library it takes: ISA-L, installed here), no search
+#   *-zlib           the same and logsift -j2/-j1 with --inflate zlib
 #   logsift -j2/-j1  the bundle, with the built-in pack
 #   rg -z, zcat|grep the bundle, searching for every literal of the pack
 #   directory        logsift -j2 and rg -z over the extracted bundle
@@ -141,6 +143,13 @@ say "checking outputs"
 "$LOGSIFT" scan --fail-on never --format json -j2 "$BUNDLE" >"$WORK/j2.json"
 cmp -s "$WORK/j1.json" "$WORK/j2.json" ||
     { echo "compare.sh: -j1 and -j2 reports differ" >&2; exit 1; }
+# igzip's package brings ISA-L's shared library, which logsift loads.
+"$LOGSIFT" --version | grep -q '^inflate: ISA-L' ||
+    { echo "compare.sh: logsift did not load ISA-L" >&2; exit 1; }
+"$LOGSIFT" scan --inflate zlib --fail-on never --format json -j2 "$BUNDLE" \
+    >"$WORK/zlib.json"
+cmp -s "$WORK/j1.json" "$WORK/zlib.json" ||
+    { echo "compare.sh: ISA-L and zlib-rs reports differ" >&2; exit 1; }
 "$LOGSIFT" scan --fail-on never --format json -j2 --signatures "$SYNTH" \
     "$BUNDLE" >"$WORK/tripled.json"
 python3 - "$WORK/j1.json" "$WORK/tripled.json" <<'EOF'
@@ -179,7 +188,7 @@ BATCH_FILES=$(printf "$BATCH_DIR/bundle-%d.tar.gz " $(seq 1 $BATCH))
 q() { printf '%q' "$1"; }
 NAMES=(inflate-only logsift-j2 logsift-j1 rg-z zcat-grep
     dir-logsift-j2 dir-rg-z tripled-j2 tripled-j1 batch-j1 batch-j2
-    igzip-dc ugrep-z)
+    igzip-dc ugrep-z inflate-only-zlib logsift-j2-zlib logsift-j1-zlib)
 CMDS=(
     "$(q "$BIN/inflate-only") $(q "$BUNDLE")"
     "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null $(q "$BUNDLE")"
@@ -194,6 +203,9 @@ CMDS=(
     "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null $BATCH_FILES"
     "igzip -dc $(q "$BUNDLE") >/dev/null"
     "ugrep -z -c -F -f $(q "$LITERALS") $(q "$BUNDLE")"
+    "$(q "$BIN/inflate-only") --inflate zlib $(q "$BUNDLE")"
+    "$(q "$LOGSIFT") scan --inflate zlib --fail-on never -j2 -o /dev/null $(q "$BUNDLE")"
+    "$(q "$LOGSIFT") scan --inflate zlib --fail-on never -j1 -o /dev/null $(q "$BUNDLE")"
 )
 if [ -n "${BASELINE:-}" ]; then
     NAMES+=(baseline-j2 baseline-j1 dir-baseline-j2)

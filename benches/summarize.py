@@ -97,6 +97,14 @@ if "igzip-dc" in rounds[0]:
     row("2 threads: speed-up over `ugrep -z -c -F -f`", v, ">= 2.5x", v >= 2.5, parallel=True)
     v = ratio("rg-z", "logsift-j2")
     row("2 threads: speed-up over `rg -z` (second goal)", v, ">= 5x", v >= 5, parallel=True)
+if "logsift-j2-zlib" in rounds[0]:
+    # What ISA-L gives over zlib-rs, in the same rounds.
+    v = ratio("inflate-only-zlib", "inflate-only")
+    row("ISA-L speed-up, inflate only", v, "> 1x", v > 1)
+    v = ratio("logsift-j2-zlib", "logsift-j2")
+    row("ISA-L speed-up, 2 threads", v, "> 1x", v > 1, parallel=True)
+    v = ratio("logsift-j1-zlib", "logsift-j1")
+    row("ISA-L speed-up, 1 thread", v, "> 1x", v > 1)
 v = ratio("batch-j1", "batch-j2")
 row("batch of 20 bundles: 2-thread / 1-thread throughput", v, ">= 1.8x", v >= 1.8, parallel=True)
 if "baseline-j2" in rounds[0]:

@@ -16,7 +16,7 @@ use criterion::{
     criterion_main, measurement::WallTime,
 };
 use flate2::read::MultiGzDecoder;
-use logsift_engine::{Config, Scanner};
+use logsift_engine::{Config, Inflate, Scanner};
 use logsift_signatures::{Matcher, Pack, SourceKind};
 
 use common::{bundle, default_pack, gzip_log, plain_logs, tripled_pack};
@@ -122,11 +122,18 @@ fn bundle_tar_gz(c: &mut Criterion) {
     let m = default_pack().compile();
     let scanner = Scanner::new(&m, Config::default());
     let mut g = slow_group(c, "bundle", *text);
-    g.bench_function("inflate", |b| {
-        b.iter(|| {
-            logsift_benches::inflate_bundle(black_box(&bytes[..])).unwrap()
-        })
-    });
+    // zlib-rs, and the library `--inflate auto` takes (ISA-L where the
+    // system has it).
+    for (name, inflate) in
+        [("inflate", Inflate::zlib()), ("inflate_auto", Inflate::fastest())]
+    {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                logsift_benches::inflate_bundle(black_box(&bytes[..]), inflate)
+                    .unwrap()
+            })
+        });
+    }
     g.bench_function("scan_bytes", |b| {
         b.iter(|| {
             scanner.scan_bytes(

@@ -2,16 +2,16 @@
 //! inflate-only baseline and a synthetic signature pack.
 //!
 //! The baseline decompresses a bundle the way logsift reads it (the outer
-//! gzip stream, then every gzip member inside the tar) with the same
-//! flate2 backend, and searches nothing, so "how much slower than just
-//! inflating" is a like-for-like ratio. The synthetic pack grows the
+//! gzip stream, then every gzip member inside the tar) with logsift's own
+//! gzip reader and library (ISA-L or zlib-rs), and searches nothing, so
+//! "how much slower than just inflating" is a like-for-like ratio. The synthetic pack grows the
 //! default pack with signatures whose literals look like real ones but
 //! never occur in a generated bundle, to measure how the scan's cost
 //! follows the number of signatures.
 
 use std::io::{self, Read};
 
-use flate2::read::MultiGzDecoder;
+use logsift_engine::{Inflate, fuzzing::gzip_members};
 
 /// Bytes produced by [`inflate_bundle`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,12 +28,16 @@ pub struct Inflated {
 
 /// Decompresses `input` as logsift would read a `.tar.gz` bundle, without
 /// searching: the outer gzip stream (all its members), then, if it holds
-/// a tar, each tar member that starts with the gzip magic. Output is
-/// discarded in 256 KiB pieces, the size logsift scans in.
-pub fn inflate_bundle(input: impl Read) -> io::Result<Inflated> {
+/// a tar, each tar member that starts with the gzip magic, inflated by
+/// `inflate`. Output is discarded in 256 KiB pieces, the size logsift
+/// scans in.
+pub fn inflate_bundle(
+    input: impl Read,
+    inflate: Inflate,
+) -> io::Result<Inflated> {
     let mut raw = CountingReader { inner: input, read: 0 };
     let mut gz =
-        CountingReader { inner: MultiGzDecoder::new(&mut raw), read: 0 };
+        CountingReader { inner: gzip_members(&mut raw, inflate), read: 0 };
     let mut head = [0u8; 512];
     let n = read_up_to(&mut gz, &mut head)?;
     let is_tar = n == 512 && &head[257..262] == b"ustar";
@@ -47,7 +51,7 @@ pub fn inflate_bundle(input: impl Read) -> io::Result<Inflated> {
             let m = read_up_to(&mut entry, &mut magic)?;
             if m == 2 && magic == [0x1f, 0x8b] {
                 let member = io::Cursor::new(magic).chain(&mut entry);
-                out.inner += discard(MultiGzDecoder::new(member))?;
+                out.inner += discard(gzip_members(member, inflate))?;
                 out.members += 1;
             }
         }
@@ -397,10 +401,14 @@ mod tests {
             e.write_all(&tar).unwrap();
             e.finish().unwrap()
         };
-        let got = inflate_bundle(&tgz[..]).unwrap();
-        assert_eq!(got.raw, tgz.len() as u64);
-        assert_eq!(got.outer, tar.len() as u64);
-        assert_eq!(got.inner, text.len() as u64);
-        assert_eq!(got.members, 1);
+        for inflate in
+            [Some(Inflate::zlib()), Inflate::isal()].into_iter().flatten()
+        {
+            let got = inflate_bundle(&tgz[..], inflate).unwrap();
+            assert_eq!(got.raw, tgz.len() as u64, "{inflate}");
+            assert_eq!(got.outer, tar.len() as u64, "{inflate}");
+            assert_eq!(got.inner, text.len() as u64, "{inflate}");
+            assert_eq!(got.members, 1, "{inflate}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 use std::sync::OnceLock;
 
 use logsift_benches::{embedded_literals, synthetic_pack};
+use logsift_engine::Inflate;
 use logsift_fixtures::{BundleSpec, bundle_entries, write_bundle};
 use logsift_signatures::Pack;
 
@@ -62,7 +63,8 @@ pub fn bundle() -> &'static (Vec<u8>, u64) {
     BUNDLE.get_or_init(|| {
         let mut bytes = Vec::new();
         write_bundle(&spec(BUNDLE_SCALE), &mut bytes).unwrap();
-        let n = logsift_benches::inflate_bundle(&bytes[..]).unwrap();
+        let n = logsift_benches::inflate_bundle(&bytes[..], Inflate::zlib())
+            .unwrap();
         (bytes, n.outer + n.inner)
     })
 }

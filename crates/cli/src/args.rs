@@ -34,6 +34,18 @@ pub(crate) enum UnrecognizedMode {
     Off,
 }
 
+/// Which library inflates gzip streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InflateWith {
+    /// ISA-L when the system has its shared library (libisal.so.2, in
+    /// Debian's and Ubuntu's package libisal2), zlib-rs otherwise.
+    Auto,
+    /// ISA-L; an error when it does not load.
+    Isal,
+    /// zlib-rs, built in.
+    Zlib,
+}
+
 /// The least severity that fails the run, or never.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum FailOn {
@@ -399,6 +411,12 @@ pub(crate) struct ScanArgs {
     /// report them.
     #[arg(long, value_name = "WHERE", default_value = "on")]
     pub(crate) unrecognized: UnrecognizedMode,
+
+    /// The library that inflates gzip streams: both give the same
+    /// report, ISA-L faster (`logsift --version` tells which `auto`
+    /// takes).
+    #[arg(long, value_name = "LIBRARY", default_value = "auto")]
+    pub(crate) inflate: InflateWith,
 
     /// Templates of unrecognised error lines to leave out, one a line,
     /// `<*>` standing for any text (as the report prints them).

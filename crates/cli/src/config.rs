@@ -6,15 +6,15 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use logsift_engine::{Input, TimeBound, Timestamp};
+use logsift_engine::{Inflate, Input, TimeBound, Timestamp};
 use logsift_report::{
     Format, suppress::Suppressions, text, unrecognized::Ignore,
 };
 use logsift_signatures::{Pack, Severity};
 
 use crate::args::{
-    ColorWhen, ListFormat, MergeArgs, ReportTo, ScanArgs, SignaturesCommand,
-    UnrecognizedMode,
+    ColorWhen, InflateWith, ListFormat, MergeArgs, ReportTo, ScanArgs,
+    SignaturesCommand, UnrecognizedMode,
 };
 
 /// Everything a scan needs.
@@ -113,7 +113,7 @@ impl ScanConfig {
         Ok(ScanConfig {
             inputs,
             pack,
-            engine: engine(&args),
+            engine: engine(&args)?,
             outputs: outputs(
                 args.format,
                 args.output,
@@ -191,8 +191,8 @@ fn inputs(
 
 /// The engine's limits and window, from the flags; the rest as the
 /// engine's defaults say.
-fn engine(args: &ScanArgs) -> logsift_engine::Config {
-    logsift_engine::Config {
+fn engine(args: &ScanArgs) -> Result<logsift_engine::Config, String> {
+    Ok(logsift_engine::Config {
         max_evidence: args.max_evidence,
         max_depth: args.max_depth,
         max_bytes: args.max_bytes.0,
@@ -206,7 +206,22 @@ fn engine(args: &ScanArgs) -> logsift_engine::Config {
         until: args.until,
         source_kind: args.source_kind,
         mine: args.unrecognized != UnrecognizedMode::Off,
+        inflate: inflate(args.inflate)?,
         ..logsift_engine::Config::default()
+    })
+}
+
+/// The library `--inflate` names, loaded.
+fn inflate(with: InflateWith) -> Result<Inflate, String> {
+    match with {
+        InflateWith::Auto => Ok(Inflate::fastest()),
+        InflateWith::Zlib => Ok(Inflate::zlib()),
+        InflateWith::Isal => Inflate::isal().ok_or_else(|| {
+            "logsift: --inflate isal: ISA-L's shared library (libisal.so.2) \
+             did not load; install it (Debian and Ubuntu: libisal2) or use \
+             --inflate auto"
+                .to_string()
+        }),
     }
 }
 

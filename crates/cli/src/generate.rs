@@ -9,6 +9,7 @@ use clap_mangen::{
     Man,
     roff::{Roff, roman},
 };
+use logsift_engine::Inflate;
 use logsift_signatures::Pack;
 
 use crate::{
@@ -131,9 +132,10 @@ pub(crate) fn version() -> Result<String, String> {
     let pack =
         Pack::embedded().map_err(|e| format!("embedded signatures: {e}"))?;
     Ok(format!(
-        "logsift {}\nsignatures: {} built-in, {}\n",
+        "logsift {}\nsignatures: {} built-in, {}\ninflate: {}\n",
         env!("LOGSIFT_VERSION"),
         pack.len(),
-        pack.digest()
+        pack.digest(),
+        Inflate::fastest()
     ))
 }

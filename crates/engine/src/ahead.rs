@@ -26,7 +26,7 @@ use std::{
 
 use crate::{
     budget::Budget,
-    gz::{Members, gz_members},
+    gz::{Inflate, Members, gz_members},
     io::read_full,
 };
 
@@ -163,12 +163,14 @@ impl<S: Source> Read for Chunks<'_, S> {
 /// through [`Budget::stage_raw`]; this turns staging on and off.
 pub(crate) fn inflate<T: Send>(
     reader: &mut dyn Read,
+    inflate: Inflate,
     budget: &Budget,
     helper: bool,
     scan: impl FnOnce(&mut dyn Read) -> T + Send,
 ) -> T {
     budget.stage_raw(true);
-    let mut inflater = Inflater { decoder: gz_members(reader), budget };
+    let mut inflater =
+        Inflater { decoder: gz_members(reader, inflate), budget };
     let result = if helper {
         std::thread::scope(|threads| {
             let (chunks_tx, chunks) = sync_channel(QUEUE);
@@ -264,34 +266,41 @@ mod tests {
         two.extend(gzip(&text[1_000_000..]));
         let mut cut = two.clone();
         cut.truncate(two.len() - 5000);
-        for input in [two, cut] {
+        for (input, inflate) in [two, cut].into_iter().flat_map(|i| {
+            Inflate::every().into_iter().map(move |l| (i.clone(), l))
+        }) {
             let run = |helper: bool| {
                 let budget = Budget::new(u64::MAX, 1000, 10);
                 let raw_seen = std::sync::Mutex::new(Vec::new());
                 let mut raw = Raw::new(&input[..], &budget);
-                let got = inflate(&mut raw, &budget, helper, |r| {
-                    let mut sizes = Vec::new();
-                    let mut all = Vec::new();
-                    let mut buf = vec![0u8; 300_000];
-                    let mut err = None;
-                    for i in 0.. {
-                        let want = [512, 100_000, 7, 300_000, 65_536][i % 5];
-                        match r.read(&mut buf[..want]) {
-                            Ok(0) => break,
-                            Ok(n) => {
-                                sizes.push(n);
-                                all.extend_from_slice(&buf[..n]);
-                                // What a Metered reader would see.
-                                raw_seen.lock().unwrap().push(budget.raw());
-                            }
-                            Err(e) => {
-                                err = Some(e.to_string());
-                                break;
+                let got =
+                    super::inflate(&mut raw, inflate, &budget, helper, |r| {
+                        let mut sizes = Vec::new();
+                        let mut all = Vec::new();
+                        let mut buf = vec![0u8; 300_000];
+                        let mut err = None;
+                        for i in 0.. {
+                            let want =
+                                [512, 100_000, 7, 300_000, 65_536][i % 5];
+                            match r.read(&mut buf[..want]) {
+                                Ok(0) => break,
+                                Ok(n) => {
+                                    sizes.push(n);
+                                    all.extend_from_slice(&buf[..n]);
+                                    // What a Metered reader would see.
+                                    raw_seen
+                                        .lock()
+                                        .unwrap()
+                                        .push(budget.raw());
+                                }
+                                Err(e) => {
+                                    err = Some(e.to_string());
+                                    break;
+                                }
                             }
                         }
-                    }
-                    (sizes, all, err)
-                });
+                        (sizes, all, err)
+                    });
                 (got, raw_seen.into_inner().unwrap(), budget.raw())
             };
             let inline = run(false);
@@ -311,14 +320,24 @@ mod tests {
         let text = b"x\n".repeat(3_000_000);
         let input = gzip(&text);
         let budget = Budget::new(u64::MAX, 1000, 10);
-        let first =
-            inflate(&mut Raw::new(&input[..], &budget), &budget, true, |r| {
+        let first = inflate(
+            &mut Raw::new(&input[..], &budget),
+            Inflate::zlib(),
+            &budget,
+            true,
+            |r| {
                 let mut buf = [0u8; 10];
                 r.read(&mut buf).unwrap()
-            });
+            },
+        );
         assert_eq!(first, 10);
-        let (_, all, err) =
-            inflate(&mut Raw::new(&input[..], &budget), &budget, true, drain);
+        let (_, all, err) = inflate(
+            &mut Raw::new(&input[..], &budget),
+            Inflate::zlib(),
+            &budget,
+            true,
+            drain,
+        );
         assert_eq!((all.len(), err), (text.len(), None));
     }
 }

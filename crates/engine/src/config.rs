@@ -3,6 +3,8 @@
 use jiff::{SignedDuration, Timestamp};
 use logsift_signatures::SourceKind;
 
+use crate::gz::Inflate;
+
 /// Limits and knobs of a scan.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -40,6 +42,8 @@ pub struct Config {
     pub follow_links: bool,
     /// Group the error lines no signature matches into templates.
     pub mine: bool,
+    /// The library that inflates gzip streams.
+    pub inflate: Inflate,
 }
 
 /// One end of a time window.
@@ -169,6 +173,7 @@ impl Default for Config {
             max_members: 200_000,
             follow_links: false,
             mine: false,
+            inflate: Inflate::zlib(),
         }
     }
 }

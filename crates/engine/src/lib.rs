@@ -47,6 +47,7 @@ pub use crate::{
     config::{Config, TimeBound},
     coverage::{ClassifiedFile, KindReason, SourceCoverage, SourceStatus},
     error::{ErrorKind, NoteKind, SkipReason},
+    gz::Inflate,
     mine::PROBE_SETS as MINING_PROBE_SETS,
     model::{
         Evidence, FileFinding, Input, InputKind, InputReport, Mined, Note,

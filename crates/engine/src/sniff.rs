@@ -104,7 +104,7 @@ pub(crate) fn archive_kind(
             let mut inner = Vec::with_capacity(512);
             // Too damaged to tell (a bundle cut short in transfer, say):
             // taken as an archive, so the scan reports it as one.
-            let gz = crate::gz::gz_members(file);
+            let gz = crate::gz::gz_members(file, crate::gz::Inflate::zlib());
             if gz.take(512).read_to_end(&mut inner).is_err() {
                 return Ok(Some(InputKind::Gzip));
             }

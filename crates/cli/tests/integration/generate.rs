@@ -87,7 +87,7 @@ fn man_page_renders_without_warnings() {
 }
 
 #[test]
-fn version_names_the_build_and_the_built_in_pack() {
+fn version_names_the_build_the_built_in_pack_and_the_inflate_library() {
     let dir = Dir::new();
     let pack = Pack::embedded().expect("built-in pack");
     let second =
@@ -103,7 +103,7 @@ fn version_names_the_build_and_the_built_in_pack() {
             let out = run(&dir, &args);
             assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
             let lines: Vec<&str> = out.stdout.lines().collect();
-            assert_eq!(lines.len(), 2, "{args:?}: {}", out.stdout);
+            assert_eq!(lines.len(), 3, "{args:?}: {}", out.stdout);
             let first = lines[0];
             let version = concat!("logsift ", env!("CARGO_PKG_VERSION"));
             let rev = first
@@ -121,6 +121,15 @@ fn version_names_the_build_and_the_built_in_pack() {
                 assert!(first == version || rev.is_some(), "{first}");
             }
             assert_eq!(lines[1], second, "{args:?}");
+            // The library `--inflate auto` takes: ISA-L wherever CI
+            // installed it.
+            let isal = std::env::var_os("LOGSIFT_REQUIRE_ISAL").is_some();
+            assert!(
+                lines[2] == "inflate: ISA-L (libisal.so.2)"
+                    || (!isal && lines[2] == "inflate: zlib-rs"),
+                "{args:?}: {}",
+                lines[2]
+            );
         }
     }
 }

@@ -46,6 +46,8 @@ mod mirrors;
 mod unrecognized;
 // The HTML page of a report and of a fleet, in a headless browser.
 mod html;
+// ISA-L and zlib-rs give the same report.
+mod inflate;
 // Every format of a few scenes, byte for byte against fixtures/pinned/.
 mod pinned;
 // Shell completions and the man page, and --version.

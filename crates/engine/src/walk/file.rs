@@ -162,20 +162,31 @@ impl Walker<'_, '_> {
             // The pool has a thread no other input keeps busy.
             let spare = rayon::current_num_threads()
                 > self.cx.active.load(Ordering::Relaxed);
-            return ahead::inflate(reader, &self.budget, spare, |gz| {
-                let gauge = Gauge::within(None);
-                let mut gz = Metered::new(gz, &self.budget, &gauge);
-                self.stream(
-                    part,
-                    node,
-                    &mut gz,
-                    Level::inside(1, &gauge),
-                    true,
-                )
-            });
+            let inflate = self.cx.config.inflate;
+            return ahead::inflate(
+                reader,
+                inflate,
+                &self.budget,
+                spare,
+                |gz| {
+                    let gauge = Gauge::within(None);
+                    let mut gz = Metered::new(gz, &self.budget, &gauge);
+                    self.stream(
+                        part,
+                        node,
+                        &mut gz,
+                        Level::inside(1, &gauge),
+                        true,
+                    )
+                },
+            );
         }
         let gauge = Gauge::within(level.layer);
-        let mut gz = Metered::new(gz_members(reader), &self.budget, &gauge);
+        let mut gz = Metered::new(
+            gz_members(reader, self.cx.config.inflate),
+            &self.budget,
+            &gauge,
+        );
         let inside = Level::inside(level.depth, &gauge);
         self.stream(part, node, &mut gz, inside, true)
     }
