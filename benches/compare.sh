@@ -31,6 +31,10 @@
 #   BATCH_SCALE         scale of each of the 20 batch bundles (default 150000)
 #   WITH_4G=1           also generate a ~4 GiB bundle (scale 4 x SCALE) and
 #                       measure its peak RSS and time (adds a few minutes)
+#   SCALING=0           skip the scaling curve (bundles of 64 MiB to 4 GiB,
+#                       batches of 20 and 100; several minutes the first
+#                       time, to generate them), which otherwise writes
+#                       scaling.md and scaling.svg, and docs/performance-scaling.svg
 #   MACHINE             name of the run folder's machine part (default: hostname)
 #   NO_RECORD=1         do not write benches/runs/
 #   BASELINE=FILE       also time FILE, a logsift binary built from an
@@ -267,6 +271,48 @@ say "peak RSS"
     fi
 } >"$WORK/rss.txt"
 
+# --- scaling curve --------------------------------------------------------
+
+# How throughput follows the bundle's size and a batch's length: one
+# bundle of 64 MiB, 256 MiB, 1 GiB and 4 GiB of logs (1 and 2 threads,
+# and igzip -dc on the same file), and batches of 20 and 100 bundles.
+# Each command runs ROUNDS times in a row (not interleaved as above);
+# benches/scaling.py plots the curve into scaling.svg.
+if [ "${SCALING:-1}" = 1 ]; then
+    say "scaling curve"
+    text_bytes() {
+        "$BIN/inflate-only" "$@" |
+            sed -E 's/.* ([0-9]+) outer, ([0-9]+) in .*/\1 \2/' |
+            awk '{n += $1 + $2} END {print n}'
+    }
+    : >"$WORK/sizes.txt"
+    SARGS=()
+    for spec in 64M:$((SCALE / 16)) 256M:$((SCALE / 4)) 1G:$SCALE 4G:$((4 * SCALE)); do
+        name=${spec%%:*}
+        file="$CACHE/bundle-${spec#*:}.tar.gz"
+        generate "${spec#*:}" 1 "$file"
+        echo "$name $(text_bytes "$file")" >>"$WORK/sizes.txt"
+        SARGS+=(-n "$name-j1" "$(q "$LOGSIFT") scan --fail-on never -j1 -o /dev/null $(q "$file")")
+        SARGS+=(-n "$name-j2" "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null $(q "$file")")
+        SARGS+=(-n "$name-igzip" "igzip -dc $(q "$file") >/dev/null")
+    done
+    for i in $(seq $((BATCH + 1)) 100); do
+        generate "$BATCH_SCALE" "$i" "$BATCH_DIR/bundle-$i.tar.gz"
+    done
+    for n in 20 100; do
+        files=$(printf "$BATCH_DIR/bundle-%d.tar.gz " $(seq 1 $n))
+        # shellcheck disable=SC2086
+        echo "batch$n $(text_bytes $files)" >>"$WORK/sizes.txt"
+        SARGS+=(-n "batch$n-j1" "$(q "$LOGSIFT") scan --fail-on never -j1 -o /dev/null $files")
+        SARGS+=(-n "batch$n-j2" "$(q "$LOGSIFT") scan --fail-on never -j2 -o /dev/null $files")
+    done
+    hyperfine --style basic --runs "$ROUNDS" --warmup 1 \
+        --export-json "$WORK/scaling.json" "${SARGS[@]}" >&2
+    python3 -m venv "$WORK/plot"
+    "$WORK/plot/bin/pip" install --quiet --disable-pip-version-check matplotlib
+    "$WORK/plot/bin/python" "$ROOT/benches/scaling.py" "$WORK" >"$WORK/scaling.md"
+fi
+
 # --- report ----------------------------------------------------------------
 
 describe() {
@@ -298,6 +344,7 @@ describe >"$WORK/machine.txt"
 python3 "$ROOT/benches/summarize.py" "$WORK" >"$WORK/summary.md"
 
 cat "$WORK/summary.md"
+[ -f "$WORK/scaling.md" ] && { echo; cat "$WORK/scaling.md"; }
 
 if [ "${NO_RECORD:-0}" != 1 ]; then
     # A second run the same day gets a folder of its own.
@@ -310,6 +357,12 @@ if [ "${NO_RECORD:-0}" != 1 ]; then
     mkdir -p "$OUT"
     cp "$WORK/summary.md" "$WORK/machine.txt" "$WORK/rss.txt" "$OUT/"
     cp "$WORK"/rounds/round-*.json "$OUT/"
+    if [ -f "$WORK/scaling.md" ]; then
+        cp "$WORK/scaling.md" "$WORK/scaling.json" "$WORK/sizes.txt" \
+            "$WORK/scaling.svg" "$OUT/"
+        # README's performance section shows the latest curve.
+        cp "$WORK/scaling.svg" "$ROOT/docs/performance-scaling.svg"
+    fi
     {
         echo "# $(basename "$OUT")"
         echo
@@ -318,6 +371,10 @@ if [ "${NO_RECORD:-0}" != 1 ]; then
         echo "hyperfine's exports, one run of every command per round;"
         echo "\`rss.txt\` is the peak RSS in kB and the wall time from"
         echo "\`/usr/bin/time -v\`; \`machine.txt\` describes the machine."
+        if [ -f "$WORK/scaling.md" ]; then
+            echo "\`scaling.md\` and \`scaling.svg\` are the scaling curve"
+            echo "(benches/scaling.py) from \`scaling.json\` and \`sizes.txt\`."
+        fi
     } >"$OUT/README.md"
     say "recorded in ${OUT#"$ROOT"/}"
 fi
