@@ -1,6 +1,7 @@
 //! gzip streams of one or more members, read as GNU gzip reads them: zero
 //! bytes after the last member (tar and some uploaders pad their output
-//! to a block) end the stream instead of failing it as a bad header.
+//! to a block) end the stream instead of failing it as a bad header. Each
+//! member is inflated by zlib-rs or by ISA-L ([`Inflate`]).
 
 #[cfg(feature = "isal")]
 mod isal;
@@ -14,9 +15,11 @@ use flate2::bufread::GzDecoder;
 
 use crate::{budget::Packed, io::Counted};
 
-/// Which library inflates gzip streams. Both give the same bytes and, for
-/// a damaged stream, the same error at the same point (tests and a fuzz
-/// target hold them to it), so reports do not depend on it.
+/// Which library inflates gzip streams. Both give the same bytes, and for
+/// a stream cut short the same error after the same bytes, so reports do
+/// not depend on it (tests and a fuzz target hold them to it). Deflate data
+/// that is damaged fails with both, but each finds the damage at its own
+/// point and names it in its own words.
 #[derive(Clone, Copy, Default)]
 pub struct Inflate(Library);
 
