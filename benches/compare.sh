@@ -283,7 +283,7 @@ if [ "${SCALING:-1}" = 1 ]; then
     text_bytes() {
         "$BIN/inflate-only" "$@" |
             sed -E 's/.* ([0-9]+) outer, ([0-9]+) in .*/\1 \2/' |
-            awk '{n += $1 + $2} END {print n}'
+            awk '{n += $1 + $2} END {printf "%.0f\n", n}'
     }
     : >"$WORK/sizes.txt"
     SARGS=()

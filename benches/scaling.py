@@ -25,7 +25,7 @@ times = {
 sizes = {}
 for line in open(os.path.join(run, "sizes.txt")):
     name, n = line.split()
-    sizes[name] = int(n)
+    sizes[name] = int(float(n))
 
 bundles = [s for s in sizes if not s.startswith("batch")]
 bundles.sort(key=lambda s: sizes[s])
