@@ -171,6 +171,9 @@ pub(crate) fn show(
             s.exclude.iter().map(|p| format!("'{p}'")),
         )?;
     }
+    if !s.yields_to.is_empty() {
+        section(w, "Leaves a line it shares to", s.yields_to.iter())?;
+    }
     if let Some(m) = &s.message {
         section(w, "Message", [m.as_str()])?;
     }

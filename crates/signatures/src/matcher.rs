@@ -35,6 +35,8 @@ struct Compiled {
     counter: Option<Counter>,
     threshold: Option<Threshold>,
     exclude: Vec<memmem::Finder<'static>>,
+    /// The signatures (indices) that take a line this one also matches.
+    yields_to: Vec<usize>,
     /// Indexed by `SourceKind as usize`.
     admitted_by: Vec<bool>,
 }
@@ -576,6 +578,11 @@ impl Matcher {
         if probe_ids.is_empty() {
             probe_ids.push(Vec::new());
         }
+        let index_of: HashMap<&str, usize> = signatures
+            .iter()
+            .enumerate()
+            .map(|(i, sig)| (sig.id.as_str(), i))
+            .collect();
         let compiled = signatures
             .iter()
             .map(|sig| Compiled {
@@ -587,6 +594,13 @@ impl Matcher {
                     .exclude
                     .iter()
                     .map(|e| memmem::Finder::new(e.as_bytes()).into_owned())
+                    .collect(),
+                // An id not among these signatures (possible only without
+                // `Pack::check`) takes nothing.
+                yields_to: sig
+                    .yields_to
+                    .iter()
+                    .filter_map(|id| index_of.get(id.as_str()).copied())
                     .collect(),
                 admitted_by: SourceKind::ALL
                     .iter()
@@ -703,7 +717,8 @@ impl Matcher {
     }
 
     /// Pushes into `out` (cleared first) the index of every signature that
-    /// matches `line` in a file of `kind`, in ascending order.
+    /// matches `line` in a file of `kind`, in ascending order, leaving out
+    /// a signature that yields to another that matches it too.
     pub fn match_line(
         &self,
         line: &[u8],
@@ -724,6 +739,16 @@ impl Matcher {
                 && !c.exclude.iter().any(|f| f.find(line).is_some())
                 && c.confirms(line)
         });
+        // Rare (a line of two failures' words), so the copy is too.
+        if out.iter().any(|&si| !self.compiled[si].yields_to.is_empty()) {
+            let matched = out.clone();
+            out.retain(|&si| {
+                !self.compiled[si]
+                    .yields_to
+                    .iter()
+                    .any(|t| matched.binary_search(t).is_ok())
+            });
+        }
     }
 }
 
@@ -889,6 +914,61 @@ fix = "x"
         assert_eq!(out, [0]);
         m.match_line(b"a harmless boom", SourceKind::Unknown, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_line_both_match_goes_to_the_one_yielded_to() {
+        let mut pack = Pack::new();
+        pack.add_toml(
+            "t.toml",
+            r#"
+[[signature]]
+id = "refused"
+title = "Refused"
+severity = "error"
+patterns = ["401 Unauthorized"]
+yields_to = ["pause-failed", "pause-alone"]
+fix = "x"
+
+[[signature]]
+id = "pause-failed"
+title = "Pause"
+severity = "critical"
+patterns = ["sandbox image"]
+fix = "x"
+
+[[signature]]
+id = "pause-alone"
+title = "Pause, where nothing else is"
+severity = "critical"
+patterns = ["pause:"]
+fix = "x"
+"#,
+        )
+        .unwrap();
+        pack.check().unwrap();
+        let m = pack.compile();
+        let mut out = Vec::new();
+        let mut got = |line: &str| {
+            m.match_line(line.as_bytes(), SourceKind::Unknown, &mut out);
+            out.iter().map(|&i| pack.signatures()[i].id.as_str()).collect()
+        };
+        let want: [&[&str]; 4] = [
+            &["refused"],
+            &["pause-failed"],
+            &["pause-failed", "pause-alone"],
+            &["pause-alone"],
+        ];
+        let lines = [
+            "app:1: 401 Unauthorized",
+            "sandbox image app:1: 401 Unauthorized",
+            "sandbox image pause:3.5: 401 Unauthorized",
+            "pause:3.5: 401 Unauthorized",
+        ];
+        for (line, want) in lines.iter().zip(want) {
+            let got: Vec<&str> = got(line);
+            assert_eq!(got, want, "{line}");
+        }
     }
 
     #[test]

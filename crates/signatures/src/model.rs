@@ -272,6 +272,11 @@ pub struct Signature {
     pub message: Option<String>,
     /// Literals that veto a candidate line.
     pub exclude: Vec<String>,
+    /// Signatures that take a line this one also matches: one failure
+    /// written on one line gets one id (a pull refused with 401 is the
+    /// pause image's failure when the line says the sandbox image failed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub yields_to: Vec<String>,
     /// Steps that fix it.
     pub fix: String,
     /// https links to the exact section of the official docs.

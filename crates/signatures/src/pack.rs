@@ -62,6 +62,8 @@ struct RawSignature {
     message: Option<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<String>,
+    #[serde(default)]
+    yields_to: Vec<Spanned<String>>,
     fix: String,
     #[serde(default)]
     links: Vec<String>,
@@ -281,9 +283,37 @@ impl Pack {
     }
 
     /// Checks what only the whole pack can tell: every signature a
-    /// diagnosis names exists. Call it once all files are added.
+    /// diagnosis names exists, and every signature a signature yields to
+    /// exists and reports the lines it takes (it is no marker and has no
+    /// threshold, under which its lines would be no finding). Call it
+    /// once all files are added.
     pub fn check(&self) -> Result<(), LoadError> {
         let mut problems = Vec::new();
+        for s in &self.signatures {
+            for id in &s.yields_to {
+                let why = match self.get(id) {
+                    None => format!(
+                        "names unknown signature {id:?}{}",
+                        suggestions_note(&self.suggest(id))
+                    ),
+                    Some(t) if t.marker => {
+                        format!("yields to {id:?}, a marker, never reported")
+                    }
+                    Some(t) if t.threshold.is_some() => format!(
+                        "yields to {id:?}, whose lines under its threshold \
+                         are no finding"
+                    ),
+                    Some(_) => continue,
+                };
+                problems.push(Diagnostic {
+                    file: s.origin.file.clone(),
+                    line: s.origin.line,
+                    col: 1,
+                    message: format!("signature {:?} {why}", s.id),
+                    snippet: None,
+                });
+            }
+        }
         for d in &self.diagnoses {
             for id in d.all_of.iter().chain(&d.any_of).chain(&d.none_of) {
                 if self.get(id).is_none() {
@@ -705,6 +735,20 @@ fn validate(
             }
         }
     });
+    let mut yields_to = Vec::new();
+    for other in raw.yields_to {
+        let span = other.span();
+        let other = other.into_inner();
+        if other == id {
+            problems.push(Diagnostic::at(
+                file,
+                text,
+                span.start,
+                format!("signature {id:?} yields to itself"),
+            ));
+        }
+        yields_to.push(other);
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -719,6 +763,7 @@ fn validate(
         regex,
         message,
         exclude: raw.exclude,
+        yields_to,
         fix: raw.fix.trim().to_string(),
         links: raw.links,
         examples: Examples {
@@ -1066,6 +1111,38 @@ fix = "Do not boom."
         let bad = text.replace("\"10m\"", "\"soon\"");
         let err = Pack::new().add_toml("t.toml", &bad).unwrap_err();
         assert!(err.to_string().contains("not a duration"), "{err}");
+    }
+
+    #[test]
+    fn a_signature_yields_only_to_one_that_reports_the_line() {
+        let yields = |to: &str, other: &str| {
+            let text = GOOD
+                .replace("fix =", &format!("yields_to = [\"{to}\"]\nfix ="));
+            let mut pack = Pack::new();
+            pack.add_toml("t.toml", &format!("{text}{other}"))?;
+            pack.check()
+        };
+        let other = |extra: &str| {
+            format!(
+                "\n[[signature]]\nid = \"pause\"\ntitle = \"P\"\n\
+                 severity = \"critical\"\npatterns = [\"pause\"]\n{extra}\
+                 fix = \"f\"\n"
+            )
+        };
+        assert!(yields("pause", &other("")).is_ok());
+        for (to, extra, why) in [
+            ("demo-failure", "", "yields to itself"),
+            ("paus", "", "unknown signature \"paus\""),
+            ("pause", "marker = true\n", "a marker"),
+            (
+                "pause",
+                "threshold = { count = 3, within = \"1m\" }\n",
+                "under its threshold",
+            ),
+        ] {
+            let err = yields(to, &other(extra)).unwrap_err().to_string();
+            assert!(err.contains(why), "{to} {extra:?}: {err}");
+        }
     }
 
     #[test]
