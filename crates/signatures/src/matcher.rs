@@ -55,25 +55,35 @@ impl LazyRegex {
 
 impl Compiled {
     /// Whether the regex (if any) matches `line` and, for a counter, the
-    /// number it captures is above the threshold; a number too large for
-    /// 64 bits is above any.
+    /// numbers one match captures are above its threshold; a number too
+    /// large for 64 bits is above any.
     fn confirms(&self, line: &[u8]) -> bool {
         let Some(re) = self.regex() else {
             return true;
         };
-        let Some(Counter { group, above }) = &self.counter else {
+        let Some(counter) = &self.counter else {
             return re.is_match(line);
         };
         re.captures_iter(line).any(|caps| {
-            caps.name(group).is_some_and(|m| {
-                let digits = m.as_bytes();
-                !digits.is_empty()
-                    && digits.iter().all(u8::is_ascii_digit)
-                    && std::str::from_utf8(digits)
-                        .ok()
-                        .and_then(|d| d.parse::<u64>().ok())
-                        .is_none_or(|n| n > *above)
-            })
+            let number = |group: &str| caps.name(group).and_then(digits);
+            match counter {
+                Counter::Value { group, above } => {
+                    number(group).is_some_and(|d| {
+                        d.parse::<u64>().ok().is_none_or(|n| n > *above)
+                    })
+                }
+                Counter::Ratio { of, to, above } => {
+                    match (number(of), number(to)) {
+                        (Some(part), Some(whole)) => {
+                            // Decimal digits always parse as a float.
+                            let part: f64 = part.parse().unwrap_or(0.0);
+                            let whole: f64 = whole.parse().unwrap_or(0.0);
+                            whole > 0.0 && part > above * whole
+                        }
+                        _ => false,
+                    }
+                }
+            }
         })
     }
 
@@ -84,6 +94,15 @@ impl Compiled {
         let lazy = self.regex.as_ref()?;
         lazy.compiled.get_or_init(|| Regex::new(&lazy.source).ok()).as_ref()
     }
+}
+
+/// A capture that is a number: ASCII digits only, at least one.
+fn digits(m: regex::bytes::Match<'_>) -> Option<&str> {
+    let bytes = m.as_bytes();
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()
 }
 
 /// The literals, kept by the scan to compare at needle hits.
@@ -1005,6 +1024,32 @@ fix = "x"
             err.to_string().contains("counter reads capture group"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_ratio_matches_only_above_its_fraction_of_the_whole() {
+        let mut pack = crate::pack::Pack::new();
+        pack.add_toml(
+            "r.toml",
+            "[[signature]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"warning\"\n\
+             patterns = [\"fs.file-nr\"]\n\
+             regex = 'fs\\.file-nr = (?P<used>\\d+)\\s+\\d+\\s+(?P<max>\\d+)'\n\
+             ratio = { of = \"used\", to = \"max\", above = 0.7 }\nfix = \"f\"\n",
+        )
+        .expect("pack");
+        let m = pack.compile();
+        let hits = |line: &str| {
+            let mut out = Vec::new();
+            m.match_line(line.as_bytes(), SourceKind::Unknown, &mut out);
+            !out.is_empty()
+        };
+        assert!(!hits("fs.file-nr = 1184\t0\t9223372036854775807"));
+        assert!(!hits("fs.file-nr = 700\t0\t1000"), "70% is not above it");
+        assert!(hits("fs.file-nr = 701\t0\t1000"));
+        assert!(hits("fs.file-nr = 1000    0    1000"), "a tab as spaces");
+        assert!(hits("fs.file-nr = 99999999999999999999999\t0\t100"));
+        assert!(!hits("fs.file-nr = 5\t0\t0"), "no whole, no part of it");
+        assert!(!hits("fs.file-nr = 0\t0\t0"));
     }
 
     #[test]

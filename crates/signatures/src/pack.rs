@@ -72,6 +72,7 @@ struct RawSignature {
     #[serde(default)]
     marker: bool,
     counter: Option<Spanned<RawCounter>>,
+    ratio: Option<Spanned<RawRatio>>,
     threshold: Option<Spanned<RawThreshold>>,
 }
 
@@ -88,6 +89,14 @@ struct RawCounter {
     group: String,
     #[serde(default)]
     above: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRatio {
+    of: String,
+    to: String,
+    above: f64,
 }
 
 #[derive(Default, Deserialize)]
@@ -696,22 +705,58 @@ fn validate(
         }
         m
     });
-    let counter = raw.counter.map(|c| {
+    let value = raw.counter.map(|c| {
         let span = c.span();
         let c = c.into_inner();
-        if checks != Checks::Trusted && !groups.contains(&c.group) {
+        let counter = Counter::Value { group: c.group, above: c.above };
+        (span, counter)
+    });
+    let ratio = raw.ratio.map(|r| {
+        let span = r.span();
+        let r = r.into_inner();
+        if !(r.above.is_finite() && r.above > 0.0) || r.of == r.to {
             problems.push(Diagnostic::at(
                 file,
                 text,
                 span.start,
                 format!(
-                    "signature {id:?}: counter reads capture group {:?}, \
-                     which the regex does not have",
-                    c.group
+                    "signature {id:?}: ratio needs two different capture \
+                     groups and a fraction above 0 (of = {:?}, to = {:?}, \
+                     above = {})",
+                    r.of, r.to, r.above
                 ),
             ));
         }
-        Counter { group: c.group, above: c.above }
+        let counter = Counter::Ratio { of: r.of, to: r.to, above: r.above };
+        (span, counter)
+    });
+    if let (Some(_), Some((span, _))) = (&value, &ratio) {
+        problems.push(Diagnostic::at(
+            file,
+            text,
+            span.start,
+            format!(
+                "signature {id:?} has a counter and a ratio: a line is \
+                 judged by one"
+            ),
+        ));
+    }
+    let counter = value.or(ratio).map(|(span, counter)| {
+        let unchecked = checks == Checks::Trusted;
+        for group in counter.groups().into_iter().filter(|_| !unchecked) {
+            if !groups.iter().any(|g| g == group) {
+                problems.push(Diagnostic::at(
+                    file,
+                    text,
+                    span.start,
+                    format!(
+                        "signature {id:?}: counter reads capture group \
+                         {group:?}, which the regex does not have"
+                    ),
+                ));
+            }
+        }
+        counter
     });
     let threshold = raw.threshold.and_then(|t| {
         let span = t.span();
@@ -1142,6 +1187,49 @@ fix = "Do not boom."
         ] {
             let err = yields(to, &other(extra)).unwrap_err().to_string();
             assert!(err.contains(why), "{to} {extra:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_ratio_reads_two_groups_of_the_regex_and_a_fraction() {
+        let load = |regex: &str, counters: &str| {
+            let text = GOOD.replace(
+                "fix =",
+                &format!("regex = '{regex}'\n{counters}\nfix ="),
+            );
+            let mut pack = Pack::new();
+            pack.add_toml("t.toml", &text)?;
+            Ok::<_, LoadError>(pack.signatures()[0].counter.clone())
+        };
+        let re = r"(?P<used>\d+) (?P<max>\d+)";
+        let good =
+            load(re, r#"ratio = { of = "used", to = "max", above = 0.7 }"#);
+        assert_eq!(
+            good.unwrap(),
+            Some(Counter::Ratio {
+                of: "used".into(),
+                to: "max".into(),
+                above: 0.7
+            })
+        );
+        for (counters, why) in [
+            (
+                r#"ratio = { of = "used", to = "limit", above = 0.7 }"#,
+                "capture group \"limit\"",
+            ),
+            (
+                r#"ratio = { of = "used", to = "used", above = 0.7 }"#,
+                "two different",
+            ),
+            (r#"ratio = { of = "used", to = "max", above = 0.0 }"#, "above 0"),
+            (r#"ratio = { of = "used", to = "max", above = nan }"#, "above 0"),
+            (
+                "ratio = { of = \"used\", to = \"max\", above = 0.7 }\ncounter = { group = \"used\" }",
+                "a counter and a ratio",
+            ),
+        ] {
+            let err = load(re, counters).unwrap_err().to_string();
+            assert!(err.contains(why), "{counters}: {err}");
         }
     }
 
