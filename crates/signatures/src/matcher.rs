@@ -758,7 +758,8 @@ impl Matcher {
                 && !c.exclude.iter().any(|f| f.find(line).is_some())
                 && c.confirms(line)
         });
-        // Rare (a line of two failures' words), so the copy is too.
+        // Only where a signature that yields matched (a failure line), so
+        // the copy is rare.
         if out.iter().any(|&si| !self.compiled[si].yields_to.is_empty()) {
             let matched = out.clone();
             out.retain(|&si| {
