@@ -37,6 +37,7 @@ fuzz_target!(|data: &[u8]| {
             regex: None,
             message: None,
             exclude: Vec::new(),
+            yields_to: Vec::new(),
             fix: String::new(),
             links: Vec::new(),
             examples: Examples::default(),

@@ -8,7 +8,7 @@ use std::{
 use logsift_engine::{Config, Scanner};
 use logsift_report::{Report, UnrecognizedEntry, unrecognized};
 use logsift_signatures::{
-    Diagnosis, Example, Pack, Signature, SourceKind, clashes, lint,
+    Counter, Diagnosis, Example, Pack, Signature, SourceKind, clashes, lint,
     suggestions_note,
 };
 
@@ -158,10 +158,17 @@ pub(crate) fn show(
         section(w, "Confirmed by the regex", [r.as_str()])?;
     }
     if let Some(c) = &s.counter {
-        let when = format!(
-            "only when the number in group {:?} is above {}",
-            c.group, c.above
-        );
+        let when = match c {
+            Counter::Value { group, above } => {
+                format!(
+                    "only when the number in group {group:?} is above {above}"
+                )
+            }
+            Counter::Ratio { of, to, above } => format!(
+                "only when the number in group {of:?} is above {above} \
+                 times the number in group {to:?}"
+            ),
+        };
         section(w, "Counts", [when])?;
     }
     if !s.exclude.is_empty() {
@@ -170,6 +177,9 @@ pub(crate) fn show(
             "Unless the line holds",
             s.exclude.iter().map(|p| format!("'{p}'")),
         )?;
+    }
+    if !s.yields_to.is_empty() {
+        section(w, "Leaves a line it shares to", s.yields_to.iter())?;
     }
     if let Some(m) = &s.message {
         section(w, "Message", [m.as_str()])?;

@@ -35,6 +35,8 @@ struct Compiled {
     counter: Option<Counter>,
     threshold: Option<Threshold>,
     exclude: Vec<memmem::Finder<'static>>,
+    /// The signatures (indices) that take a line this one also matches.
+    yields_to: Vec<usize>,
     /// Indexed by `SourceKind as usize`.
     admitted_by: Vec<bool>,
 }
@@ -53,25 +55,35 @@ impl LazyRegex {
 
 impl Compiled {
     /// Whether the regex (if any) matches `line` and, for a counter, the
-    /// number it captures is above the threshold; a number too large for
-    /// 64 bits is above any.
+    /// numbers one match captures are above its threshold; a number too
+    /// large for 64 bits is above any.
     fn confirms(&self, line: &[u8]) -> bool {
         let Some(re) = self.regex() else {
             return true;
         };
-        let Some(Counter { group, above }) = &self.counter else {
+        let Some(counter) = &self.counter else {
             return re.is_match(line);
         };
         re.captures_iter(line).any(|caps| {
-            caps.name(group).is_some_and(|m| {
-                let digits = m.as_bytes();
-                !digits.is_empty()
-                    && digits.iter().all(u8::is_ascii_digit)
-                    && std::str::from_utf8(digits)
-                        .ok()
-                        .and_then(|d| d.parse::<u64>().ok())
-                        .is_none_or(|n| n > *above)
-            })
+            let number = |group: &str| caps.name(group).and_then(digits);
+            match counter {
+                Counter::Value { group, above } => {
+                    number(group).is_some_and(|d| {
+                        d.parse::<u64>().ok().is_none_or(|n| n > *above)
+                    })
+                }
+                Counter::Ratio { of, to, above } => {
+                    match (number(of), number(to)) {
+                        (Some(part), Some(whole)) => {
+                            // Decimal digits always parse as a float.
+                            let part: f64 = part.parse().unwrap_or(0.0);
+                            let whole: f64 = whole.parse().unwrap_or(0.0);
+                            whole > 0.0 && part > above * whole
+                        }
+                        _ => false,
+                    }
+                }
+            }
         })
     }
 
@@ -82,6 +94,15 @@ impl Compiled {
         let lazy = self.regex.as_ref()?;
         lazy.compiled.get_or_init(|| Regex::new(&lazy.source).ok()).as_ref()
     }
+}
+
+/// A capture that is a number: ASCII digits only, at least one.
+fn digits(m: regex::bytes::Match<'_>) -> Option<&str> {
+    let bytes = m.as_bytes();
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()
 }
 
 /// The literals, kept by the scan to compare at needle hits.
@@ -576,6 +597,11 @@ impl Matcher {
         if probe_ids.is_empty() {
             probe_ids.push(Vec::new());
         }
+        let index_of: HashMap<&str, usize> = signatures
+            .iter()
+            .enumerate()
+            .map(|(i, sig)| (sig.id.as_str(), i))
+            .collect();
         let compiled = signatures
             .iter()
             .map(|sig| Compiled {
@@ -587,6 +613,13 @@ impl Matcher {
                     .exclude
                     .iter()
                     .map(|e| memmem::Finder::new(e.as_bytes()).into_owned())
+                    .collect(),
+                // An id not among these signatures (possible only without
+                // `Pack::check`) takes nothing.
+                yields_to: sig
+                    .yields_to
+                    .iter()
+                    .filter_map(|id| index_of.get(id.as_str()).copied())
                     .collect(),
                 admitted_by: SourceKind::ALL
                     .iter()
@@ -703,7 +736,8 @@ impl Matcher {
     }
 
     /// Pushes into `out` (cleared first) the index of every signature that
-    /// matches `line` in a file of `kind`, in ascending order.
+    /// matches `line` in a file of `kind`, in ascending order, leaving out
+    /// a signature that yields to another that matches it too.
     pub fn match_line(
         &self,
         line: &[u8],
@@ -724,6 +758,17 @@ impl Matcher {
                 && !c.exclude.iter().any(|f| f.find(line).is_some())
                 && c.confirms(line)
         });
+        // Only where a signature that yields matched (a failure line), so
+        // the copy is rare.
+        if out.iter().any(|&si| !self.compiled[si].yields_to.is_empty()) {
+            let matched = out.clone();
+            out.retain(|&si| {
+                !self.compiled[si]
+                    .yields_to
+                    .iter()
+                    .any(|t| matched.binary_search(t).is_ok())
+            });
+        }
     }
 }
 
@@ -892,6 +937,61 @@ fix = "x"
     }
 
     #[test]
+    fn a_line_both_match_goes_to_the_one_yielded_to() {
+        let mut pack = Pack::new();
+        pack.add_toml(
+            "t.toml",
+            r#"
+[[signature]]
+id = "refused"
+title = "Refused"
+severity = "error"
+patterns = ["401 Unauthorized"]
+yields_to = ["pause-failed", "pause-alone"]
+fix = "x"
+
+[[signature]]
+id = "pause-failed"
+title = "Pause"
+severity = "critical"
+patterns = ["sandbox image"]
+fix = "x"
+
+[[signature]]
+id = "pause-alone"
+title = "Pause, where nothing else is"
+severity = "critical"
+patterns = ["pause:"]
+fix = "x"
+"#,
+        )
+        .unwrap();
+        pack.check().unwrap();
+        let m = pack.compile();
+        let mut out = Vec::new();
+        let mut got = |line: &str| {
+            m.match_line(line.as_bytes(), SourceKind::Unknown, &mut out);
+            out.iter().map(|&i| pack.signatures()[i].id.as_str()).collect()
+        };
+        let want: [&[&str]; 4] = [
+            &["refused"],
+            &["pause-failed"],
+            &["pause-failed", "pause-alone"],
+            &["pause-alone"],
+        ];
+        let lines = [
+            "app:1: 401 Unauthorized",
+            "sandbox image app:1: 401 Unauthorized",
+            "sandbox image pause:3.5: 401 Unauthorized",
+            "pause:3.5: 401 Unauthorized",
+        ];
+        for (line, want) in lines.iter().zip(want) {
+            let got: Vec<&str> = got(line);
+            assert_eq!(got, want, "{line}");
+        }
+    }
+
+    #[test]
     fn a_counter_matches_only_above_its_threshold() {
         let mut pack = crate::pack::Pack::new();
         pack.add_toml(
@@ -925,6 +1025,32 @@ fix = "x"
             err.to_string().contains("counter reads capture group"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_ratio_matches_only_above_its_fraction_of_the_whole() {
+        let mut pack = crate::pack::Pack::new();
+        pack.add_toml(
+            "r.toml",
+            "[[signature]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"warning\"\n\
+             patterns = [\"fs.file-nr\"]\n\
+             regex = 'fs\\.file-nr = (?P<used>\\d+)\\s+\\d+\\s+(?P<max>\\d+)'\n\
+             ratio = { of = \"used\", to = \"max\", above = 0.7 }\nfix = \"f\"\n",
+        )
+        .expect("pack");
+        let m = pack.compile();
+        let hits = |line: &str| {
+            let mut out = Vec::new();
+            m.match_line(line.as_bytes(), SourceKind::Unknown, &mut out);
+            !out.is_empty()
+        };
+        assert!(!hits("fs.file-nr = 1184\t0\t9223372036854775807"));
+        assert!(!hits("fs.file-nr = 700\t0\t1000"), "70% is not above it");
+        assert!(hits("fs.file-nr = 701\t0\t1000"));
+        assert!(hits("fs.file-nr = 1000    0    1000"), "a tab as spaces");
+        assert!(hits("fs.file-nr = 99999999999999999999999\t0\t100"));
+        assert!(!hits("fs.file-nr = 5\t0\t0"), "no whole, no part of it");
+        assert!(!hits("fs.file-nr = 0\t0\t0"));
     }
 
     #[test]

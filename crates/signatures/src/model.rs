@@ -249,7 +249,7 @@ impl fmt::Display for Origin {
 }
 
 /// One known failure: how to find it and how to fix it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Signature {
     /// Permanent id, kebab-case, unique across all loaded packs.
     pub id: String,
@@ -272,6 +272,11 @@ pub struct Signature {
     pub message: Option<String>,
     /// Literals that veto a candidate line.
     pub exclude: Vec<String>,
+    /// Signatures that take a line this one also matches: one failure
+    /// written on one line gets one id (a pull refused with 401 is the
+    /// pause image's failure when the line says the sandbox image failed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub yields_to: Vec<String>,
     /// Steps that fix it.
     pub fix: String,
     /// https links to the exact section of the official docs.
@@ -284,7 +289,9 @@ pub struct Signature {
     pub marker: bool,
     /// For a line that states a number (`pps_allowance_exceeded: 784`): the
     /// regex's capture group holding it, and the value it must exceed for
-    /// the line to count; a line at or under it is no match.
+    /// the line to count; or for a line that states a number and its limit
+    /// (`fs.file-nr = 1184 0 9223372036854775807`), the fraction of the
+    /// limit it must exceed. A line at or under it is no match.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counter: Option<Counter>,
     /// For a failure whose single lines are normal (a node not found
@@ -306,13 +313,40 @@ pub struct Threshold {
     pub within_seconds: u64,
 }
 
-/// A number a matching line must state above a threshold.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Counter {
-    /// The regex's capture group that holds the number.
-    pub group: String,
-    /// The line counts when the number is above this.
-    pub above: u64,
+/// What a number a matching line states must be above for the line to
+/// count. Each reads the regex's capture groups of one match.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Counter {
+    /// `counter = { group = "n", above = 5 }`: the number in `group` is
+    /// above `above`.
+    Value {
+        /// The capture group that holds the number.
+        group: String,
+        /// The line counts when the number is above this.
+        above: u64,
+    },
+    /// `ratio = { of = "used", to = "max", above = 0.7 }`: the number in
+    /// `of` is above `above` times the number in `to`, which must be
+    /// above zero.
+    Ratio {
+        /// The capture group of the part (allocated file handles).
+        of: String,
+        /// The capture group of the whole it is a part of (the maximum).
+        to: String,
+        /// The fraction of the whole the part must exceed.
+        above: f64,
+    },
+}
+
+impl Counter {
+    /// The capture groups it reads.
+    pub fn groups(&self) -> Vec<&str> {
+        match self {
+            Counter::Value { group, .. } => vec![group],
+            Counter::Ratio { of, to, .. } => vec![of, to],
+        }
+    }
 }
 
 /// A root cause named from a combination of findings on one input.

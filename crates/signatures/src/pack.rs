@@ -62,6 +62,8 @@ struct RawSignature {
     message: Option<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<String>,
+    #[serde(default)]
+    yields_to: Vec<Spanned<String>>,
     fix: String,
     #[serde(default)]
     links: Vec<String>,
@@ -70,6 +72,7 @@ struct RawSignature {
     #[serde(default)]
     marker: bool,
     counter: Option<Spanned<RawCounter>>,
+    ratio: Option<Spanned<RawRatio>>,
     threshold: Option<Spanned<RawThreshold>>,
 }
 
@@ -86,6 +89,14 @@ struct RawCounter {
     group: String,
     #[serde(default)]
     above: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRatio {
+    of: String,
+    to: String,
+    above: f64,
 }
 
 #[derive(Default, Deserialize)]
@@ -281,9 +292,37 @@ impl Pack {
     }
 
     /// Checks what only the whole pack can tell: every signature a
-    /// diagnosis names exists. Call it once all files are added.
+    /// diagnosis names exists, and every signature a signature yields to
+    /// exists and reports the lines it takes (it is no marker and has no
+    /// threshold, under which its lines would be no finding). Call it
+    /// once all files are added.
     pub fn check(&self) -> Result<(), LoadError> {
         let mut problems = Vec::new();
+        for s in &self.signatures {
+            for id in &s.yields_to {
+                let why = match self.get(id) {
+                    None => format!(
+                        "names unknown signature {id:?}{}",
+                        suggestions_note(&self.suggest(id))
+                    ),
+                    Some(t) if t.marker => {
+                        format!("yields to {id:?}, a marker, never reported")
+                    }
+                    Some(t) if t.threshold.is_some() => format!(
+                        "yields to {id:?}, whose lines under its threshold \
+                         are no finding"
+                    ),
+                    Some(_) => continue,
+                };
+                problems.push(Diagnostic {
+                    file: s.origin.file.clone(),
+                    line: s.origin.line,
+                    col: 1,
+                    message: format!("signature {:?} {why}", s.id),
+                    snippet: None,
+                });
+            }
+        }
         for d in &self.diagnoses {
             for id in d.all_of.iter().chain(&d.any_of).chain(&d.none_of) {
                 if self.get(id).is_none() {
@@ -666,22 +705,58 @@ fn validate(
         }
         m
     });
-    let counter = raw.counter.map(|c| {
+    let value = raw.counter.map(|c| {
         let span = c.span();
         let c = c.into_inner();
-        if checks != Checks::Trusted && !groups.contains(&c.group) {
+        let counter = Counter::Value { group: c.group, above: c.above };
+        (span, counter)
+    });
+    let ratio = raw.ratio.map(|r| {
+        let span = r.span();
+        let r = r.into_inner();
+        if !(r.above.is_finite() && r.above > 0.0) || r.of == r.to {
             problems.push(Diagnostic::at(
                 file,
                 text,
                 span.start,
                 format!(
-                    "signature {id:?}: counter reads capture group {:?}, \
-                     which the regex does not have",
-                    c.group
+                    "signature {id:?}: ratio needs two different capture \
+                     groups and a fraction above 0 (of = {:?}, to = {:?}, \
+                     above = {})",
+                    r.of, r.to, r.above
                 ),
             ));
         }
-        Counter { group: c.group, above: c.above }
+        let counter = Counter::Ratio { of: r.of, to: r.to, above: r.above };
+        (span, counter)
+    });
+    if let (Some(_), Some((span, _))) = (&value, &ratio) {
+        problems.push(Diagnostic::at(
+            file,
+            text,
+            span.start,
+            format!(
+                "signature {id:?} has a counter and a ratio: a line is \
+                 judged by one"
+            ),
+        ));
+    }
+    let counter = value.or(ratio).map(|(span, counter)| {
+        let unchecked = checks == Checks::Trusted;
+        for group in counter.groups().into_iter().filter(|_| !unchecked) {
+            if !groups.iter().any(|g| g == group) {
+                problems.push(Diagnostic::at(
+                    file,
+                    text,
+                    span.start,
+                    format!(
+                        "signature {id:?}: counter reads capture group \
+                         {group:?}, which the regex does not have"
+                    ),
+                ));
+            }
+        }
+        counter
     });
     let threshold = raw.threshold.and_then(|t| {
         let span = t.span();
@@ -705,6 +780,20 @@ fn validate(
             }
         }
     });
+    let mut yields_to = Vec::new();
+    for other in raw.yields_to {
+        let span = other.span();
+        let other = other.into_inner();
+        if other == id {
+            problems.push(Diagnostic::at(
+                file,
+                text,
+                span.start,
+                format!("signature {id:?} yields to itself"),
+            ));
+        }
+        yields_to.push(other);
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -719,6 +808,7 @@ fn validate(
         regex,
         message,
         exclude: raw.exclude,
+        yields_to,
         fix: raw.fix.trim().to_string(),
         links: raw.links,
         examples: Examples {
@@ -1066,6 +1156,81 @@ fix = "Do not boom."
         let bad = text.replace("\"10m\"", "\"soon\"");
         let err = Pack::new().add_toml("t.toml", &bad).unwrap_err();
         assert!(err.to_string().contains("not a duration"), "{err}");
+    }
+
+    #[test]
+    fn a_signature_yields_only_to_one_that_reports_the_line() {
+        let yields = |to: &str, other: &str| {
+            let text = GOOD
+                .replace("fix =", &format!("yields_to = [\"{to}\"]\nfix ="));
+            let mut pack = Pack::new();
+            pack.add_toml("t.toml", &format!("{text}{other}"))?;
+            pack.check()
+        };
+        let other = |extra: &str| {
+            format!(
+                "\n[[signature]]\nid = \"pause\"\ntitle = \"P\"\n\
+                 severity = \"critical\"\npatterns = [\"pause\"]\n{extra}\
+                 fix = \"f\"\n"
+            )
+        };
+        assert!(yields("pause", &other("")).is_ok());
+        for (to, extra, why) in [
+            ("demo-failure", "", "yields to itself"),
+            ("paus", "", "unknown signature \"paus\""),
+            ("pause", "marker = true\n", "a marker"),
+            (
+                "pause",
+                "threshold = { count = 3, within = \"1m\" }\n",
+                "under its threshold",
+            ),
+        ] {
+            let err = yields(to, &other(extra)).unwrap_err().to_string();
+            assert!(err.contains(why), "{to} {extra:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_ratio_reads_two_groups_of_the_regex_and_a_fraction() {
+        let load = |regex: &str, counters: &str| {
+            let text = GOOD.replace(
+                "fix =",
+                &format!("regex = '{regex}'\n{counters}\nfix ="),
+            );
+            let mut pack = Pack::new();
+            pack.add_toml("t.toml", &text)?;
+            Ok::<_, LoadError>(pack.signatures()[0].counter.clone())
+        };
+        let re = r"(?P<used>\d+) (?P<max>\d+)";
+        let good =
+            load(re, r#"ratio = { of = "used", to = "max", above = 0.7 }"#);
+        assert_eq!(
+            good.unwrap(),
+            Some(Counter::Ratio {
+                of: "used".into(),
+                to: "max".into(),
+                above: 0.7
+            })
+        );
+        for (counters, why) in [
+            (
+                r#"ratio = { of = "used", to = "limit", above = 0.7 }"#,
+                "capture group \"limit\"",
+            ),
+            (
+                r#"ratio = { of = "used", to = "used", above = 0.7 }"#,
+                "two different",
+            ),
+            (r#"ratio = { of = "used", to = "max", above = 0.0 }"#, "above 0"),
+            (r#"ratio = { of = "used", to = "max", above = nan }"#, "above 0"),
+            (
+                "ratio = { of = \"used\", to = \"max\", above = 0.7 }\ncounter = { group = \"used\" }",
+                "a counter and a ratio",
+            ),
+        ] {
+            let err = load(re, counters).unwrap_err().to_string();
+            assert!(err.contains(why), "{counters}: {err}");
+        }
     }
 
     #[test]

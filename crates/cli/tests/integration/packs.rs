@@ -1,6 +1,6 @@
 //! Loading signature packs from the command line.
 
-use crate::harness::*;
+use crate::{eqnice, harness::*};
 
 const PACK: &str = r#"
 [[signature]]
@@ -319,4 +319,81 @@ fn lint_flags_ids_that_clash_with_the_builtin_pack() {
     let out = run(&dir, &["scan", "--signatures", "mine.toml", "a.log"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("duplicate signature id"), "{}", out.stderr);
+}
+
+/// A counter may state a ratio of two numbers of one line: the kernel's
+/// allocated file handles over its maximum, from `sysctl -a` in a bundle.
+#[test]
+fn a_ratio_counter_finds_a_line_above_its_fraction() {
+    const RATIO: &str = r#"
+[[signature]]
+id = "file-handles-near-max"
+title = "Most of the kernel's file handles are allocated"
+severity = "warning"
+sources = ["command-output"]
+patterns = ["fs.file-nr = "]
+regex = 'fs\.file-nr = (?P<used>\d+)\s+\d+\s+(?P<max>\d+)'
+ratio = { of = "used", to = "max", above = 0.7 }
+message = "{used} of {max} file handles allocated"
+fix = "Find what holds them."
+links = ["https://docs.kernel.org/admin-guide/sysctl/fs.html"]
+"#;
+    let dir = Dir::new();
+    dir.write("ratio.toml", RATIO);
+    let sysctl = |used: &str, max: &str| {
+        format!(
+            "fs.aio-nr = 0\nfs.file-max = {max}\n\
+             fs.file-nr = {used}\t0\t{max}\nfs.inode-nr = 48652\t354\n"
+        )
+    };
+    // Healthy (2%, and AL2023's unlimited maximum), at the fraction, over it.
+    for (name, used, max) in [
+        ("low", "12928", "3490086"),
+        ("unlimited", "1408", "9223372036854775807"),
+        ("at", "700", "1000"),
+        ("high", "2441000", "3247575"),
+    ] {
+        dir.write(
+            &format!("{name}/sysctls/sysctl_all.txt"),
+            sysctl(used, max),
+        );
+    }
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--no-default-signatures",
+            "--signatures",
+            "ratio.toml",
+            "low",
+            "unlimited",
+            "at",
+            "high",
+        ],
+    );
+    let report = out.report();
+    let found: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (f["path"].as_str().unwrap(), f["message"].as_str().unwrap_or(""))
+        })
+        .collect();
+    eqnice!(
+        vec![(
+            "high/sysctls/sysctl_all.txt",
+            "2441000 of 3247575 file handles allocated"
+        )],
+        found
+    );
+    let show = run(
+        &dir,
+        &["signatures", "show", "file-handles-near-max", "ratio.toml"],
+    );
+    assert!(
+        show.stdout.contains("above 0.7 times the number in group \"max\""),
+        "{}",
+        show.stdout
+    );
 }

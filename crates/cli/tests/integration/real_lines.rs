@@ -115,3 +115,97 @@ fn real_lines_are_found_under_their_ids_and_near_misses_are_not() {
     assert!(newly.is_empty(), "now found, relabel them: {newly:#?}");
     assert!(recall >= RECALL_FLOOR, "recall {recall:.3} under {RECALL_FLOOR}");
 }
+
+/// One failure, one id: a pause (sandbox) image that cannot be pulled is
+/// `sandbox-image-pull-failed` alone, whatever the registry answered, in
+/// the kubelet's sandbox wording and in its image-service wording; the
+/// same answer for an application image keeps its own id.
+#[test]
+fn a_pause_image_pull_failure_gives_one_id_whatever_the_cause() {
+    let sandbox = |image: &str, cause: &str| {
+        format!(
+            "Warning  FailedCreatePodSandBox  9s (x3 over 31s)  kubelet            \
+             Failed to create pod sandbox: rpc error: code = Unknown desc = \
+             failed to get sandbox image \"{image}\": failed to pull image \
+             \"{image}\": failed to pull and unpack image \"{image}\": \
+             failed to resolve reference \"{image}\": {cause}"
+        )
+    };
+    let service = |image: &str, cause: &str| {
+        format!(
+            "E0728 19:17:10.699880    1584 remote_image.go:242] \"PullImage \
+             from image service failed\" err=\"rpc error: code = Unknown desc \
+             = failed to pull and unpack image \\\"{image}\\\": failed to \
+             resolve reference \\\"{image}\\\": {cause}\" image=\"{image}\""
+        )
+    };
+    let pause = "602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/pause:3.5";
+    let app =
+        "602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.18.3";
+    let manifest = "https://602401143452.dkr.ecr.us-west-2.amazonaws.com/v2/eks/pause/manifests/3.5";
+    // The registry's answer, and the id it gets for an application image.
+    let causes = [
+        (
+            "pull access denied, repository does not exist or may require \
+             authorization: authorization failed: no basic auth credentials"
+                .to_string(),
+            "ecr-no-basic-auth-credentials",
+        ),
+        (
+            format!(
+                "unexpected status from HEAD request to {manifest}: 401 Unauthorized"
+            ),
+            "registry-unauthorized",
+        ),
+        (
+            format!(
+                "unexpected status from HEAD request to {manifest}: 403 Forbidden"
+            ),
+            "ecr-pull-forbidden",
+        ),
+        (
+            format!(
+                "failed to do request: Head \\\"{manifest}\\\": dial tcp \
+                 10.0.0.1:443: i/o timeout"
+            ),
+            "registry-pull-timeout",
+        ),
+        (
+            format!(
+                "unexpected status code {manifest}: 429 Too Many Requests"
+            ),
+            "registry-rate-limited",
+        ),
+        (format!("{pause}: not found"), "image-not-found"),
+    ];
+    let mut lines = Vec::new();
+    let mut want = Vec::new();
+    for (cause, id) in &causes {
+        for form in [sandbox, service] {
+            lines.push(form(pause, cause));
+            want.push(vec!["sandbox-image-pull-failed".to_string()]);
+        }
+        lines.push(service(app, &cause.replace(pause, app)));
+        want.push(vec![id.to_string()]);
+    }
+    // The corpus's own pause-image lines.
+    let corpus = corpus();
+    for l in
+        corpus.iter().filter(|l| l.expected == "sandbox-image-pull-failed")
+    {
+        lines.push(l.text.clone());
+        want.push(vec!["sandbox-image-pull-failed".to_string()]);
+    }
+    let texts: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let got: Vec<Vec<String>> = scan_each_line(&texts)
+        .into_iter()
+        .map(|f| f.into_iter().map(|(id, _)| id).collect())
+        .collect();
+    let wrong: Vec<_> = lines
+        .iter()
+        .zip(want.iter().zip(&got))
+        .filter(|(_, (w, g))| w != g)
+        .map(|(l, (w, g))| (w, g, l))
+        .collect();
+    assert!(wrong.is_empty(), "(want, got, line): {wrong:#?}");
+}
