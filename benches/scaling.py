@@ -67,9 +67,11 @@ for i, (key, label) in enumerate([("j1", "1 thread"), ("j2", "2 threads")]):
     ys = [int(s[5:]) / times[f"{s}-{key}"] for s in batches]
     right.bar([j + (i - 0.5) * width for j in range(len(batches))], ys, width, label=label)
 right.set_xticks(range(len(batches)), [f"{c} bundles" for c in counts])
+# Room above the bars for the legend.
+right.set_ylim(top=1.3 * max(int(s[5:]) / times[f"{s}-j2"] for s in batches))
 right.set_ylabel("bundles per second")
 right.set_title("a batch of bundles")
-right.legend()
+right.legend(loc="upper left")
 right.grid(alpha=0.3, axis="y")
 fig.tight_layout()
 fig.savefig(os.path.join(run, "scaling.svg"), metadata={"Date": None})
