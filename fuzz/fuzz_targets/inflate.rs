@@ -24,7 +24,8 @@ fuzz_target!(|data: &[u8]| {
         s.extend_from_slice(rest);
         s
     } else {
-        let mut gz = GzEncoder::new(Vec::new(), Compression::new(u32::from(mode % 10)));
+        let mut gz =
+            GzEncoder::new(Vec::new(), Compression::new(u32::from(mode % 10)));
         if gz.write_all(rest).is_err() {
             return;
         }
@@ -42,7 +43,11 @@ fuzz_target!(|data: &[u8]| {
     if damaged {
         // Each finds damage where its own tables do, and ISA-L takes some
         // code sets zlib refuses: both must fail, in whatever words.
-        assert_eq!(zlib_err.is_some(), isal_err.is_some(), "{zlib_err:?} {isal_err:?}");
+        assert_eq!(
+            zlib_err.is_some(),
+            isal_err.is_some(),
+            "{zlib_err:?} {isal_err:?}"
+        );
     } else {
         assert_eq!(zlib_err, isal_err, "errors differ");
     }

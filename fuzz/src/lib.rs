@@ -3,7 +3,7 @@
 
 use std::{io, sync::LazyLock};
 
-use logsift_engine::{Config, Scanner, Sink};
+use logsift_engine::{Config, Inflate, Scanner, Sink};
 use logsift_report::{Format, ReportBuilder, text};
 use logsift_signatures::{Matcher, Pack, SourceKind};
 
@@ -23,6 +23,9 @@ pub fn scan_and_render(name: &str, kind: SourceKind, data: &[u8]) {
         max_bytes: 8 << 20,
         max_zip_in_memory: 1 << 20,
         max_members: 64,
+        // ISA-L where it loads, as the scan does by default; the inflate
+        // target holds it to zlib-rs.
+        inflate: Inflate::fastest(),
         ..Config::default()
     };
     let scanner = Scanner::new(&MATCHER, config);
