@@ -293,8 +293,9 @@ impl Pack {
 
     /// Checks what only the whole pack can tell: every signature a
     /// diagnosis names exists, and every signature a signature yields to
-    /// exists and reports the lines it takes (it is no marker and has no
-    /// threshold, under which its lines would be no finding). Call it
+    /// exists, reports the lines it takes (it is no marker and has no
+    /// threshold, under which its lines would be no finding) and yields to
+    /// none itself (two yielding to each other would both drop a line). Call it
     /// once all files are added.
     pub fn check(&self) -> Result<(), LoadError> {
         let mut problems = Vec::new();
@@ -311,6 +312,12 @@ impl Pack {
                     Some(t) if t.threshold.is_some() => format!(
                         "yields to {id:?}, whose lines under its threshold \
                          are no finding"
+                    ),
+                    // Two that yield to each other would both leave a
+                    // line they both match; no chains, so no such loop.
+                    Some(t) if !t.yields_to.is_empty() => format!(
+                        "yields to {id:?}, which yields in turn: a line \
+                         both match could go to neither"
                     ),
                     Some(_) => continue,
                 };
@@ -1183,6 +1190,11 @@ fix = "Do not boom."
                 "pause",
                 "threshold = { count = 3, within = \"1m\" }\n",
                 "under its threshold",
+            ),
+            (
+                "pause",
+                "yields_to = [\"demo-failure\"]\n",
+                "which yields in turn",
             ),
         ] {
             let err = yields(to, &other(extra)).unwrap_err().to_string();
