@@ -991,23 +991,27 @@ fix = "x"
         }
     }
 
+    /// Whether the one signature of `toml` matches a line, in a file of
+    /// unknown kind.
+    fn one_signature(toml: &str) -> impl Fn(&str) -> bool {
+        let mut pack = crate::pack::Pack::new();
+        pack.add_toml("one.toml", toml).expect("pack");
+        let m = pack.compile();
+        move |line| {
+            let mut out = Vec::new();
+            m.match_line(line.as_bytes(), SourceKind::Unknown, &mut out);
+            !out.is_empty()
+        }
+    }
+
     #[test]
     fn a_counter_matches_only_above_its_threshold() {
-        let mut pack = crate::pack::Pack::new();
-        pack.add_toml(
-            "c.toml",
+        let hits = one_signature(
             "[[signature]]\nid = \"c\"\ntitle = \"t\"\nseverity = \"warning\"\n\
              patterns = [\"_exceeded\"]\n\
              regex = '(?P<what>\\w+_exceeded): (?P<n>\\d+)'\n\
              counter = { group = \"n\", above = 2 }\nfix = \"f\"\n",
-        )
-        .expect("pack");
-        let m = pack.compile();
-        let hits = |line: &str| {
-            let mut out = Vec::new();
-            m.match_line(line.as_bytes(), SourceKind::Unknown, &mut out);
-            !out.is_empty()
-        };
+        );
         assert!(!hits("     pps_exceeded: 0"));
         assert!(!hits("     pps_exceeded: 2"));
         assert!(hits("     pps_exceeded: 3"));
@@ -1029,21 +1033,12 @@ fix = "x"
 
     #[test]
     fn a_ratio_matches_only_above_its_fraction_of_the_whole() {
-        let mut pack = crate::pack::Pack::new();
-        pack.add_toml(
-            "r.toml",
+        let hits = one_signature(
             "[[signature]]\nid = \"r\"\ntitle = \"t\"\nseverity = \"warning\"\n\
              patterns = [\"fs.file-nr\"]\n\
              regex = 'fs\\.file-nr = (?P<used>\\d+)\\s+\\d+\\s+(?P<max>\\d+)'\n\
              ratio = { of = \"used\", to = \"max\", above = 0.7 }\nfix = \"f\"\n",
-        )
-        .expect("pack");
-        let m = pack.compile();
-        let hits = |line: &str| {
-            let mut out = Vec::new();
-            m.match_line(line.as_bytes(), SourceKind::Unknown, &mut out);
-            !out.is_empty()
-        };
+        );
         assert!(!hits("fs.file-nr = 1184\t0\t9223372036854775807"));
         assert!(!hits("fs.file-nr = 700\t0\t1000"), "70% is not above it");
         assert!(hits("fs.file-nr = 701\t0\t1000"));
