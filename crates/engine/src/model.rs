@@ -130,9 +130,10 @@ pub struct FileFinding {
     /// `messages`, has the same key. `None` when the file held too many
     /// matching lines to keep a key for each.
     pub mirror_keys: Option<Vec<u64>>,
-    /// For a signature with a threshold: the most matching lines within
-    /// its window (all of them when none carries a time, up to the
-    /// threshold: counting stops there); `None` without a threshold.
+    /// For a signature with a threshold: the most occurrences within its
+    /// window (all of them when no line carries a time), counting stops
+    /// at the threshold; a folded event (`(x17 over 4m54s)`) is as many
+    /// occurrences as it says. `None` without a threshold.
     pub peak: Option<u64>,
 }
 

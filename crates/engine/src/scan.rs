@@ -87,16 +87,24 @@ struct Window {
     peak: u64,
     /// Whether any matching line carried a time.
     timed: bool,
+    /// The occurrences the lines without a time stand for.
+    untimed: u64,
 }
 
 impl Window {
-    fn add(&mut self, time: Option<Timestamp>) {
-        let Some(t) = time else { return };
+    /// Counts a matching line that stands for `times` occurrences.
+    fn add(&mut self, time: Option<Timestamp>, times: u64) {
+        let Some(t) = time else {
+            self.untimed = self.untimed.saturating_add(times);
+            return;
+        };
         self.timed = true;
         if self.peak >= self.count {
             return;
         }
-        self.times.push_back(t);
+        for _ in 0..times.min(self.count) {
+            self.times.push_back(t);
+        }
         let start = t.checked_sub(self.within).unwrap_or(Timestamp::MIN);
         while self.times.front().is_some_and(|&f| f < start) {
             self.times.pop_front();
@@ -105,9 +113,25 @@ impl Window {
     }
 
     /// The peak; lines without times are all taken as one burst.
-    fn peak(&self, count: u64) -> u64 {
-        if self.timed { self.peak } else { count }
+    fn peak(&self) -> u64 {
+        if self.timed { self.peak } else { self.untimed }
     }
+}
+
+/// How many occurrences a line stands for: an event that Kubernetes
+/// folded from repeats says so (`Warning  NetworkNotReady  4m22s (x17
+/// over 4m54s)  kubelet ...`), and one such line is as many lines of the
+/// kubelet's own log; any other line is one.
+fn occurrences(line: &[u8]) -> u64 {
+    memchr::memmem::find_iter(line, b"(x")
+        .find_map(|at| {
+            let rest = &line[at + 2..];
+            let digits =
+                rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let n = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+            rest[digits..].starts_with(b" over ").then_some(n)
+        })
+        .map_or(1, |n: u64| n.max(1))
 }
 
 /// What one file's scan has found so far; kept when the scan fails, so a
@@ -186,6 +210,7 @@ impl FileTally {
                 times: std::collections::VecDeque::new(),
                 peak: 0,
                 timed: false,
+                untimed: 0,
             }),
         });
         // A long line searched in fragments may hit twice.
@@ -195,7 +220,7 @@ impl FileTally {
         t.count += 1;
         t.last_line = line;
         if let Some(w) = &mut t.window {
-            w.add(time);
+            w.add(time, occurrences(text));
         }
         if let (Some(keys), Some(key)) = (&mut t.keys, key) {
             if keys.len() < mirror::MAX_KEYS {
@@ -242,7 +267,7 @@ impl FileTally {
                     last_line: t.last_line,
                     evidence,
                     mirror_keys,
-                    peak: t.window.as_ref().map(|w| w.peak(t.count)),
+                    peak: t.window.as_ref().map(Window::peak),
                 }
             })
             .collect()
@@ -514,6 +539,18 @@ mod tests {
         max_evidence_bytes: 100,
         mine: false,
     };
+
+    #[test]
+    fn a_folded_event_stands_for_its_repeats() {
+        let event = b"Warning  NetworkNotReady  4m22s (x17 over 4m54s)  \
+            kubelet  network is not ready";
+        assert_eq!(occurrences(event), 17);
+        assert_eq!(occurrences(b"E1121 plain line (x17 overall)"), 1);
+        assert_eq!(occurrences(b"(x over 3s) then (x4 over 9s)"), 4);
+        assert_eq!(occurrences(b"(x0 over 3s)"), 1);
+        assert_eq!(occurrences(b"(x99999999999999999999 over 3s)"), 1);
+        assert_eq!(occurrences(b"ends in (x12"), 1);
+    }
 
     fn scan(
         text: &[u8],

@@ -398,8 +398,9 @@ pub struct Threshold {
     pub count: u64,
     /// Within how many seconds.
     pub within_seconds: u64,
-    /// The most lines of this finding within that many seconds (counting
-    /// stops at `count`).
+    /// The most occurrences of this finding within that many seconds:
+    /// its lines, a folded event (`(x17 over 4m54s)`) counting as many as
+    /// it says (counting stops at `count`).
     pub peak: u64,
 }
 

@@ -13,7 +13,7 @@ use std::{
 use logsift_fixtures::{BundleSpec, Entry, tar_gz, write_bundle};
 use serde_json::Value;
 
-use crate::harness::*;
+use crate::{harness::*, scenes::cni_down};
 
 /// A small generated bundle, different for each `i`: its own node, time
 /// and noise, failures planted on two of every three nodes, and one
@@ -555,10 +555,7 @@ fn a_folder_of_mixed_bundles_is_one_input_per_bundle() {
     let dir = Dir::new();
     // Node 1 has the CNI failure, node 2 only the API server one: apart,
     // neither makes the diagnosis that needs both.
-    let cni = "Nov 21 11:50:07 ip-10-0-1-2 kubelet[3012]: E1121 11:50:07.123400 3012 \
-               kubelet.go:2373] \"Container runtime network not ready\" \
-               networkReady=\"NetworkReady=false reason:NetworkPluginNotReady \
-               message:Network plugin returns error: cni plugin not initialized\"\n";
+    let cni = cni_down("ip-10-0-1-2", "");
     let ipamd = "{\"level\":\"error\",\"ts\":\"2026-11-21T11:50:09.005Z\",\
                  \"caller\":\"wait/wait.go:211\",\"msg\":\"Unable to reach API \
                  Server, Get \\\"https://10.100.0.1:443/version?timeout=5s\\\": \

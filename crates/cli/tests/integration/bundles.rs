@@ -227,7 +227,7 @@ fn bottlerocket_logdog_bundle() {
         "bottlerocket-logs.tar.gz",
         tar_gz(&[Entry {
             path: "bottlerocket-logs/journalctl.log".into(),
-            data: CNI.into(),
+            data: cni_down("ip-10-0-1-2", "").into(),
         }]),
     );
     let report =

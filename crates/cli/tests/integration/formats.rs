@@ -721,7 +721,7 @@ fn junit_skips_unchecked_signatures_leaves_markers_out_and_fails_diagnoses() {
     assert!(cause.contains("type=\"critical\""), "{cause}");
     assert!(cause.contains("<failure message=\"root cause: "), "{cause}");
     assert!(
-        cause.contains("because: network-plugin-not-ready (7)"),
+        cause.contains("because: network-plugin-not-ready (31)"),
         "{cause}"
     );
     let quiet = testcase(&xml, "bootstrap-throttled");

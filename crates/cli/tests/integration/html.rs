@@ -6,7 +6,7 @@ use std::{path::Path, process::Command};
 
 use logsift_fixtures::{Entry, tar_gz};
 
-use crate::harness::*;
+use crate::{harness::*, scenes::cni_down};
 
 /// Where the browser is: Debian's Chromium, which `.ci/run` installs.
 const CHROMIUM: &str = "chromium";
@@ -141,9 +141,7 @@ fn the_demo_bundle_as_a_page() {
 fn log_text_is_shown_never_run() {
     let dir = Dir::new();
     let payload = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&";
-    let kubelet = format!(
-        "Nov 20 10:00:42 ip-10-0-12-34 kubelet[3012]: E1120 10:00:42.001023    3012 kubelet.go:3002] \"Container runtime network not ready\" err=\"cni plugin not initialized {payload}\"\n"
-    );
+    let kubelet = cni_down("ip-10-0-12-34", payload);
     let bundle = tar_gz(&[Entry {
         path: "eks_i-0abc/kubelet/kubelet.log".to_string(),
         data: kubelet.into_bytes(),
@@ -167,12 +165,7 @@ fn log_text_is_shown_never_run() {
 
 /// A small bundle for node `n`, failing its CNI start.
 fn node(n: u32) -> Vec<u8> {
-    let mut kubelet = String::new();
-    for s in 0..3 {
-        kubelet.push_str(&format!(
-            "Nov 20 10:00:{s:02} ip-10-0-1-{n} kubelet[3012]: E1120 10:00:{s:02}.000000    3012 kubelet.go:3002] \"Container runtime network not ready\" err=\"cni plugin not initialized\"\n"
-        ));
-    }
+    let kubelet = cni_down(&format!("ip-10-0-1-{n}"), "");
     tar_gz(&[Entry {
         path: format!(
             "eks_i-{n:017x}_2026-11-21_1200-UTC_0.7.9/kubelet/kubelet.log"

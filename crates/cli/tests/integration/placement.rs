@@ -5,15 +5,15 @@
 
 use logsift_fixtures::{gzip, utf16le_with_bom};
 
-use crate::{eqnice, harness::*};
+use crate::{eqnice, harness::*, scenes::cni_down};
 
-/// A kubelet journal: the CNI is not ready, the API server times out.
-const KUBELET: &str = "Nov 21 11:50:02 ip-10-0-1-2 kubelet[3012]: E1121 11:50:02.000000    3012 \
-    x.go:1] Get \"https://api\": net/http: TLS handshake timeout\n\
-    Nov 21 11:50:07 ip-10-0-1-2 kubelet[3012]: E1121 11:50:07.123400    3012 \
-    kubelet.go:2373] \"Container runtime network not ready\" \
-    networkReady=\"NetworkReady=false reason:NetworkPluginNotReady \
-    message:Network plugin returns error: cni plugin not initialized\"\n";
+/// A kubelet journal: the API server times out, the CNI stays down.
+fn kubelet() -> String {
+    "Nov 21 11:50:02 ip-10-0-1-2 kubelet[3012]: E1121 11:50:02.000000    3012 \
+     x.go:1] Get \"https://api\": net/http: TLS handshake timeout\n"
+        .to_string()
+        + &cni_down("ip-10-0-1-2", "")
+}
 
 /// ipamd's zap JSON: it cannot reach the API server.
 const IPAMD: &str = "{\"level\":\"error\",\"ts\":\"2026-11-21T11:50:09.005Z\",\
@@ -40,7 +40,7 @@ fn the_same_lines_anywhere_give_the_same_findings() {
     let mut n = 0;
     for (lines, home, elsewhere) in [
         (
-            KUBELET,
+            kubelet(),
             "kubelet/kubelet.log",
             &[
                 "kubelet.log",
@@ -55,7 +55,7 @@ fn the_same_lines_anywhere_give_the_same_findings() {
             ][..],
         ),
         (
-            IPAMD,
+            IPAMD.to_string(),
             "var_log/aws-routed-eni/ipamd.log",
             &[
                 "ipamd.json",
@@ -84,7 +84,7 @@ fn the_same_lines_anywhere_give_the_same_findings() {
             ids_at(&dir, n, &format!("{home}.gz"), &gzip(lines.as_bytes()))
         );
         n += 1;
-        let wide = utf16le_with_bom(lines);
+        let wide = utf16le_with_bom(&lines);
         eqnice!(want, ids_at(&dir, n, "system/kubelet/service.txt", &wide));
     }
 }
@@ -111,6 +111,63 @@ fn network_allowance_counters_count_only_above_zero() {
     assert_eq!(f["signature"], "ena-allowance-exceeded");
     assert_eq!(f["count"], 1);
     assert_eq!(f["message"], "pps_allowance_exceeded: 784");
+}
+
+/// Every node logs its CNI not ready while aws-node starts: half a minute
+/// of it is a healthy boot, under the threshold; two and a half minutes
+/// are the failure. A folded pod event counts its repeats.
+#[test]
+fn a_cni_down_for_a_boot_is_no_finding_and_for_minutes_an_error() {
+    let dir = Dir::new();
+    let down = cni_down("ip-10-0-1-2", "");
+    let boot: String =
+        down.lines().take(6).map(|l| format!("{l}\n")).collect();
+    dir.write("boot/kubelet/kubelet.log", &boot);
+    let out = run(&dir, &["scan", "boot"]);
+    assert_eq!(out.code, 0, "a healthy boot passes: {}", out.stderr);
+    let r = out.report();
+    assert_eq!(r["findings"], serde_json::json!([]), "not a finding");
+    let below = &r["inputs"][0]["below_threshold"][0];
+    assert_eq!(below["signature"], "network-plugin-not-ready");
+    assert_eq!((&below["count"], &below["peak"]), (&6.into(), &6.into()));
+    assert_eq!(
+        (&below["threshold"], &below["within_seconds"]),
+        (&24.into(), &300.into())
+    );
+
+    dir.write("down/kubelet/kubelet.log", &down);
+    let out = run(&dir, &["scan", "down"]);
+    assert_eq!(out.code, 1, "minutes of it fail: {}", out.stderr);
+    let f = &out.report()["findings"][0];
+    assert_eq!(
+        (&f["signature"], &f["severity"]),
+        (&"network-plugin-not-ready".into(), &"error".into())
+    );
+    assert_eq!(
+        (&f["count"], &f["threshold"]["peak"]),
+        (&30.into(), &24.into())
+    );
+
+    let event = |n: u32| {
+        format!(
+            "  Warning  NetworkNotReady  4m22s (x{n} over 4m54s)  kubelet  \
+             network is not ready: container runtime network not ready: \
+             NetworkReady=false reason:NetworkPluginNotReady message:Network \
+             plugin not initialized\n"
+        )
+    };
+    dir.write("few/describe.txt", event(17));
+    let r = run(&dir, &["scan", "few"]).report();
+    assert_eq!(r["findings"], serde_json::json!([]));
+    assert_eq!(r["inputs"][0]["below_threshold"][0]["peak"], 17);
+    dir.write("many/describe.txt", event(27));
+    let out = run(&dir, &["scan", "many"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let f = &out.report()["findings"][0];
+    assert_eq!(
+        (&f["count"], &f["threshold"]["peak"]),
+        (&1.into(), &27.into())
+    );
 }
 
 /// A kubelet journal in which the node is not found `n` times, 100 ms
@@ -174,7 +231,7 @@ fn a_node_not_found_for_seconds_is_no_finding_and_for_minutes_an_error() {
 fn the_report_says_what_decided_each_files_kind() {
     let dir = Dir::new();
     let b = "in/eks_i-0123456789abcdef0_2026-11-21_1200-UTC_0.7.9";
-    dir.write(&format!("{b}/kubelet/kubelet.log"), KUBELET);
+    dir.write(&format!("{b}/kubelet/kubelet.log"), kubelet());
     // ipamd's lines where the layout expects a command's output, with a
     // caller the first sniff did not know.
     let wait = IPAMD.replace("aws-k8s-agent/main.go:42", "wait/wait.go:109");
@@ -183,7 +240,7 @@ fn the_report_says_what_decided_each_files_kind() {
         &format!("{b}/networking/iptables-save.txt"),
         "*filter\n:INPUT ACCEPT [0:0]\n",
     );
-    dir.write("loose/notes.txt", KUBELET);
+    dir.write("loose/notes.txt", kubelet());
     let out = run(&dir, &["scan", "--fail-on", "never", "in", "loose"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report = out.report();

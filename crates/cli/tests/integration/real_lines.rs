@@ -15,7 +15,7 @@ use crate::harness::*;
 
 /// Found failure lines over all failure lines, as last measured; raise it
 /// with the labels when signatures are added.
-const RECALL_FLOOR: f64 = 0.96;
+const RECALL_FLOOR: f64 = 0.98;
 
 struct Line {
     expected: String,

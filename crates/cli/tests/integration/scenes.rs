@@ -5,11 +5,25 @@ use logsift_fixtures::{Entry, gzip, tar_gz, utf16le_with_bom, zip};
 /// A kubelet journal line with a TLS handshake timeout.
 pub const TLS: &str = "Nov 21 11:50:02 ip-10-0-1-2 kubelet[3012]: E1121 11:50:02.000000    3012 x.go:1] \
                    net/http: TLS handshake timeout\n";
-/// A kubelet journal line: the CNI plugin is not initialized.
-pub const CNI: &str = "Nov 21 11:50:07.123456 ip-10-0-1-2 kubelet[3012]: E1121 11:50:07.123400    3012 \
-                   kubelet.go:2373] \"Container runtime network not ready\" \
-                   networkReady=\"NetworkReady=false reason:NetworkPluginNotReady message:Network \
-                   plugin returns error: cni plugin not initialized\"\n";
+/// A kubelet journal of `host`: the CNI plugin not initialized, every
+/// five seconds for two and a half minutes from 11:50:07, over its
+/// threshold (a healthy boot has a few such lines). `extra` is added to
+/// each line's message.
+pub fn cni_down(host: &str, extra: &str) -> String {
+    (0..30)
+        .map(|i| {
+            let (m, s) = (50 + (7 + i * 5) / 60, (7 + i * 5) % 60);
+            format!(
+                "Nov 21 11:{m:02}:{s:02}.123456 {host} kubelet[3012]: \
+                 E1121 11:{m:02}:{s:02}.123400    3012 kubelet.go:2373] \
+                 \"Container runtime network not ready\" \
+                 networkReady=\"NetworkReady=false \
+                 reason:NetworkPluginNotReady message:Network plugin returns \
+                 error: cni plugin not initialized{extra}\"\n"
+            )
+        })
+        .collect()
+}
 
 /// The Windows collector's zip name.
 pub const WINDOWS_ZIP: &str =
@@ -38,12 +52,12 @@ pub fn windows_zip() -> Vec<u8> {
     ])
 }
 
-/// A Bottlerocket logdog bundle: a journal with the CNI line, and dmesg.
+/// A Bottlerocket logdog bundle: a journal with the CNI down, and dmesg.
 pub fn logdog() -> Vec<u8> {
     tar_gz(&[
         Entry {
             path: "bottlerocket-logs/journalctl.log".into(),
-            data: CNI.into(),
+            data: cni_down("ip-10-0-1-2", "").into(),
         },
         Entry {
             path: "bottlerocket-logs/dmesg".into(),

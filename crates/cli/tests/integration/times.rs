@@ -57,9 +57,9 @@ fn first_and_last_seen_come_from_line_times() {
     let r = rows(&demo(&[]));
     let kubelet =
         find(&r, "network-plugin-not-ready", "kubelet/kubelet.log").unwrap();
-    assert_eq!(kubelet.2, 6);
+    assert_eq!(kubelet.2, 30);
     assert_eq!(kubelet.3, "2026-11-20T10:00:42Z");
-    assert_eq!(kubelet.4, "2026-11-20T10:01:07Z");
+    assert_eq!(kubelet.4, "2026-11-20T10:03:07Z");
     // ipamd's JSON carries milliseconds and a zone.
     let ipamd = r
         .iter()
@@ -79,7 +79,7 @@ fn since_and_until_keep_lines_inside_the_window() {
         find(&r, "network-plugin-not-ready", "kubelet/kubelet.log").unwrap();
     assert_eq!(
         (kubelet.2, kubelet.3.clone()),
-        (4, Value::from("2026-11-20T10:00:52Z"))
+        (28, Value::from("2026-11-20T10:00:52Z"))
     );
     assert!(find(&r, "node-name-empty", "kubelet/kubelet.log").is_none());
     // A line without a time cannot be placed, so it is kept.
@@ -88,11 +88,16 @@ fn since_and_until_keep_lines_inside_the_window() {
             .is_some()
     );
 
-    let r = rows(&demo(&["--until", "2026-11-20T10:00:45Z"]));
-    assert_eq!(
-        find(&r, "network-plugin-not-ready", "kubelet/kubelet.log").unwrap().2,
-        1
+    let report = demo(&["--until", "2026-11-20T10:00:45Z"]);
+    let r = rows(&report);
+    // One of the CNI's lines is inside: under its threshold, a healthy
+    // boot's share.
+    assert!(
+        find(&r, "network-plugin-not-ready", "kubelet/kubelet.log").is_none()
     );
+    let under = &report["inputs"][0]["below_threshold"][0];
+    assert_eq!(under["signature"], "network-plugin-not-ready");
+    assert_eq!((&under["count"], &under["peak"]), (&2.into(), &1.into()));
     assert_eq!(
         find(&r, "node-name-empty", "kubelet/kubelet.log").unwrap().2,
         2
@@ -130,7 +135,7 @@ fn timeline_puts_the_first_failure_first() {
         .iter()
         .find(|o| o["signature"] == "network-plugin-not-ready")
         .unwrap();
-    assert_eq!(npnr["count"], 7);
+    assert_eq!(npnr["count"], 31);
     assert_eq!(npnr["files"].as_array().unwrap().len(), 2);
 }
 
