@@ -98,6 +98,17 @@ impl FromStr for Format {
     }
 }
 
+/// What a diagnosis rests on the absence of, after what it rests on:
+/// `, without node-registered`, or nothing; `absent` is joined and
+/// escaped for the format already.
+pub(crate) fn without(absent: &str) -> String {
+    if absent.is_empty() {
+        String::new()
+    } else {
+        format!(", without {absent}")
+    }
+}
+
 /// The window in words: `since X until Y; lines without a time are kept`.
 pub(crate) fn window_text(win: &crate::model::Window) -> String {
     let mut parts = Vec::new();

@@ -270,8 +270,13 @@ pub struct DiagnosisEntry {
     pub summary: String,
     /// When the earliest finding it rests on started.
     pub first_seen: Option<Timestamp>,
-    /// The findings it rests on.
+    /// The findings it rests on; the markers (healthy events) it needs
+    /// when it rests on nothing else.
     pub findings: Vec<DiagnosisEvidence>,
+    /// The signatures whose absence it rests on: checked in this input
+    /// and not found (a node that never registered).
+    #[serde(default)]
+    pub absent: Vec<String>,
     /// How to fix the cause.
     pub fix: String,
     /// Links to the official fix.

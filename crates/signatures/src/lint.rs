@@ -85,15 +85,18 @@ fn diagnosis_problems(pack: &Pack, d: &crate::Diagnosis) -> Vec<String> {
             p.push(format!("`{field}` is empty"));
         }
     }
-    // Markers give context (the kubelet started); a cause needs a failure.
+    // Markers give context (the kubelet started); a cause needs a failure,
+    // or the absence of a healthy event where the markers prove it was
+    // looked for (an interface list without the loopback interface).
     let failures = d
         .all_of
         .iter()
         .chain(&d.any_of)
         .filter(|id| pack.get(id).is_some_and(|s| !s.marker));
-    if failures.count() == 0 {
+    if failures.count() == 0 && d.none_of.is_empty() {
         p.push(
-            "needs a failure signature in all_of or any_of, not only markers"
+            "needs a failure signature in all_of or any_of, or a none_of, \
+             not only markers"
                 .into(),
         );
     }
@@ -292,6 +295,44 @@ match = ["bang"]
         ] {
             assert!(all.contains(needle), "missing {needle:?} in\n{all}");
         }
+    }
+
+    #[test]
+    fn a_diagnosis_on_markers_alone_needs_an_absence() {
+        let problems = |none_of: &str| {
+            let mut pack = Pack::new();
+            pack.add_toml(
+                "t.toml",
+                &format!(
+                    "[[signature]]\nid = \"listed\"\ntitle = \"T\"\n\
+                     severity = \"info\"\nmarker = true\n\
+                     patterns = [\"listed it\"]\nfix = \"f\"\n\n\
+                     [[signature]]\nid = \"lo\"\ntitle = \"T\"\n\
+                     severity = \"info\"\nmarker = true\n\
+                     patterns = [\"loopback\"]\nfix = \"f\"\n\n\
+                     [[diagnosis]]\nid = \"d\"\ntitle = \"T\"\n\
+                     severity = \"error\"\nsummary = \"s\"\n\
+                     all_of = [\"listed\"]\n{none_of}fix = \"f\"\n\
+                     links = [\"https://example.com/fix\"]\n"
+                ),
+            )
+            .unwrap();
+            lint(&pack)
+                .iter()
+                .map(|d| d.message.clone())
+                .filter(|m| m.contains("diagnosis") || m.starts_with("d:"))
+                .collect::<Vec<_>>()
+        };
+        let alone = problems("");
+        assert!(
+            alone.iter().any(|m| m.contains("not only markers")),
+            "{alone:?}"
+        );
+        let absent = problems("none_of = [\"lo\"]\n");
+        assert!(
+            !absent.iter().any(|m| m.contains("not only markers")),
+            "{absent:?}"
+        );
     }
 
     /// A pack of one signature with these example lines (TOML array

@@ -33,7 +33,8 @@ fn home_path(sig: &Signature) -> &'static str {
         Terraform => "terraform-apply.log",
         Ansible => "ansible.log",
         Konvoy => "konvoy-up.log",
-        WindowsEvents | CommandOutput | Config | Unknown => "notes/output.log",
+        CommandOutput => "networking/ifconfig.txt",
+        WindowsEvents | Config | Unknown => "notes/output.log",
     }
 }
 
@@ -160,6 +161,70 @@ fn diagnosis_lists_its_findings_and_ranks_first() {
             .iter()
             .all(|f| f["signature"] != "node-registered")
     );
+}
+
+/// The collector's `ifconfig` lists the interfaces that are up: one
+/// without `lo` is a node with no loopback interface, said with what the
+/// cause rests on and what it found missing; with `lo`, or without an
+/// interface list at all, nothing is said.
+#[test]
+fn an_interface_list_without_the_loopback_interface_is_a_cause() {
+    let eth = "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 9001\n        \
+               inet 10.0.12.34  netmask 255.255.255.0  broadcast 10.0.12.255\n        \
+               ether 02:8e:3f:5a:1b:2c  txqueuelen 1000  (Ethernet)\n\n\
+               eth1: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 9001\n        \
+               ether 02:8e:3f:5a:1b:2d  txqueuelen 1000  (Ethernet)\n\n";
+    let lo = "lo: flags=73<UP,LOOPBACK,RUNNING>  mtu 65536\n        \
+              inet 127.0.0.1  netmask 255.0.0.0\n        \
+              loop  txqueuelen 1000  (Local Loopback)\n\n";
+    let dir = Dir::new();
+    let node = |name: &str, ifconfig: Option<String>| {
+        let b = format!(
+            "{name}/eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9"
+        );
+        dir.write(&format!("{b}/kubelet/kubelet.log"), HEALTHY_KUBELET);
+        if let Some(text) = ifconfig {
+            dir.write(&format!("{b}/networking/ifconfig.txt"), text);
+        }
+    };
+    node("without", Some(eth.to_string()));
+    node("with", Some(format!("{eth}{lo}")));
+    node("unlisted", None);
+
+    let out = run(&dir, &["scan", "without"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.report();
+    let d = &report["diagnoses"][0];
+    assert_eq!(d["diagnosis"], "loopback-interface-missing");
+    assert_eq!(d["findings"][0]["signature"], "ifconfig-interface-listed");
+    assert_eq!(d["findings"][0]["count"], 2);
+    assert_eq!(d["absent"], serde_json::json!(["ifconfig-loopback-listed"]));
+    assert_eq!(
+        report["findings"],
+        serde_json::json!([]),
+        "markers are no findings"
+    );
+    let text = run(
+        &dir,
+        &["scan", "--format", "text", "--color", "never", "without"],
+    )
+    .stdout;
+    assert!(
+        text.contains("because: ifconfig-interface-listed (2), without ifconfig-loopback-listed"),
+        "{text}"
+    );
+    let md = run(&dir, &["scan", "--format", "markdown", "without"]).stdout;
+    assert!(md.contains(", without `ifconfig-loopback-listed`"), "{md}");
+
+    for quiet in ["with", "unlisted"] {
+        let out = run(&dir, &["scan", quiet]);
+        assert_eq!(out.code, 0, "{quiet}: {}", out.stdout);
+        assert_eq!(
+            out.report()["diagnoses"],
+            serde_json::json!([]),
+            "{quiet}"
+        );
+    }
 }
 
 #[test]

@@ -93,9 +93,12 @@ pub(crate) fn diagnose(
         let Some(rest_on) = holds(d, &found, &proves) else {
             continue;
         };
-        // Markers gave context; the findings shown are the failures.
-        let rest_on: Vec<&Rollup> =
-            rest_on.into_iter().filter(|r| !sigs[r.sig].marker).collect();
+        // Markers gave context; the findings shown are the failures,
+        // unless it rests on markers alone (an interface list without the
+        // loopback interface): then they are what it rests on.
+        let failures: Vec<&Rollup> =
+            rest_on.iter().copied().filter(|r| !sigs[r.sig].marker).collect();
+        let rest_on = if failures.is_empty() { rest_on } else { failures };
         let first_seen =
             rest_on.iter().fold(None, |acc, r| min_opt(acc, r.first_seen));
         let evidence: u64 = rest_on.iter().map(|r| r.count).sum();
@@ -117,6 +120,7 @@ pub(crate) fn diagnose(
                         files: r.files.clone(),
                     })
                     .collect(),
+                absent: d.none_of.clone(),
                 fix: d.fix.clone(),
                 links: d.links.clone(),
                 // Known only once the findings are converted.

@@ -424,7 +424,12 @@ fn diagnosis_details<W: Write>(
         .iter()
         .map(|f| format!("{} ({})", f.signature, f.count))
         .collect();
-    writeln!(w, "because: {}", text(&because.join(" + ")))?;
+    writeln!(
+        w,
+        "because: {}{}",
+        text(&because.join(" + ")),
+        text(&crate::format::without(&d.absent.join(", ")))
+    )?;
     for line in d.fix.lines() {
         writeln!(w, "  fix: {}", text(line))?;
     }

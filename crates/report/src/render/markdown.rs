@@ -124,6 +124,13 @@ fn write_root_causes<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
                 .iter()
                 .map(|f| format!("{} ({})", code(&f.signature, true), f.count))
                 .collect();
+            let absent: Vec<String> =
+                d.absent.iter().map(|id| code(id, true)).collect();
+            let because = format!(
+                "{}{}",
+                because.join(" + "),
+                crate::format::without(&absent.join(", "))
+            );
             writeln!(
                 w,
                 "| {} | {}<br>{} | {} | {} | {} |",
@@ -135,7 +142,7 @@ fn write_root_causes<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
                 code(&d.diagnosis, true),
                 cell(&d.title),
                 code(&d.input, true),
-                or_dash(because.join(" + ")),
+                or_dash(because),
                 or_dash(links(&d.links)),
             )?;
         }

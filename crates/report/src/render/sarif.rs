@@ -392,6 +392,7 @@ fn diagnosis<'a>(
             diagnosis: &d.diagnosis,
             first_seen: d.first_seen,
             findings: &d.findings,
+            absent: &d.absent,
         }),
     }
 }

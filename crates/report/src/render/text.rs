@@ -387,7 +387,14 @@ impl<W: Write> Printer<W> {
             .iter()
             .map(|f| format!("{} ({})", self.clean(&f.signature), f.count))
             .collect();
-        writeln!(self.w, "   because: {}", rests.join(" + "))?;
+        let absent: Vec<Cow<'_, str>> =
+            d.absent.iter().map(|id| self.clean(id)).collect();
+        writeln!(
+            self.w,
+            "   because: {}{}",
+            rests.join(" + "),
+            crate::format::without(&absent.join(", "))
+        )?;
         if let Some(t) = &d.first_seen {
             writeln!(self.w, "   since: {t}")?;
         }

@@ -213,6 +213,9 @@ fn write_diagnosis<W: Write>(d: &DiagnosisEntry, w: &mut W) -> io::Result<()> {
             Esc(&e.files.join(", ")),
         )?;
     }
+    for id in &d.absent {
+        writeln!(w, "<li>no <code>{}</code>, though checked</li>", Esc(id))?;
+    }
     writeln!(w, "</ul>")?;
     write_fix(&d.fix, &d.links, w)?;
     writeln!(w, "</div>")

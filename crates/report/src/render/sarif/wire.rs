@@ -135,6 +135,8 @@ pub(super) struct DiagnosisProperties<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) first_seen: Option<Timestamp>,
     pub(super) findings: &'a [DiagnosisEvidence],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub(super) absent: &'a [String],
 }
 
 #[derive(Serialize)]
