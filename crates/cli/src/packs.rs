@@ -244,13 +244,15 @@ fn show_diagnosis(
 }
 
 /// Example lines as `show` prints them: each line, then the page it was
-/// published on when it has one.
+/// published on, or the source it was built from, when it has one.
 fn shown(examples: &[Example]) -> Vec<String> {
     examples
         .iter()
         .flat_map(|e| {
             let from = e.source.as_ref().map(|s| format!("  (from {s})"));
-            std::iter::once(e.line.clone()).chain(from)
+            let built =
+                e.built_from.as_ref().map(|s| format!("  (built from {s})"));
+            std::iter::once(e.line.clone()).chain(from).chain(built)
         })
         .collect()
 }

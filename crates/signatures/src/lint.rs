@@ -185,12 +185,18 @@ fn example_problems(sig: &Signature) -> Vec<String> {
         return p;
     }
     let all = ex.matches.iter().chain(&ex.no_match);
-    for source in all.filter_map(|e| e.source.as_deref()) {
+    for source in all
+        .flat_map(|e| e.source.iter().chain(&e.built_from))
+        .map(String::as_str)
+    {
         if !source.starts_with("https://") || source.len() <= "https://".len()
         {
             p.push(format!("example source {source:?} is not an https URL"));
         }
     }
+    // A line built from the program's source stands in for a published
+    // one only where `rare` says why none was found.
+    let built = ex.matches.iter().any(|e| e.built_from.is_some());
     // Two anchors of one page are one page.
     let mut pages: Vec<&str> = ex
         .matches
@@ -208,8 +214,10 @@ fn example_problems(sig: &Signature) -> Vec<String> {
              if no more exist, say why in `rare`"
         )),
         Some("") => p.push("`rare` is empty: say why few pages show this failure".into()),
-        Some(_) if n == 0 => p.push(
-            "is `rare` but needs a match example from at least one published page".into(),
+        Some(_) if n == 0 && !built => p.push(
+            "is `rare` but needs a match example from at least one published \
+             page, or one built from the program's source (`built_from`)"
+                .into(),
         ),
         Some(_) if n >= MIN_SOURCES => p.push(format!(
             "is `rare` but has match examples from {n} published pages: drop `rare`"
@@ -416,6 +424,19 @@ match = ["bang"]
         let http = page("http://a.example/1");
         assert!(
             one(&http, Some("why"))
+                .iter()
+                .any(|p| p.contains("not an https URL"))
+        );
+        // A line built from the program's source stands in for a page only
+        // under `rare`, and its URL is checked too.
+        let built = |url: &str| {
+            format!("{{ built_from = \"{url}\", line = 'boom boom' }}")
+        };
+        let source = built("https://a.example/src.go#L9");
+        assert!(one(&source, Some("no page quotes it")).is_empty());
+        assert!(one(&source, None)[0].contains("has 0"));
+        assert!(
+            one(&built("file:///src.go"), Some("why"))
                 .iter()
                 .any(|p| p.contains("not an https URL"))
         );

@@ -231,6 +231,10 @@ pub struct Example {
     /// An https URL of the public page that shows the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// For a line no page publishes: an https URL of the program's source
+    /// that writes it, the line being built as the program would print it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub built_from: Option<String>,
 }
 
 /// Where a signature was defined.

@@ -129,7 +129,7 @@ impl<'de> Deserialize<'de> for RawExample {
                 &self,
                 f: &mut std::fmt::Formatter,
             ) -> std::fmt::Result {
-                f.write_str("a line, or a table { line = \"...\", source = \"https://...\" }")
+                f.write_str("a line, or a table { line = \"...\", source = \"https://...\" } or { line = \"...\", built_from = \"https://...\" }")
             }
             fn visit_str<E: serde::de::Error>(
                 self,
@@ -141,10 +141,20 @@ impl<'de> Deserialize<'de> for RawExample {
                 self,
                 map: A,
             ) -> Result<RawExample, A::Error> {
-                SourcedExample::deserialize(
+                let s = SourcedExample::deserialize(
                     serde::de::value::MapAccessDeserializer::new(map),
-                )
-                .map(RawExample::Sourced)
+                )?;
+                match (&s.source, &s.built_from) {
+                    (Some(_), None) | (None, Some(_)) => {
+                        Ok(RawExample::Sourced(s))
+                    }
+                    _ => Err(serde::de::Error::custom(
+                        "an example table names either the page that \
+                         published its line (`source`) or the program \
+                         source it was built from (`built_from`), not both \
+                         or neither",
+                    )),
+                }
             }
         }
         d.deserialize_any(V)
@@ -155,16 +165,21 @@ impl<'de> Deserialize<'de> for RawExample {
 #[serde(deny_unknown_fields)]
 struct SourcedExample {
     line: String,
-    source: String,
+    source: Option<String>,
+    built_from: Option<String>,
 }
 
 impl From<RawExample> for Example {
     fn from(raw: RawExample) -> Example {
         match raw {
-            RawExample::Line(line) => Example { line, source: None },
-            RawExample::Sourced(s) => {
-                Example { line: s.line, source: Some(s.source) }
+            RawExample::Line(line) => {
+                Example { line, source: None, built_from: None }
             }
+            RawExample::Sourced(s) => Example {
+                line: s.line,
+                source: s.source,
+                built_from: s.built_from,
+            },
         }
     }
 }
@@ -1041,9 +1056,32 @@ fix = "Do not boom."
         let mut pack = Pack::new();
         pack.add_toml("t.toml", &text).unwrap();
         let ex = &pack.signatures()[0].examples.matches;
-        assert_eq!(ex[0], Example { line: "boom 1".into(), source: None });
+        assert_eq!(
+            ex[0],
+            Example { line: "boom 1".into(), source: None, built_from: None }
+        );
         assert_eq!(ex[1].line, "boom 2");
         assert_eq!(ex[1].source.as_deref(), Some("https://example.com/1"));
+
+        let built = text.replace("source =", "built_from =");
+        let mut pack = Pack::new();
+        pack.add_toml("t.toml", &built).unwrap();
+        let ex = &pack.signatures()[0].examples.matches[1];
+        assert_eq!(ex.built_from.as_deref(), Some("https://example.com/1"));
+        assert_eq!(ex.source, None);
+        for (what, bad) in [
+            ("both", text.replace("source =", "built_from = 'x', source =")),
+            (
+                "neither",
+                text.replace("source = \"https://example.com/1\", ", ""),
+            ),
+        ] {
+            let err = Pack::new().add_toml("t.toml", &bad).unwrap_err();
+            assert!(
+                err.to_string().contains("not both or neither"),
+                "{what}: {err}"
+            );
+        }
 
         let bad = text.replace("source =", "sourc =");
         let err = Pack::new().add_toml("t.toml", &bad).unwrap_err();
