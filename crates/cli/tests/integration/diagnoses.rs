@@ -216,6 +216,20 @@ fn an_interface_list_without_the_loopback_interface_is_a_cause() {
     let md = run(&dir, &["scan", "--format", "markdown", "without"]).stdout;
     assert!(md.contains(", without `ifconfig-loopback-listed`"), "{md}");
 
+    // Markers are never findings, so a suppression names one to accept
+    // the cause resting on it.
+    dir.write(
+        "s.toml",
+        "[[suppression]]\nsignature = \"ifconfig-interface-listed\"\n\
+         reason = \"lab node, lo managed elsewhere\"\n",
+    );
+    let out = run(&dir, &["scan", "--suppressions", "s.toml", "without"]);
+    assert_eq!(out.code, 0, "a suppressed cause passes: {}", out.stderr);
+    assert_eq!(
+        out.report()["diagnoses"][0]["suppressed"]["reason"],
+        "ifconfig-interface-listed is suppressed: lab node, lo managed elsewhere"
+    );
+
     for quiet in ["with", "unlisted"] {
         let out = run(&dir, &["scan", quiet]);
         assert_eq!(out.code, 0, "{quiet}: {}", out.stdout);

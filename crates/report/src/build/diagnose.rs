@@ -9,6 +9,7 @@ use logsift_signatures::{Diagnosis, Pack, Severity, SourceKind};
 use crate::{
     build::rollup::{Rollup, min_opt},
     model::{DiagnosisEntry, DiagnosisEvidence, Finding, Suppressed},
+    suppress::{Suppressions, Target},
 };
 
 /// Signatures scoped to sources of which no file was read in `input`;
@@ -169,11 +170,23 @@ fn holds<'r>(
 }
 
 /// Marks each diagnosis whose every supporting finding is suppressed,
-/// with their reasons.
+/// with their reasons; one resting on markers alone, which are never
+/// findings, when a suppression names one of them where it was found.
 pub(crate) fn suppress(
     diagnoses: &mut [(Severity, u64, DiagnosisEntry)],
     findings: &[(Severity, Finding)],
+    pack: &Pack,
+    suppressions: Option<&Suppressions>,
 ) {
+    for (_, _, d) in diagnoses.iter_mut() {
+        let on_markers = !d.findings.is_empty()
+            && d.findings
+                .iter()
+                .all(|e| pack.get(&e.signature).is_some_and(|s| s.marker));
+        if on_markers {
+            d.suppressed = suppressions.and_then(|s| marker_suppression(d, s));
+        }
+    }
     for (_, _, d) in diagnoses {
         let rests: Vec<&Finding> = findings
             .iter()
@@ -206,6 +219,30 @@ pub(crate) fn suppress(
             expires: None,
         });
     }
+}
+
+/// The suppression that names a marker of `d` in a file it was found in.
+fn marker_suppression(
+    d: &DiagnosisEntry,
+    suppressions: &Suppressions,
+) -> Option<Suppressed> {
+    d.findings.iter().find_map(|e| {
+        e.files.iter().find_map(|path| {
+            let target = Target {
+                signature: &e.signature,
+                input: &d.input,
+                path,
+                fingerprint: "",
+            };
+            suppressions.find(&target).map(|entry| Suppressed {
+                reason: format!(
+                    "{} is suppressed: {}",
+                    e.signature, entry.reason
+                ),
+                expires: entry.expires,
+            })
+        })
+    })
 }
 
 #[cfg(test)]

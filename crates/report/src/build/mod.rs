@@ -115,7 +115,12 @@ impl<'p> ReportBuilder<'p> {
         for input in inputs {
             self.add(input, &mut parts);
         }
-        diagnose::suppress(&mut parts.diagnoses, &parts.findings);
+        diagnose::suppress(
+            &mut parts.diagnoses,
+            &parts.findings,
+            self.pack,
+            self.suppressions,
+        );
         order.findings(&mut parts.findings);
         order.occurrences(&mut parts.occurrences);
         order.diagnoses(&mut parts.diagnoses);
