@@ -215,6 +215,17 @@ fn an_interface_list_without_the_loopback_interface_is_a_cause() {
     );
     let md = run(&dir, &["scan", "--format", "markdown", "without"]).stdout;
     assert!(md.contains(", without `ifconfig-loopback-listed`"), "{md}");
+    let sarif: Value = serde_json::from_str(
+        &run(&dir, &["scan", "--format", "sarif", "without"]).stdout,
+    )
+    .expect("sarif");
+    crate::formats::validate_sarif(&sarif);
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "loopback-interface-missing");
+    assert_eq!(
+        result["properties"]["absent"],
+        serde_json::json!(["ifconfig-loopback-listed"])
+    );
 
     // Markers are never findings, so a suppression names one to accept
     // the cause resting on it.
