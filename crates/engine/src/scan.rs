@@ -89,6 +89,10 @@ struct Window {
     timed: bool,
     /// The occurrences the lines without a time stand for.
     untimed: u64,
+    /// Lines closer than this to the last one counted do not count.
+    apart: jiff::SignedDuration,
+    /// The time of the last line counted.
+    last: Option<Timestamp>,
 }
 
 impl Window {
@@ -102,6 +106,12 @@ impl Window {
         if self.peak >= self.count {
             return;
         }
+        // A folded event spreads its repeats over their own span.
+        let near = |last: Timestamp| t.duration_since(last).abs() < self.apart;
+        if times == 1 && self.last.is_some_and(near) {
+            return;
+        }
+        self.last = Some(t);
         for _ in 0..times.min(self.count) {
             self.times.push_back(t);
         }
@@ -211,6 +221,10 @@ impl FileTally {
                 peak: 0,
                 timed: false,
                 untimed: 0,
+                apart: jiff::SignedDuration::from_secs(
+                    i64::try_from(th.apart_seconds).unwrap_or(i64::MAX),
+                ),
+                last: None,
             }),
         });
         // A long line searched in fragments may hit twice.
@@ -539,6 +553,41 @@ mod tests {
         max_evidence_bytes: 100,
         mine: false,
     };
+
+    #[test]
+    fn lines_closer_than_apart_count_once() {
+        let window = || Window {
+            count: 24,
+            within: jiff::SignedDuration::from_secs(300),
+            times: std::collections::VecDeque::new(),
+            peak: 0,
+            timed: false,
+            untimed: 0,
+            apart: jiff::SignedDuration::from_secs(4),
+            last: None,
+        };
+        // The kubelet's check every 5 s, and a pod that cannot start 2 s
+        // after each: a minute of it counts 13, not 26.
+        let at = |s: i64| Timestamp::from_second(1_700_000_000 + s).ok();
+        let mut boot = window();
+        for i in 0..13 {
+            boot.add(at(i * 5), 1);
+            boot.add(at(i * 5 + 2), 1);
+        }
+        assert_eq!(boot.peak(), 13);
+        // Two and a half minutes of it reach the threshold.
+        let mut down = window();
+        for i in 0..30 {
+            down.add(at(i * 5), 1);
+            down.add(at(i * 5 + 2), 1);
+        }
+        assert_eq!(down.peak(), 24);
+        // A folded event at a time still counts its repeats.
+        let mut folded = window();
+        folded.add(at(0), 1);
+        folded.add(at(1), 17);
+        assert_eq!(folded.peak(), 18);
+    }
 
     #[test]
     fn a_folded_event_stands_for_its_repeats() {

@@ -308,13 +308,24 @@ pub struct Signature {
     pub origin: Origin,
 }
 
-/// At least `count` matching lines within `within_seconds`.
+/// At least `count` matching lines within `within_seconds`, each at
+/// least `apart_seconds` after the last one counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Threshold {
     /// How many lines.
     pub count: u64,
     /// Within how many seconds of each other.
     pub within_seconds: u64,
+    /// Lines closer than this to the last one counted do not count, so a
+    /// condition that several writers log at once (the kubelet's status
+    /// check, and every pod it cannot start) counts by how long it
+    /// lasts; 0 counts every line.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub apart_seconds: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What a number a matching line states must be above for the line to

@@ -81,6 +81,7 @@ struct RawSignature {
 struct RawThreshold {
     count: u64,
     within: String,
+    apart: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -783,9 +784,19 @@ fn validate(
     let threshold = raw.threshold.and_then(|t| {
         let span = t.span();
         let t = t.into_inner();
-        match parse_seconds(&t.within) {
-            Some(secs) if secs > 0 && t.count > 1 => {
-                Some(Threshold { count: t.count, within_seconds: secs })
+        let apart = match t.apart.as_deref() {
+            None => Some(0),
+            Some(a) => parse_seconds(a),
+        };
+        match (parse_seconds(&t.within), apart) {
+            (Some(secs), Some(apart))
+                if secs > 0 && t.count > 1 && apart < secs =>
+            {
+                Some(Threshold {
+                    count: t.count,
+                    within_seconds: secs,
+                    apart_seconds: apart,
+                })
             }
             _ => {
                 problems.push(Diagnostic::at(
@@ -793,9 +804,11 @@ fn validate(
                     text,
                     span.start,
                     format!(
-                        "signature {id:?}: threshold needs a count above 1 \
-                         and a duration such as 90s, 10m or 2h (within = {:?})",
-                        t.within
+                        "signature {id:?}: threshold needs a count above 1, \
+                         a duration such as 90s, 10m or 2h (within = {:?}), \
+                         and, if given, a shorter one apart (apart = {:?})",
+                        t.within,
+                        t.apart.as_deref().unwrap_or("")
                     ),
                 ));
                 None
@@ -1201,6 +1214,37 @@ fix = "Do not boom."
         let bad = text.replace("\"10m\"", "\"soon\"");
         let err = Pack::new().add_toml("t.toml", &bad).unwrap_err();
         assert!(err.to_string().contains("not a duration"), "{err}");
+    }
+
+    #[test]
+    fn a_threshold_may_count_lines_apart() {
+        let with = |threshold: &str| {
+            let text = GOOD.replace("fix =", &format!("{threshold}\nfix ="));
+            let mut pack = Pack::new();
+            pack.add_toml("t.toml", &text)
+                .map(|()| pack.signatures()[0].threshold.expect("a threshold"))
+        };
+        let th = with(
+            "threshold = { count = 24, within = \"5m\", apart = \"4s\" }",
+        )
+        .expect("loads");
+        assert_eq!(
+            (th.count, th.within_seconds, th.apart_seconds),
+            (24, 300, 4)
+        );
+        let th = with("threshold = { count = 24, within = \"5m\" }")
+            .expect("loads");
+        assert_eq!(th.apart_seconds, 0);
+        for bad in ["apart = \"5m\"", "apart = \"later\""] {
+            let err = with(&format!(
+                "threshold = {{ count = 24, within = \"5m\", {bad} }}"
+            ))
+            .unwrap_err();
+            assert!(
+                err.to_string().contains("a shorter one apart"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

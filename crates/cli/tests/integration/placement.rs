@@ -113,15 +113,34 @@ fn network_allowance_counters_count_only_above_zero() {
     assert_eq!(f["message"], "pps_allowance_exceeded: 784");
 }
 
-/// Every node logs its CNI not ready while aws-node starts: half a minute
-/// of it is a healthy boot, under the threshold; two and a half minutes
-/// are the failure. A folded pod event counts its repeats.
+/// Every node logs its CNI not ready while aws-node starts, with its
+/// pods' errors: a minute of it is a healthy boot, under the threshold;
+/// two and a half minutes are the failure. A folded pod event counts its
+/// repeats.
 #[test]
 fn a_cni_down_for_a_boot_is_no_finding_and_for_minutes_an_error() {
     let dir = Dir::new();
     let down = cni_down("ip-10-0-1-2", "");
-    let boot: String =
-        down.lines().take(6).map(|l| format!("{l}\n")).collect();
+    // A minute of the kubelet's status check, and 2 s after each a pod
+    // that waits for the network: counted by how long it lasts.
+    let boot: String = down
+        .lines()
+        .take(12)
+        .enumerate()
+        .map(|(i, l)| {
+            let s = 9 + i * 5;
+            let (m, s) = (50 + s / 60, s % 60);
+            format!(
+                "{l}\nNov 21 11:{m:02}:{s:02}.523456 ip-10-0-1-2 kubelet[3012]: \
+                 E1121 11:{m:02}:{s:02}.523400    3012 pod_workers.go:1301] \
+                 \"Error syncing pod, skipping\" err=\"network is not ready: \
+                 container runtime network not ready: NetworkReady=false \
+                 reason:NetworkPluginNotReady message:Network plugin returns \
+                 error: cni plugin not initialized\" \
+                 pod=\"kube-system/ebs-csi-node-x7k2p\"\n"
+            )
+        })
+        .collect();
     dir.write("boot/kubelet/kubelet.log", &boot);
     let out = run(&dir, &["scan", "boot"]);
     assert_eq!(out.code, 0, "a healthy boot passes: {}", out.stderr);
@@ -129,7 +148,7 @@ fn a_cni_down_for_a_boot_is_no_finding_and_for_minutes_an_error() {
     assert_eq!(r["findings"], serde_json::json!([]), "not a finding");
     let below = &r["inputs"][0]["below_threshold"][0];
     assert_eq!(below["signature"], "network-plugin-not-ready");
-    assert_eq!((&below["count"], &below["peak"]), (&6.into(), &6.into()));
+    assert_eq!((&below["count"], &below["peak"]), (&24.into(), &12.into()));
     assert_eq!(
         (&below["threshold"], &below["within_seconds"]),
         (&24.into(), &300.into())
