@@ -105,6 +105,17 @@ fn digits(m: regex::bytes::Match<'_>) -> Option<&str> {
     std::str::from_utf8(bytes).ok()
 }
 
+/// Where `needle` first occurs in `haystack`, both short.
+fn find_short(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else {
+        return Some(0);
+    };
+    let last = haystack.len().checked_sub(needle.len())?;
+    (0..=last).find(|&i| {
+        haystack[i] == first && haystack[i + 1..i + needle.len()] == *rest
+    })
+}
+
 /// The literals, kept by the scan to compare at needle hits.
 fn owned(bytes: &[&[u8]]) -> Vec<Box<[u8]>> {
     bytes.iter().map(|&l| Box::from(l)).collect()
@@ -259,9 +270,12 @@ impl Scan {
             .map(|g| g.iter().map(|n| Assignment::new(n.len())).collect())
             .collect();
         for (li, lit) in bytes.iter().enumerate() {
+            // Literals and needles are a few bytes long: a plain search
+            // beats setting up a substring searcher for each of the
+            // thousands of pairs.
             let found = groups.iter().enumerate().find_map(|(gi, g)| {
                 g.iter().enumerate().find_map(|(ni, n)| {
-                    memmem::find(lit, n).map(|off| (gi, ni, off))
+                    find_short(lit, n).map(|off| (gi, ni, off))
                 })
             });
             let Some((gi, ni, off)) = found else {

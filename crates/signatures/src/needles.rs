@@ -23,8 +23,8 @@
 //! fill node logs. A poor estimate only costs speed, never a match.
 
 use std::{
-    cmp::Ordering,
     collections::{BinaryHeap, HashMap, HashSet, hash_map::Entry},
+    sync::LazyLock,
 };
 
 use memchr::memmem;
@@ -347,36 +347,34 @@ fn cheaper(a: &Candidate<'_>, b: &Candidate<'_>) -> bool {
 /// A candidate in the greedy's queue: cheapest cost per newly covered
 /// literal first; ties go to the longer, then the smaller needle, so the
 /// choice never depends on hashing order.
-struct Queued {
-    score: f64,
-    len: usize,
-    index: usize,
-}
+///
+/// All three are packed in one integer, greatest first (the heap pops
+/// the greatest): the score's bits inverted (scores are positive, and
+/// positive floats order as their bits do), the length, the index
+/// inverted. The greedy compares queued candidates some hundred thousand
+/// times per choice; one integer comparison is the cheapest.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Queued(u128);
 
-impl Ord for Queued {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // BinaryHeap pops the greatest: the lowest score is the greatest.
-        other
-            .score
-            .total_cmp(&self.score)
-            .then(self.len.cmp(&other.len))
-            .then(other.index.cmp(&self.index))
+impl Queued {
+    fn new(score: f64, len: usize, index: usize) -> Queued {
+        debug_assert!(score > 0.0);
+        let len = len.min(u32::MAX as usize) as u128;
+        Queued(
+            u128::from(!score.to_bits()) << 64
+                | len << 32
+                | u128::from(!(index as u32)),
+        )
+    }
+
+    fn index(self) -> usize {
+        !(self.0 as u32) as usize
+    }
+
+    fn len(self) -> usize {
+        (self.0 >> 32) as u32 as usize
     }
 }
-
-impl PartialOrd for Queued {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Queued {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Queued {}
 
 /// The needles for `literals` (none empty), in groups of at most
 /// [`MAX_NEEDLES`], one packed searcher each: every literal holds at
@@ -579,13 +577,14 @@ fn teddy_order(mut needles: Vec<&[u8]>) -> Vec<Vec<u8>> {
     // Teddy puts the needle at index i into bucket B - 1 - i % B, so
     // bucket b here is index b, b + B, b + 2B, ...
     let size = |b: usize| n / buckets + usize::from(b < n % buckets);
-    let mut groups: Vec<Vec<&[u8]>> = Vec::with_capacity(buckets);
-    let mut rest = needles.into_iter();
+    let mut groups: Vec<Vec<Print<'_>>> = Vec::with_capacity(buckets);
+    let mut rest = needles.into_iter().map(Print::new);
     for b in 0..buckets {
         groups.push(rest.by_ref().take(size(b)).collect());
     }
     let alarms = Alarms::new(mask_len);
-    let mut costs: Vec<f64> = groups.iter().map(|g| alarms.cost(g)).collect();
+    let mut costs: Vec<f64> =
+        groups.iter().map(|g| alarms.cost_of(g)).collect();
     // A few rounds settle it; each is cheap next to a pass over a log,
     // but a scan is built for each kind of file met, on the scanning
     // thread, so the rounds are few.
@@ -598,8 +597,8 @@ fn teddy_order(mut needles: Vec<&[u8]>) -> Vec<Vec<u8>> {
                         let (x, y) = (groups[a][i], groups[b][j]);
                         groups[a][i] = y;
                         groups[b][j] = x;
-                        let ca = alarms.cost(&groups[a]);
-                        let cb = alarms.cost(&groups[b]);
+                        let ca = alarms.cost_of(&groups[a]);
+                        let cb = alarms.cost_of(&groups[b]);
                         if ca + cb < (costs[a] + costs[b]) * (1.0 - 1e-9) {
                             costs[a] = ca;
                             costs[b] = cb;
@@ -618,54 +617,100 @@ fn teddy_order(mut needles: Vec<&[u8]>) -> Vec<Vec<u8>> {
     }
     (0..n)
         .filter_map(|k| groups[k % buckets].get(k / buckets))
-        .map(|x| x.to_vec())
+        .map(|x| x.bytes.to_vec())
         .collect()
+}
+
+/// A needle with the nybbles of its first bytes as bits, which is all
+/// [`Alarms`] looks at: worked out once, not at each of the thousands of
+/// swaps [`teddy_order`] tries.
+#[derive(Clone, Copy)]
+struct Print<'a> {
+    bytes: &'a [u8],
+    /// For each of the first four bytes (as far as the needle goes), 16
+    /// bits from bit 16 * i on: the bit of its low nybble in `low`, of its
+    /// high nybble in `high`. A bucket's are then an OR of its needles'.
+    low: u64,
+    high: u64,
+}
+
+impl Print<'_> {
+    fn new(bytes: &[u8]) -> Print<'_> {
+        let (mut low, mut high) = (0u64, 0u64);
+        for (i, &x) in bytes.iter().take(4).enumerate() {
+            low |= 1 << (x & 15) << (16 * i);
+            high |= 1 << (x >> 4) << (16 * i);
+        }
+        Print { bytes, low, high }
+    }
 }
 
 /// Estimates the false alarms of a Teddy bucket: the rate of text
 /// positions it flags, times the needles compared at each.
 struct Alarms {
-    /// For each high nybble h and byte m: the rate of the bytes with high
-    /// nybble h and a low nybble in the bit set m, for the low nybbles
-    /// 0-7 (`low`) and 8-15 (`high`).
-    low: Vec<[f64; 256]>,
-    high: Vec<[f64; 256]>,
+    rates: &'static NybbleRates,
     mask_len: usize,
 }
 
-impl Alarms {
-    fn new(mask_len: usize) -> Alarms {
-        let mut low = vec![[0.0; 256]; 16];
-        let mut high = vec![[0.0; 256]; 16];
-        for h in 0..16u8 {
-            for m in 0..256usize {
-                for bit in 0..8u8 {
-                    if m & 1 << bit != 0 {
-                        low[usize::from(h)][m] += byte_rate(h << 4 | bit);
-                        high[usize::from(h)][m] +=
-                            byte_rate(h << 4 | (bit + 8));
-                    }
+/// For each high nybble h and byte m: the rate of the bytes with high
+/// nybble h and a low nybble in the bit set m, for the low nybbles 0-7
+/// (`low`) and 8-15 (`high`). The same for every pack, so worked out
+/// once, not at every scan's needle choice.
+struct NybbleRates {
+    low: [[f64; 256]; 16],
+    high: [[f64; 256]; 16],
+}
+
+static NYBBLE_RATES: LazyLock<Box<NybbleRates>> = LazyLock::new(|| {
+    let mut r = Box::new(NybbleRates {
+        low: [[0.0; 256]; 16],
+        high: [[0.0; 256]; 16],
+    });
+    for h in 0..16u8 {
+        for m in 0..256usize {
+            for bit in 0..8u8 {
+                if m & 1 << bit != 0 {
+                    r.low[usize::from(h)][m] += byte_rate(h << 4 | bit);
+                    r.high[usize::from(h)][m] += byte_rate(h << 4 | (bit + 8));
                 }
             }
         }
-        Alarms { low, high, mask_len }
+    }
+    r
+});
+
+impl Alarms {
+    fn new(mask_len: usize) -> Alarms {
+        Alarms { rates: &NYBBLE_RATES, mask_len }
     }
 
+    #[cfg(test)]
     fn cost(&self, needles: &[&[u8]]) -> f64 {
+        let prints: Vec<Print<'_>> =
+            needles.iter().map(|n| Print::new(n)).collect();
+        self.cost_of(&prints)
+    }
+
+    fn cost_of(&self, needles: &[Print<'_>]) -> f64 {
+        let (mut low, mut high) = (0u64, 0u64);
+        for n in needles {
+            low |= n.low;
+            high |= n.high;
+        }
         let mut p = 1.0;
-        for j in 0..self.mask_len {
-            let (mut lo, mut hi) = (0u16, 0u16);
-            for n in needles {
-                lo |= 1 << (n[j] & 15);
-                hi |= 1 << (n[j] >> 4);
-            }
+        for j in 0..self.mask_len.min(4) {
+            let lo = (low >> (16 * j)) as u16;
+            let hi = (high >> (16 * j)) as u16;
             let [lo_low, lo_high] = lo.to_le_bytes();
             let mut admitted = 0.0;
-            for h in 0..16 {
-                if hi & 1 << h != 0 {
-                    admitted += self.low[h][usize::from(lo_low)]
-                        + self.high[h][usize::from(lo_high)];
-                }
+            // A bucket's needles have few high nybbles: visit those only,
+            // in ascending order as ever, so the sum is the same.
+            let mut rest = hi;
+            while rest != 0 {
+                let h = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                admitted += self.rates.low[h][usize::from(lo_low)]
+                    + self.rates.high[h][usize::from(lo_high)];
             }
             p *= admitted;
         }
@@ -791,16 +836,14 @@ fn cover(
     let mut queue: BinaryHeap<Queued> = candidates
         .iter()
         .enumerate()
-        .map(|(index, c)| Queued {
-            score: score(c, c.literals.len()),
-            len: c.bytes.len(),
-            index,
+        .map(|(index, c)| {
+            Queued::new(score(c, c.literals.len()), c.bytes.len(), index)
         })
         .collect();
     let mut chosen = Vec::new();
     while left > 0 {
         let Some(top) = queue.pop() else { break };
-        let c = &candidates[top.index];
+        let c = &candidates[top.index()];
         let fresh =
             c.literals.iter().filter(|&&l| !covered[l as usize]).count();
         if fresh == 0 {
@@ -808,7 +851,7 @@ fn cover(
         }
         // Scores only grow as literals get covered: if this one's, brought
         // up to date, still beats the next in line, it is the best.
-        let current = Queued { score: score(c, fresh), ..top };
+        let current = Queued::new(score(c, fresh), top.len(), top.index());
         if queue.peek().is_some_and(|next| *next > current) {
             queue.push(current);
             continue;
@@ -819,7 +862,7 @@ fn cover(
                 left -= 1;
             }
         }
-        chosen.push(top.index);
+        chosen.push(top.index());
     }
     chosen
 }
