@@ -128,6 +128,11 @@ impl Window {
     }
 }
 
+/// A pack's seconds as a duration, the longest there is past its range.
+fn seconds(n: u64) -> jiff::SignedDuration {
+    jiff::SignedDuration::from_secs(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
 /// How many occurrences a line stands for: an event that Kubernetes
 /// folded from repeats says so (`Warning  NetworkNotReady  4m22s (x17
 /// over 4m54s)  kubelet ...`), and one such line is as many lines of the
@@ -214,16 +219,12 @@ impl FileTally {
             keys: Some(Vec::new()),
             window: matcher.threshold(sig).map(|th| Window {
                 count: th.count,
-                within: jiff::SignedDuration::from_secs(
-                    i64::try_from(th.within_seconds).unwrap_or(i64::MAX),
-                ),
+                within: seconds(th.within_seconds),
                 times: std::collections::VecDeque::new(),
                 peak: 0,
                 timed: false,
                 untimed: 0,
-                apart: jiff::SignedDuration::from_secs(
-                    i64::try_from(th.apart_seconds).unwrap_or(i64::MAX),
-                ),
+                apart: seconds(th.apart_seconds),
                 last: None,
             }),
         });

@@ -154,3 +154,50 @@ fn every_required_id_exists_and_the_pack_goes_beyond_the_guides() {
         .count();
     assert!(failures >= REQUIRED.len() + 40, "{failures} failure signatures");
 }
+
+/// `docs/coverage.md` stays current: each reason a signature or a
+/// diagnosis finds names one the pack has, each row has a status, and the
+/// totals are those of the rows.
+#[test]
+fn the_coverage_table_names_real_ids_and_adds_up() {
+    let pack = logsift_signatures::Pack::embedded().expect("pack");
+    let text = std::fs::read_to_string(root().join("docs/coverage.md"))
+        .expect("docs/coverage.md");
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for line in text.lines().filter(|l| l.starts_with("| ")) {
+        let cells: Vec<&str> = line.split(" | ").collect();
+        let (Some(reason), Some(&status), Some(why)) =
+            (cells.first(), cells.get(1), cells.get(2))
+        else {
+            continue;
+        };
+        let reason = reason.trim_start_matches("| ");
+        if reason == "reason" || reason.starts_with("---") {
+            continue;
+        }
+        assert!(
+            ["yes", "part", "todo", "no"].contains(&status),
+            "{reason}: status {status:?}"
+        );
+        *counts.entry(status).or_default() += 1;
+        if status == "yes" || status == "part" {
+            let id = why.split('`').nth(1).unwrap_or_default();
+            assert!(
+                pack.get(id).is_some() || pack.diagnosis(id).is_some(),
+                "{reason} names {id:?}, which the pack does not have"
+            );
+        }
+    }
+    let total: usize = counts.values().sum();
+    let want = format!(
+        "{} yes, {} part, {} todo, {} no.",
+        counts.get("yes").unwrap_or(&0),
+        counts.get("part").unwrap_or(&0),
+        counts.get("todo").unwrap_or(&0),
+        counts.get("no").unwrap_or(&0)
+    );
+    let totals = text.split("## Totals").nth(1).expect("a Totals section");
+    let totals = totals.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(totals.contains(&format!("Of the {total} reasons")), "{totals}");
+    assert!(totals.contains(&want), "{want} in {totals}");
+}

@@ -178,16 +178,15 @@ pub(crate) fn suppress(
     pack: &Pack,
     suppressions: Option<&Suppressions>,
 ) {
-    for (_, _, d) in diagnoses.iter_mut() {
+    for (_, _, d) in diagnoses {
         let on_markers = !d.findings.is_empty()
             && d.findings
                 .iter()
                 .all(|e| pack.get(&e.signature).is_some_and(|s| s.marker));
         if on_markers {
             d.suppressed = suppressions.and_then(|s| marker_suppression(d, s));
+            continue;
         }
-    }
-    for (_, _, d) in diagnoses {
         let rests: Vec<&Finding> = findings
             .iter()
             .map(|(_, f)| f)
