@@ -38,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
             message: None,
             exclude: Vec::new(),
             yields_to: Vec::new(),
+            overridden_by: Vec::new(),
             fix: String::new(),
             links: Vec::new(),
             examples: Examples::default(),

@@ -181,6 +181,13 @@ pub(crate) fn show(
     if !s.yields_to.is_empty() {
         section(w, "Leaves a line it shares to", s.yields_to.iter())?;
     }
+    if !s.overridden_by.is_empty() {
+        section(
+            w,
+            "Undone by a later line in the same file of",
+            s.overridden_by.iter(),
+        )?;
+    }
     if let Some(m) = &s.message {
         section(w, "Message", [m.as_str()])?;
     }

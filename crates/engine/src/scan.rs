@@ -258,11 +258,30 @@ impl FileTally {
         }
     }
 
-    /// The findings, one per signature, in signature order.
-    pub(crate) fn into_findings(self, path: &str) -> Vec<FileFinding> {
+    /// The findings, one per signature, in signature order. A signature
+    /// whose last line an overriding one's follows has none: the file
+    /// set it, then set it back.
+    pub(crate) fn into_findings(
+        self,
+        matcher: &Matcher,
+        path: &str,
+    ) -> Vec<FileFinding> {
         let source = self.kind;
+        let overridden: Vec<usize> = self
+            .by_signature
+            .iter()
+            .filter(|&(&sig, t)| {
+                matcher.overridden_by(sig).iter().any(|o| {
+                    self.by_signature
+                        .get(o)
+                        .is_some_and(|later| later.last_line > t.last_line)
+                })
+            })
+            .map(|(&sig, _)| sig)
+            .collect();
         self.by_signature
             .into_iter()
+            .filter(|(sig, _)| !overridden.contains(sig))
             .map(|(signature, t)| {
                 let mut evidence = t.head;
                 evidence.extend(t.tail);
@@ -602,6 +621,51 @@ mod tests {
         assert_eq!(occurrences(b"ends in (x12"), 1);
     }
 
+    #[test]
+    fn a_setting_set_back_later_in_the_file_is_no_finding() {
+        let mut pack = Pack::new();
+        pack.add_toml(
+            "setting.toml",
+            "[[signature]]\nid = \"not-none\"\ntitle = \"t\"\n\
+             severity = \"warning\"\npatterns = [\"Policy=\"]\n\
+             exclude = [\"Policy=none\"]\n\
+             overridden_by = [\"none\"]\nfix = \"f\"\n\
+             [[signature]]\nid = \"none\"\ntitle = \"t\"\n\
+             severity = \"info\"\nmarker = true\n\
+             patterns = [\"Policy=none\"]\nfix = \"f\"\n",
+        )
+        .unwrap();
+        pack.check().unwrap();
+        let m = pack.compile();
+        let ids = |text: &str| {
+            let mut tally = FileTally::default();
+            let kind = KindBy::Path(SourceKind::Unknown);
+            scan_text(&m, kind, &mut text.as_bytes(), &LIMITS, &mut tally)
+                .unwrap();
+            tally
+                .into_findings(&m, "f")
+                .iter()
+                .map(|f| (pack.signatures()[f.signature].id.clone(), f.count))
+                .collect::<Vec<_>>()
+        };
+        let set = |n: &str, v: &str| (n.to_string(), v.parse().unwrap());
+        // The default, then a drop-in that sets it back.
+        assert_eq!(
+            ids("Policy=persistent\nPolicy=none\n"),
+            [set("none", "1")]
+        );
+        // A drop-in that sets it, after one that set it back.
+        assert_eq!(
+            ids("Policy=none\nPolicy=persistent\n"),
+            [set("not-none", "1"), set("none", "1")]
+        );
+        assert_eq!(
+            ids("Policy=persistent\nPolicy=none\nPolicy=random\n"),
+            [set("not-none", "2"), set("none", "1")]
+        );
+        assert_eq!(ids("Policy=random\n"), [set("not-none", "1")]);
+    }
+
     fn scan(
         text: &[u8],
         limits: &ScanOptions,
@@ -619,7 +683,7 @@ mod tests {
         .unwrap();
         assert_eq!(tally.bytes, text.len() as u64);
         tally
-            .into_findings("f")
+            .into_findings(&m, "f")
             .into_iter()
             .map(|f| {
                 (
@@ -654,7 +718,7 @@ mod tests {
             scan_text(&m, kind, &mut reader, &limits, &mut tally).unwrap_err();
         assert_eq!(err.to_string(), "cut");
         assert_eq!(tally.bytes, text.len() as u64);
-        let found = tally.into_findings("f");
+        let found = tally.into_findings(&m, "f");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].count, 1);
     }
@@ -748,7 +812,7 @@ mod tests {
                     mined[0].example.line, errors[0],
                     "{kind}, chunk {chunk}"
                 );
-                let found = tally.into_findings("f");
+                let found = tally.into_findings(&m, "f");
                 assert_eq!(found.len(), 1, "{kind}, chunk {chunk}");
                 assert_eq!(found[0].first_line, text.lines().count() as u64);
             }
@@ -871,7 +935,7 @@ mod tests {
             &mut tally,
         )
         .unwrap();
-        let f = &tally.into_findings("f")[0];
+        let f = &tally.into_findings(&m, "f")[0];
         let lines: Vec<u64> = f.evidence.iter().map(|e| e.line).collect();
         assert_eq!(lines, [1, 2, 10]);
         assert_eq!(
@@ -894,7 +958,7 @@ mod tests {
             &mut tally,
         )
         .unwrap();
-        let e = &tally.into_findings("f")[0].evidence[0];
+        let e = &tally.into_findings(&m, "f")[0].evidence[0];
         assert!(e.truncated);
         assert!(e.text.len() <= 100 && !e.text.ends_with('\u{fffd}'));
     }

@@ -37,6 +37,9 @@ struct Compiled {
     exclude: Vec<memmem::Finder<'static>>,
     /// The signatures (indices) that take a line this one also matches.
     yields_to: Vec<usize>,
+    /// The signatures (indices) whose later line in a file undoes this
+    /// one's.
+    overridden_by: Vec<usize>,
     /// Indexed by `SourceKind as usize`.
     admitted_by: Vec<bool>,
 }
@@ -635,6 +638,11 @@ impl Matcher {
                     .iter()
                     .filter_map(|id| index_of.get(id.as_str()).copied())
                     .collect(),
+                overridden_by: sig
+                    .overridden_by
+                    .iter()
+                    .filter_map(|id| index_of.get(id.as_str()).copied())
+                    .collect(),
                 admitted_by: SourceKind::ALL
                     .iter()
                     .map(|&k| sig.applies_to(k))
@@ -787,6 +795,12 @@ impl Matcher {
 }
 
 impl Matcher {
+    /// The signatures whose line, later in the same file, undoes a line
+    /// of signature `sig`.
+    pub fn overridden_by(&self, sig: usize) -> &[usize] {
+        self.compiled.get(sig).map_or(&[], |c| &c.overridden_by)
+    }
+
     /// Signature `sig`'s threshold, if it has one.
     pub fn threshold(&self, sig: usize) -> Option<Threshold> {
         self.compiled.get(sig)?.threshold

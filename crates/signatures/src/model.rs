@@ -281,6 +281,12 @@ pub struct Signature {
     /// pause image's failure when the line says the sandbox image failed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub yields_to: Vec<String>,
+    /// Signatures whose line, later in the same file, undoes this one's:
+    /// for a setting whose last assignment wins (a drop-in that sets
+    /// `MACAddressPolicy=none` after the default's `persistent`), this
+    /// one's lines are no match when one of these comes after them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overridden_by: Vec<String>,
     /// Steps that fix it.
     pub fix: String,
     /// https links to the exact section of the official docs.

@@ -64,6 +64,8 @@ struct RawSignature {
     exclude: Vec<String>,
     #[serde(default)]
     yields_to: Vec<Spanned<String>>,
+    #[serde(default)]
+    overridden_by: Vec<Spanned<String>>,
     fix: String,
     #[serde(default)]
     links: Vec<String>,
@@ -311,17 +313,22 @@ impl Pack {
     /// diagnosis names exists, and every signature a signature yields to
     /// exists, reports the lines it takes (it is no marker and has no
     /// threshold, under which its lines would be no finding) and yields to
-    /// none itself (two yielding to each other would both drop a line). Call it
-    /// once all files are added.
+    /// none itself (two yielding to each other would both drop a line),
+    /// and every signature that overrides one exists. Call it once all
+    /// files are added.
     pub fn check(&self) -> Result<(), LoadError> {
         let mut problems = Vec::new();
         for s in &self.signatures {
-            for id in &s.yields_to {
+            let named = s.yields_to.iter().map(|id| (id, true));
+            let named =
+                named.chain(s.overridden_by.iter().map(|id| (id, false)));
+            for (id, yielded_to) in named {
                 let why = match self.get(id) {
                     None => format!(
                         "names unknown signature {id:?}{}",
                         suggestions_note(&self.suggest(id))
                     ),
+                    Some(_) if !yielded_to => continue,
                     Some(t) if t.marker => {
                         format!("yields to {id:?}, a marker, never reported")
                     }
@@ -815,20 +822,26 @@ fn validate(
             }
         }
     });
-    let mut yields_to = Vec::new();
-    for other in raw.yields_to {
-        let span = other.span();
-        let other = other.into_inner();
-        if other == id {
-            problems.push(Diagnostic::at(
-                file,
-                text,
-                span.start,
-                format!("signature {id:?} yields to itself"),
-            ));
+    // Other signatures it names, none of them itself.
+    let mut others = |list: Vec<Spanned<String>>, relation: &str| {
+        let mut ids = Vec::new();
+        for other in list {
+            let span = other.span();
+            let other = other.into_inner();
+            if other == id {
+                problems.push(Diagnostic::at(
+                    file,
+                    text,
+                    span.start,
+                    format!("signature {id:?} {relation} itself"),
+                ));
+            }
+            ids.push(other);
         }
-        yields_to.push(other);
-    }
+        ids
+    };
+    let yields_to = others(raw.yields_to, "yields to");
+    let overridden_by = others(raw.overridden_by, "is overridden by");
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -844,6 +857,7 @@ fn validate(
         message,
         exclude: raw.exclude,
         yields_to,
+        overridden_by,
         fix: raw.fix.trim().to_string(),
         links: raw.links,
         examples: Examples {
@@ -1244,6 +1258,40 @@ fix = "Do not boom."
                 err.to_string().contains("a shorter one apart"),
                 "{bad}: {err}"
             );
+        }
+    }
+
+    #[test]
+    fn a_signature_is_overridden_only_by_another_that_exists() {
+        let overridden = |by: &str, other: &str| {
+            let text = GOOD.replace(
+                "fix =",
+                &format!(
+                    "sources = [\"config\"]\noverridden_by = [\"{by}\"]\nfix ="
+                ),
+            );
+            let mut pack = Pack::new();
+            pack.add_toml("t.toml", &format!("{text}{other}"))?;
+            pack.check()?;
+            Ok::<_, LoadError>(pack.signatures()[0].overridden_by.clone())
+        };
+        let other = |sources: &str| {
+            format!(
+                "\n[[signature]]\nid = \"unset\"\ntitle = \"U\"\n\
+                 severity = \"info\"\nmarker = true\n{sources}\
+                 patterns = [\"unset\"]\nfix = \"f\"\n"
+            )
+        };
+        assert_eq!(overridden("unset", &other("")).unwrap(), ["unset"]);
+        for (by, sources, why) in [
+            ("demo-failure", "", "overridden by itself"),
+            ("unst", "", "unknown signature \"unst\""),
+        ] {
+            let err = match overridden(by, &other(sources)) {
+                Ok(got) => panic!("{by} {sources:?}: loaded, {got:?}"),
+                Err(e) => e.to_string(),
+            };
+            assert!(err.contains(why), "{by} {sources:?}: {err}");
         }
     }
 

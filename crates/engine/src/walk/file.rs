@@ -269,7 +269,8 @@ impl Walker<'_, '_> {
         part.mined
             .templates
             .extend(miner.into_unrecognized(&node.vpath, tally.kind));
-        part.findings.extend(tally.into_findings(&node.vpath));
+        part.findings
+            .extend(tally.into_findings(self.cx.matcher, &node.vpath));
         if let Err(e) = result {
             part.error(&node.vpath, ErrorKind::Read(io_message(&e)));
         }
