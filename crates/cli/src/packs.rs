@@ -231,6 +231,13 @@ fn show_diagnosis(
         };
         section(w, title, named(&d.any_of))?;
     }
+    if !d.counts_differ.is_empty() {
+        section(
+            w,
+            "Found when both are found, on different numbers of lines",
+            named(&d.counts_differ),
+        )?;
+    }
     if !d.none_of.is_empty() {
         section(
             w,

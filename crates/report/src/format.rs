@@ -98,6 +98,17 @@ impl FromStr for Format {
     }
 }
 
+/// What a diagnosis rests on, each part already written for the format:
+/// `a (2) + b (3)`, or for two listings whose counts differ `a (8) vs b
+/// (7), which differ`.
+pub(crate) fn rests_on(parts: &[String], counts_differ: bool) -> String {
+    if counts_differ {
+        format!("{}, which differ", parts.join(" vs "))
+    } else {
+        parts.join(" + ")
+    }
+}
+
 /// What a diagnosis rests on the absence of, after what it rests on:
 /// `, without node-registered`, or nothing; `absent` is joined and
 /// escaped for the format already.

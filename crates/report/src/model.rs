@@ -277,6 +277,11 @@ pub struct DiagnosisEntry {
     /// and not found (a node that never registered).
     #[serde(default)]
     pub absent: Vec<String>,
+    /// Whether it rests on two listings of one set of things whose
+    /// counts differ (the GPUs the driver probed, and those nvidia-smi
+    /// lists): its two findings are those listings.
+    #[serde(default)]
+    pub counts_differ: bool,
     /// How to fix the cause.
     pub fix: String,
     /// Links to the official fix.

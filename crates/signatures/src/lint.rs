@@ -86,17 +86,21 @@ fn diagnosis_problems(pack: &Pack, d: &crate::Diagnosis) -> Vec<String> {
         }
     }
     // Markers give context (the kubelet started); a cause needs a failure,
-    // or the absence of a healthy event where the markers prove it was
-    // looked for (an interface list without the loopback interface).
+    // the absence of a healthy event where the markers prove it was
+    // looked for (an interface list without the loopback interface), or
+    // two listings that disagree.
     let failures = d
         .all_of
         .iter()
         .chain(&d.any_of)
         .filter(|id| pack.get(id).is_some_and(|s| !s.marker));
-    if failures.count() == 0 && d.none_of.is_empty() {
+    if failures.count() == 0
+        && d.none_of.is_empty()
+        && d.counts_differ.is_empty()
+    {
         p.push(
-            "needs a failure signature in all_of or any_of, or a none_of, \
-             not only markers"
+            "needs a failure signature in all_of or any_of, a none_of or \
+             counts_differ, not only markers"
                 .into(),
         );
     }

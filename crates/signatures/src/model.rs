@@ -388,6 +388,11 @@ pub struct Diagnosis {
     /// None of these may, and each must have been checked: a source that
     /// was not in the input proves no absence.
     pub none_of: Vec<String>,
+    /// Two signatures that must both be found, on different numbers of
+    /// lines: two listings of one set of things that disagree (the GPUs
+    /// the kernel driver probed, and those nvidia-smi lists).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counts_differ: Vec<String>,
     /// The required findings must have started within this many seconds
     /// of each other, where their lines carry times.
     pub within_seconds: Option<u64>,

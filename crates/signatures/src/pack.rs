@@ -39,6 +39,8 @@ struct RawDiagnosis {
     any_of: Vec<String>,
     #[serde(default)]
     none_of: Vec<String>,
+    #[serde(default)]
+    counts_differ: Option<Spanned<Vec<String>>>,
     within: Option<Spanned<String>>,
     fix: String,
     #[serde(default)]
@@ -354,7 +356,8 @@ impl Pack {
             }
         }
         for d in &self.diagnoses {
-            for id in d.all_of.iter().chain(&d.any_of).chain(&d.none_of) {
+            let named = d.all_of.iter().chain(&d.any_of).chain(&d.none_of);
+            for id in named.chain(&d.counts_differ) {
                 if self.get(id).is_none() {
                     problems.push(Diagnostic {
                         file: d.origin.file.clone(),
@@ -896,14 +899,36 @@ fn validate_diagnosis(
     let mut problems = Vec::new();
     let (id, id_span) =
         kebab_id(file, text, raw.id, "diagnosis", &mut problems);
-    if raw.all_of.is_empty() && raw.any_of.is_empty() {
+    if raw.all_of.is_empty()
+        && raw.any_of.is_empty()
+        && raw.counts_differ.is_none()
+    {
         problems.push(Diagnostic::at(
             file,
             text,
             id_span.start,
-            format!("diagnosis {id:?} needs all_of or any_of"),
+            format!("diagnosis {id:?} needs all_of, any_of or counts_differ"),
         ));
     }
+    let counts_differ = match raw.counts_differ {
+        None => Vec::new(),
+        Some(pair) => {
+            let span = pair.span();
+            let pair = pair.into_inner();
+            if pair.len() != 2 || pair[0] == pair[1] {
+                problems.push(Diagnostic::at(
+                    file,
+                    text,
+                    span.start,
+                    format!(
+                        "diagnosis {id:?}: counts_differ names two different \
+                         signatures, not {pair:?}"
+                    ),
+                ));
+            }
+            pair
+        }
+    };
     let within_seconds = match raw.within {
         None => None,
         Some(w) => {
@@ -937,6 +962,7 @@ fn validate_diagnosis(
         all_of: raw.all_of,
         any_of: raw.any_of,
         none_of: raw.none_of,
+        counts_differ,
         within_seconds,
         fix: raw.fix.trim().to_string(),
         links: raw.links,
@@ -1206,6 +1232,32 @@ fix = "Do not boom."
         let err = Pack::new().add_toml("t.toml", &text).unwrap_err();
         assert!(err.to_string().contains("{who}"), "{err}");
         assert_eq!(err.diagnostics().len(), 1, "{err}");
+    }
+
+    #[test]
+    fn counts_differ_names_two_different_known_signatures() {
+        let load = |pair: &str| {
+            let text = format!(
+                "{GOOD}\n[[signature]]\nid = \"other\"\ntitle = \"O\"\n\
+                 severity = \"info\"\nmarker = true\npatterns = [\"o\"]\n\
+                 fix = \"f\"\n[[diagnosis]]\nid = \"differ\"\ntitle = \"T\"\n\
+                 severity = \"error\"\ncounts_differ = {pair}\nfix = \"f\"\n"
+            );
+            let mut pack = Pack::new();
+            pack.add_toml("t.toml", &text)?;
+            pack.check()?;
+            Ok::<_, LoadError>(pack.diagnoses()[0].counts_differ.clone())
+        };
+        let pair = load("[\"demo-failure\", \"other\"]").unwrap();
+        assert_eq!(pair, ["demo-failure", "other"]);
+        for (bad, why) in [
+            ("[\"other\"]", "two different"),
+            ("[\"other\", \"other\"]", "two different"),
+            ("[\"other\", \"othr\"]", "unknown signature \"othr\""),
+        ] {
+            let err = load(bad).unwrap_err().to_string();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -88,6 +88,12 @@ fn every_diagnosis_triggers_and_near_misses_do_not() {
         let mut trigger: Vec<&str> =
             d.all_of.iter().map(String::as_str).collect();
         trigger.extend(d.any_of.first().map(String::as_str));
+        // Two listings that disagree: the first twice, the second once.
+        let listings: Vec<&str> =
+            d.counts_differ.iter().map(String::as_str).collect();
+        if let [a, b] = listings[..] {
+            trigger.extend([a, a, b]);
+        }
         let name = format!(
             "eks_i-0abc1234def5678{n:02}_2026-11-21_1200-UTC_0.7.9.tar.gz"
         );
@@ -112,6 +118,11 @@ fn every_diagnosis_triggers_and_near_misses_do_not() {
             let mut with = trigger.clone();
             with.push(marker);
             misses.push((format!("with {marker}"), with));
+        }
+        if let [a, b] = listings[..] {
+            misses.push(("with as many of each".into(), vec![a, b]));
+            misses.push((format!("without {b}"), vec![a, a]));
+            misses.push((format!("without {a}"), vec![b]));
         }
         assert!(!misses.is_empty(), "{} has no near miss", d.id);
         for (why, ids) in misses {
@@ -250,6 +261,139 @@ fn an_interface_list_without_the_loopback_interface_is_a_cause() {
             "{quiet}"
         );
     }
+}
+
+/// An NVIDIA bug report as nvidia-bug-report.sh writes it, for a node
+/// whose driver probed `probed` GPUs: their `information` dumps, then
+/// nvidia-smi -q, which opens the first `opened` and says so of the rest,
+/// with `replays` PCIe replays on the first GPU.
+fn bug_report(probed: usize, opened: usize, replays: u32) -> Vec<u8> {
+    let bus = |i: usize| format!("0000:{:02x}:00.0", 0x10 + i);
+    let mut text = String::from(
+        "nvidia-bug-report.sh Version: 37062940\n\n\
+         ____________________________________________\n\n",
+    );
+    for i in 0..probed {
+        text += &format!(
+            "*** /proc/driver/nvidia/gpus/{0}/power\n\
+             *** ls: -r--r--r-- 1 root root 0 2026-11-21 12:00:01.000000000 +0000 \
+             /proc/driver/nvidia/gpus/{0}/power\nRuntime D3 status:          Not supported\n\n",
+            bus(i)
+        );
+    }
+    for i in 0..probed {
+        text += &format!(
+            "____________________________________________\n\n\
+             *** /proc/driver/nvidia/gpus/{0}/information\n\
+             *** ls: -r--r--r-- 1 root root 0 2026-11-21 12:00:01.000000000 +0000 \
+             /proc/driver/nvidia/gpus/{0}/information\n\
+             Model: \t\t NVIDIA A10G\nBus Location: \t {0}\n\n",
+            bus(i)
+        );
+    }
+    text += "____________________________________________\n\n\
+             /usr/bin/nvidia-smi --query\n\n";
+    for i in opened..probed {
+        text += &format!(
+            "Unable to determine the device handle for GPU{}: Unknown Error\n",
+            bus(i).to_uppercase()
+        );
+    }
+    text += &format!(
+        "\n==============NVSMI LOG==============\n\n\
+         Driver Version                            : 580.95.05\n\n\
+         Attached GPUs                             : {probed}\n"
+    );
+    for i in 0..opened {
+        let count = if i == 0 { replays } else { 0 };
+        text += &format!(
+            "GPU 0000{}\n    Product Name                          : NVIDIA A10G\n    PCI\n\
+             \x20       Replays Since Reset               : {count}\n\
+             \x20       Replay Number Rollovers           : 0\n",
+            bus(i).to_uppercase()
+        );
+    }
+    logsift_fixtures::gzip(text.as_bytes())
+}
+
+/// A GPU the kernel driver probed but nvidia-smi cannot open: the
+/// report's two listings disagree (a cause, with both counts), and
+/// nvidia-smi's own line says which GPU; PCIe replays are counted. A
+/// report whose listings agree, with no replays, says nothing.
+#[test]
+fn a_gpu_the_driver_probed_but_nvidia_smi_cannot_open_is_a_cause() {
+    let dir = Dir::new();
+    let node = |name: &str, report: Vec<u8>| {
+        let b = format!(
+            "{name}/eks_i-0abc1234def567890_2026-11-21_1200-UTC_0.7.9"
+        );
+        dir.write(&format!("{b}/kubelet/kubelet.log"), HEALTHY_KUBELET);
+        dir.write(&format!("{b}/gpu/nvidia-bug-report.log.gz"), report);
+    };
+    node("lost", bug_report(8, 7, 3));
+    node("healthy", bug_report(8, 8, 0));
+
+    let out = run(&dir, &["scan", "lost"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.report();
+    let d = &report["diagnoses"][0];
+    assert_eq!(d["diagnosis"], "nvidia-gpu-count-mismatch");
+    assert_eq!(d["counts_differ"], true);
+    // Each entry's signature, with one of its fields as text.
+    let pairs = |list: &Value, field: &str| -> Vec<(String, String)> {
+        let list = list.as_array().expect("a list");
+        let text = |v: &Value| v.as_str().map_or(v.to_string(), String::from);
+        list.iter().map(|f| (text(&f["signature"]), text(&f[field]))).collect()
+    };
+    let owned = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    };
+    assert_eq!(
+        pairs(&d["findings"], "count"),
+        owned(&[
+            ("nvidia-driver-gpu-listed", "8"),
+            ("nvidia-smi-gpu-listed", "7")
+        ])
+    );
+    assert_eq!(
+        pairs(&report["findings"], "message"),
+        owned(&[
+            (
+                "nvidia-gpu-handle-unavailable",
+                "GPU 0000:17:00.0: Unknown Error"
+            ),
+            ("nvidia-pcie-replays", "GPU PCIe replays: 3"),
+        ])
+    );
+    let text =
+        run(&dir, &["scan", "--format", "text", "--color", "never", "lost"])
+            .stdout;
+    assert!(
+        text.contains(
+            "because: nvidia-driver-gpu-listed (8) vs nvidia-smi-gpu-listed (7), which differ"
+        ),
+        "{text}"
+    );
+
+    let sarif: Value = serde_json::from_str(
+        &run(&dir, &["scan", "--format", "sarif", "lost"]).stdout,
+    )
+    .expect("sarif");
+    crate::formats::validate_sarif(&sarif);
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let result = results
+        .iter()
+        .find(|r| r["ruleId"] == "nvidia-gpu-count-mismatch")
+        .expect("the cause is a result");
+    assert_eq!(result["properties"]["counts_differ"], true);
+    let md = run(&dir, &["scan", "--format", "markdown", "lost"]).stdout;
+    assert!(md.contains("(7), which differ"), "{md}");
+
+    let out = run(&dir, &["scan", "--fail-on", "info", "healthy"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let report = out.report();
+    assert_eq!(report["diagnoses"], serde_json::json!([]));
+    assert_eq!(report["findings"], serde_json::json!([]));
 }
 
 #[test]

@@ -113,6 +113,81 @@ fn network_allowance_counters_count_only_above_zero() {
     assert_eq!(f["message"], "pps_allowance_exceeded: 784");
 }
 
+/// systemd's default link file, as `systemd-analyze cat-config` prints it
+/// into `networking/systemd-network/`.
+const DEFAULT_LINK: &str = "# /usr/lib/systemd/network/99-default.link\n\
+    # SPDX-License-Identifier: MIT-0\n#\n\
+    # This config file is installed as part of systemd.\n\n\
+    [Match]\nOriginalName=*\n\n[Link]\n\
+    NamePolicy=keep kernel database onboard slot path\n\
+    AlternativeNamesPolicy=database onboard slot path\n\
+    MACAddressPolicy=persistent\n";
+
+/// The drop-in the EKS AMI adds on Amazon Linux 2023.
+const NO_POLICY: &str = "\n# /etc/systemd/network/99-default.link.d/99-no-policy.conf\n\
+    # Ensure MACAddressPolicy=none, the default from systemd is persistent.\n\
+    [Link]\nMACAddressPolicy=none\n";
+
+/// The last MACAddressPolicy= in a link file's merged configuration is
+/// the one in force: the default's `persistent` set back to `none` by a
+/// drop-in is no finding, alone it is, and one file's `none` does not
+/// undo another file's `persistent`.
+#[test]
+fn a_link_policy_is_judged_by_its_last_setting_in_each_file() {
+    let dir = Dir::new();
+    let link = "networking/systemd-network/99-default.link";
+    let scan = |name: &str, files: &[(&str, String)]| {
+        for (rel, text) in files {
+            dir.write(&format!("{name}/{rel}"), text);
+        }
+        run(&dir, &["scan", "--fail-on", "warning", name])
+    };
+    let al2023 =
+        scan("al2023", &[(link, format!("{DEFAULT_LINK}{NO_POLICY}"))]);
+    assert_eq!(al2023.code, 0, "{}", al2023.stdout);
+    assert!(findings(&al2023.report()).is_empty(), "{}", al2023.stdout);
+
+    let veth = "# /etc/systemd/network/50-veth.link\n[Match]\nDriver=veth\n\n\
+                [Link]\nMACAddressPolicy=none\n";
+    let reset_first = format!(
+        "{NO_POLICY}\n# a later drop-in\n[Link]\nMACAddressPolicy=random\n"
+    );
+    for (name, files, policy) in [
+        ("ubuntu", vec![(link, DEFAULT_LINK.to_string())], "persistent"),
+        (
+            "other-file",
+            vec![
+                (link, DEFAULT_LINK.to_string()),
+                ("networking/systemd-network/50-veth.link", veth.to_string()),
+            ],
+            "persistent",
+        ),
+        ("set-again", vec![(link, reset_first)], "random"),
+    ] {
+        let out = scan(name, &files);
+        assert_eq!(out.code, 1, "{name}: {}", out.stderr);
+        let report = out.report();
+        let setting = format!("MACAddressPolicy={policy}");
+        let at = files[0].1.lines().position(|l| l == setting).unwrap_or(0);
+        let at = at as u64 + 1;
+        eqnice!(
+            findings(&report),
+            vec![(
+                "mac-address-policy-not-none".to_string(),
+                format!("{name}/{link}"),
+                1,
+                at,
+                at,
+            )]
+        );
+        assert_eq!(
+            report["findings"][0]["message"],
+            format!("MACAddressPolicy={policy} is in force"),
+            "{name}"
+        );
+    }
+}
+
 /// Every node logs its CNI not ready while aws-node starts, with its
 /// pods' errors: a minute of it is a healthy boot, under the threshold;
 /// two and a half minutes are the failure. A folded pod event counts its

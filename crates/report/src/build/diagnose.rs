@@ -122,6 +122,7 @@ pub(crate) fn diagnose(
                     })
                     .collect(),
                 absent: d.none_of.clone(),
+                counts_differ: !d.counts_differ.is_empty(),
                 fix: d.fix.clone(),
                 links: d.links.clone(),
                 // Known only once the findings are converted.
@@ -149,6 +150,14 @@ fn holds<'r>(
             return None;
         }
         rest_on.extend(any);
+    }
+    // Two listings of one set of things that disagree.
+    if let [a, b] = d.counts_differ.as_slice() {
+        let (a, b) = (found(a)?, found(b)?);
+        if a.count == b.count {
+            return None;
+        }
+        rest_on.extend([a, b]);
     }
     // An absence proves something only where the signature was checked.
     for id in &d.none_of {
@@ -284,6 +293,26 @@ mod tests {
             finding(1, "in/k.log", 3, T30, T30),
         ]);
         assert!(apart.is_empty(), "{apart:?}");
+    }
+
+    #[test]
+    fn two_listings_that_disagree_hold_and_agreeing_ones_do_not() {
+        let listed = |c: u64, d: u64| {
+            let mut found = Vec::new();
+            if c > 0 {
+                found.push(finding(2, "in/gpu.log", c, None, None));
+            }
+            if d > 0 {
+                found.push(finding(3, "in/gpu.log", d, None, None));
+            }
+            diagnoses(found)
+        };
+        assert_eq!(listed(8, 7), ["c-d-differ error 15"]);
+        assert_eq!(listed(7, 8), ["c-d-differ error 15"]);
+        assert!(listed(8, 8).is_empty());
+        // One listing missing (a bug report in safe mode) proves nothing.
+        assert!(listed(8, 0).is_empty());
+        assert!(listed(0, 7).is_empty());
     }
 
     #[test]

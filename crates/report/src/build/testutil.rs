@@ -15,12 +15,16 @@ pub(crate) fn pack() -> Pack {
         )
     };
     let text = format!(
-        "{}{}{}[[diagnosis]]\nid = \"a-and-b\"\ntitle = \"A and B\"\n\
+        "{}{}{}{}[[diagnosis]]\nid = \"a-and-b\"\ntitle = \"A and B\"\n\
          severity = \"critical\"\nall_of = [\"a-error\", \"b-warning\"]\n\
-         within = \"10m\"\nfix = \"fix both\"\n",
+         within = \"10m\"\nfix = \"fix both\"\n\
+         [[diagnosis]]\nid = \"c-d-differ\"\ntitle = \"C and D differ\"\n\
+         severity = \"error\"\ncounts_differ = [\"c-marker\", \"d-marker\"]\n\
+         fix = \"fix the count\"\n",
         sig("a-error", "error", ""),
         sig("b-warning", "warning", ""),
         sig("c-marker", "info", "marker = true"),
+        sig("d-marker", "info", "marker = true"),
     );
     pack.add_toml("t.toml", &text).expect("test pack");
     pack

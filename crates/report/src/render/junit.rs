@@ -427,7 +427,7 @@ fn diagnosis_details<W: Write>(
     writeln!(
         w,
         "because: {}{}",
-        text(&because.join(" + ")),
+        text(&crate::format::rests_on(&because, d.counts_differ)),
         text(&crate::format::without(&d.absent.join(", ")))
     )?;
     for line in d.fix.lines() {

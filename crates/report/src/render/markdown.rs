@@ -128,7 +128,7 @@ fn write_root_causes<W: Write>(report: &Report, w: &mut W) -> io::Result<()> {
                 d.absent.iter().map(|id| code(id, true)).collect();
             let because = format!(
                 "{}{}",
-                because.join(" + "),
+                crate::format::rests_on(&because, d.counts_differ),
                 crate::format::without(&absent.join(", "))
             );
             writeln!(

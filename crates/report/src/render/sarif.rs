@@ -393,6 +393,7 @@ fn diagnosis<'a>(
             first_seen: d.first_seen,
             findings: &d.findings,
             absent: &d.absent,
+            counts_differ: d.counts_differ,
         }),
     }
 }

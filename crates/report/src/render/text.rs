@@ -392,7 +392,7 @@ impl<W: Write> Printer<W> {
         writeln!(
             self.w,
             "   because: {}{}",
-            rests.join(" + "),
+            crate::format::rests_on(&rests, d.counts_differ),
             crate::format::without(&absent.join(", "))
         )?;
         if let Some(t) = &d.first_seen {

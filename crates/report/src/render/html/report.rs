@@ -216,6 +216,9 @@ fn write_diagnosis<W: Write>(d: &DiagnosisEntry, w: &mut W) -> io::Result<()> {
     for id in &d.absent {
         writeln!(w, "<li>no <code>{}</code>, though checked</li>", Esc(id))?;
     }
+    if d.counts_differ {
+        writeln!(w, "<li>two listings whose counts differ</li>")?;
+    }
     writeln!(w, "</ul>")?;
     write_fix(&d.fix, &d.links, w)?;
     writeln!(w, "</div>")

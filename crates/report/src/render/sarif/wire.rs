@@ -137,6 +137,8 @@ pub(super) struct DiagnosisProperties<'a> {
     pub(super) findings: &'a [DiagnosisEvidence],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub(super) absent: &'a [String],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(super) counts_differ: bool,
 }
 
 #[derive(Serialize)]
