@@ -974,36 +974,55 @@ mod tests {
     #[test]
     fn needles_avoid_the_words_every_line_of_the_kind_holds() {
         let pack = crate::pack::Pack::embedded().unwrap();
-        let mut literals: Vec<&[u8]> = pack
-            .signatures()
-            .iter()
-            .filter(|s| s.applies_to(SourceKind::Kubelet))
-            .flat_map(|s| s.patterns.iter().map(|p| p.as_bytes()))
-            .chain(PROBES.iter().map(|p| p.as_bytes()))
-            .collect();
-        literals.sort_unstable();
-        literals.dedup();
-        let all: Vec<u32> = (0..literals.len() as u32).collect();
-        let pool = Pool::new(&literals);
-        let inside = |n: &[u8]| {
-            line_words(SourceKind::Kubelet).iter().any(|w| {
-                w.as_bytes()
-                    .windows(n.len())
-                    .any(|x| x.eq_ignore_ascii_case(n))
-            })
-        };
-        let unknown = pool.choose(&all, SourceKind::Unknown);
-        assert!(unknown.iter().flatten().any(|n| inside(n)));
-        let kubelet = pool.choose(&all, SourceKind::Kubelet);
-        assert!(!kubelet.iter().flatten().any(|n| inside(n)));
-        for lit in literals {
-            assert!(
-                kubelet
+        // Whether a kind-blind choice would have taken a needle inside
+        // one of the kind's line words, for some kind's literals (with
+        // the mining probes or without): else the test proves nothing.
+        let mut blind_hits = Vec::new();
+        let kinds =
+            [SourceKind::Kubelet, SourceKind::Journal, SourceKind::Messages];
+        for (kind, probes) in
+            kinds.into_iter().flat_map(|k| [(k, true), (k, false)])
+        {
+            let probes = if probes { PROBES } else { &[] };
+            let mut literals: Vec<&[u8]> = pack
+                .signatures()
+                .iter()
+                .filter(|s| s.applies_to(kind))
+                .flat_map(|s| s.patterns.iter().map(|p| p.as_bytes()))
+                .chain(probes.iter().map(|p| p.as_bytes()))
+                .collect();
+            literals.sort_unstable();
+            literals.dedup();
+            let all: Vec<u32> = (0..literals.len() as u32).collect();
+            let pool = Pool::new(&literals);
+            let inside = |n: &[u8]| {
+                line_words(kind).iter().any(|w| {
+                    w.as_bytes()
+                        .windows(n.len())
+                        .any(|x| x.eq_ignore_ascii_case(n))
+                })
+            };
+            let blind = pool.choose(&all, SourceKind::Unknown);
+            blind_hits.extend(
+                blind
                     .iter()
                     .flatten()
-                    .any(|n| memmem::find(lit, n).is_some())
+                    .filter(|n| inside(n))
+                    .map(|n| (kind, n.clone())),
             );
+            let chosen = pool.choose(&all, kind);
+            assert!(!chosen.iter().flatten().any(|n| inside(n)), "{kind}");
+            for lit in literals {
+                assert!(
+                    chosen
+                        .iter()
+                        .flatten()
+                        .any(|n| memmem::find(lit, n).is_some()),
+                    "{kind}"
+                );
+            }
         }
+        assert!(!blind_hits.is_empty());
     }
 
     #[test]
