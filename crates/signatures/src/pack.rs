@@ -976,12 +976,14 @@ fn validate_diagnosis(
 /// `90s`, `10m`, `2h`, `1d` as seconds.
 fn parse_seconds(s: &str) -> Option<u64> {
     let s = s.trim();
-    let (n, unit) = s.split_at(s.len().checked_sub(1)?);
+    // The unit is one character, which need not be one byte.
+    let unit = s.chars().last()?;
+    let n = &s[..s.len() - unit.len_utf8()];
     let per = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
         _ => return None,
     };
     n.parse::<u64>().ok()?.checked_mul(per)
@@ -1232,6 +1234,18 @@ fix = "Do not boom."
         let err = Pack::new().add_toml("t.toml", &text).unwrap_err();
         assert!(err.to_string().contains("{who}"), "{err}");
         assert_eq!(err.diagnostics().len(), 1, "{err}");
+    }
+
+    #[test]
+    fn durations_parse_and_odd_ones_are_refused_without_a_panic() {
+        assert_eq!(parse_seconds("90s"), Some(90));
+        assert_eq!(parse_seconds(" 10m "), Some(600));
+        assert_eq!(parse_seconds("2h"), Some(7200));
+        assert_eq!(parse_seconds("1d"), Some(86_400));
+        // A unit of several bytes (a fuzzer's find), none, or no number.
+        for odd in ["1\u{652}", "", "s", "5", "9999999999999999999d", "-1s"] {
+            assert_eq!(parse_seconds(odd), None, "{odd:?}");
+        }
     }
 
     #[test]
