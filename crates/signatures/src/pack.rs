@@ -915,14 +915,18 @@ fn validate_diagnosis(
         Some(pair) => {
             let span = pair.span();
             let pair = pair.into_inner();
-            if pair.len() != 2 || pair[0] == pair[1] {
+            // The two listings are all it rests on, so the report can
+            // say "a (8) vs b (7), which differ".
+            let alone = raw.all_of.is_empty() && raw.any_of.is_empty();
+            if pair.len() != 2 || pair[0] == pair[1] || !alone {
                 problems.push(Diagnostic::at(
                     file,
                     text,
                     span.start,
                     format!(
                         "diagnosis {id:?}: counts_differ names two different \
-                         signatures, not {pair:?}"
+                         signatures, not {pair:?}, and stands without all_of \
+                         and any_of"
                     ),
                 ));
             }
@@ -1264,6 +1268,11 @@ fix = "Do not boom."
         };
         let pair = load("[\"demo-failure\", \"other\"]").unwrap();
         assert_eq!(pair, ["demo-failure", "other"]);
+        let with_all_of =
+            load("[\"demo-failure\", \"other\"]\nall_of = [\"other\"]");
+        assert!(
+            with_all_of.unwrap_err().to_string().contains("stands without")
+        );
         for (bad, why) in [
             ("[\"other\"]", "two different"),
             ("[\"other\", \"other\"]", "two different"),
