@@ -79,6 +79,18 @@ fn diagnoses_of(dir: &Dir, name: &str, data: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// The report on `input` in `format`, text without colour; a SARIF log
+/// is checked against the official schema.
+fn rendered(dir: &Dir, format: &str, input: &str) -> String {
+    let out =
+        run(dir, &["scan", "--format", format, "--color", "never", input]);
+    if format == "sarif" {
+        let sarif: Value = serde_json::from_str(&out.stdout).expect("sarif");
+        crate::formats::validate_sarif(&sarif);
+    }
+    out.stdout
+}
+
 #[test]
 fn every_diagnosis_triggers_and_near_misses_do_not() {
     let pack = Pack::embedded().unwrap();
@@ -215,22 +227,15 @@ fn an_interface_list_without_the_loopback_interface_is_a_cause() {
         serde_json::json!([]),
         "markers are no findings"
     );
-    let text = run(
-        &dir,
-        &["scan", "--format", "text", "--color", "never", "without"],
-    )
-    .stdout;
+    let text = rendered(&dir, "text", "without");
     assert!(
         text.contains("because: ifconfig-interface-listed (2), without ifconfig-loopback-listed"),
         "{text}"
     );
-    let md = run(&dir, &["scan", "--format", "markdown", "without"]).stdout;
+    let md = rendered(&dir, "markdown", "without");
     assert!(md.contains(", without `ifconfig-loopback-listed`"), "{md}");
-    let sarif: Value = serde_json::from_str(
-        &run(&dir, &["scan", "--format", "sarif", "without"]).stdout,
-    )
-    .expect("sarif");
-    crate::formats::validate_sarif(&sarif);
+    let sarif: Value =
+        serde_json::from_str(&rendered(&dir, "sarif", "without")).unwrap();
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "loopback-interface-missing");
     assert_eq!(
@@ -365,9 +370,7 @@ fn a_gpu_the_driver_probed_but_nvidia_smi_cannot_open_is_a_cause() {
             ("nvidia-pcie-replays", "GPU PCIe replays: 3"),
         ])
     );
-    let text =
-        run(&dir, &["scan", "--format", "text", "--color", "never", "lost"])
-            .stdout;
+    let text = rendered(&dir, "text", "lost");
     assert!(
         text.contains(
             "because: nvidia-driver-gpu-listed (8) vs nvidia-smi-gpu-listed (7), which differ"
@@ -375,18 +378,15 @@ fn a_gpu_the_driver_probed_but_nvidia_smi_cannot_open_is_a_cause() {
         "{text}"
     );
 
-    let sarif: Value = serde_json::from_str(
-        &run(&dir, &["scan", "--format", "sarif", "lost"]).stdout,
-    )
-    .expect("sarif");
-    crate::formats::validate_sarif(&sarif);
+    let sarif: Value =
+        serde_json::from_str(&rendered(&dir, "sarif", "lost")).unwrap();
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     let result = results
         .iter()
         .find(|r| r["ruleId"] == "nvidia-gpu-count-mismatch")
         .expect("the cause is a result");
     assert_eq!(result["properties"]["counts_differ"], true);
-    let md = run(&dir, &["scan", "--format", "markdown", "lost"]).stdout;
+    let md = rendered(&dir, "markdown", "lost");
     assert!(md.contains("(7), which differ"), "{md}");
 
     let out = run(&dir, &["scan", "--fail-on", "info", "healthy"]);
