@@ -17,12 +17,33 @@
 //! Every check of the budget then sees the same numbers at the same
 //! point of the stream, whichever thread inflated it.
 //!
+//! Searching costs more than inflating, so the scan thread is the slower
+//! one and the inflating thread waits on a full queue. It spends that
+//! time on the scan's literal search instead: the scan says which member
+//! it is in and how that member is searched (a [`Job`]), and while the
+//! scan lags behind, the inflating thread finds the candidate lines of
+//! the member's whole lines in each chunk before it queues it
+//! ([`Searched`]). The scan takes those hits for the lines they cover and
+//! searches only the rest itself. A line's hits depend on that line
+//! alone (`Matcher::line_hits`), so the findings are the same whichever
+//! thread found them, and how much the helper takes on balances itself:
+//! it searches only while the queue stays full.
+//!
 //! [`Metered`]: crate::budget::Metered
 
 use std::{
+    cell::RefCell,
+    collections::VecDeque,
     io::{self, BufReader, Read},
-    sync::mpsc::{Receiver, SyncSender, sync_channel},
+    sync::{
+        Mutex,
+        atomic::{AtomicUsize, Ordering},
+        mpsc::{Receiver, SyncSender, sync_channel},
+    },
 };
+
+use logsift_signatures::{Hit, Matcher, SourceKind};
+use memchr::{memchr, memrchr};
 
 use crate::{
     budget::Budget,
@@ -33,8 +54,178 @@ use crate::{
 /// Bytes per chunk: as much as the scan reads at once.
 const CHUNK: usize = 256 * 1024;
 /// Chunks queued between the threads; with the one being filled and the
-/// one being scanned, at most this plus two are held (1.5 MiB).
-const QUEUE: usize = 4;
+/// one being scanned, at most this plus two are held (2.5 MiB).
+const QUEUE: usize = 8;
+/// Chunks waiting in the queue from which on the scan is taken to lag,
+/// and the inflating thread searches a chunk before queueing it. The
+/// engine's own tests search every chunk they can, so that every test
+/// through the walk on a spare thread checks that the hits found ahead
+/// are those found in place.
+const BEHIND: usize = if cfg!(test) { 0 } else { QUEUE / 2 };
+
+/// Whether the scan lags, `queued` chunks waiting for it.
+// Always, in tests.
+#[allow(clippy::absurd_extreme_comparisons)]
+fn lagging(queued: usize) -> bool {
+    queued >= BEHIND
+}
+
+/// Bytes whose hits the scans took from those found ahead, for tests to
+/// tell that the search ahead ran.
+#[cfg(test)]
+pub(crate) static TAKEN: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0);
+
+/// What the scan asks the inflating thread to search ahead of it: the
+/// lines of one member, searched as the scan searches them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Job {
+    /// The member's kind and probe set (`Matcher::candidates_with`).
+    pub(crate) kind: SourceKind,
+    pub(crate) probes: usize,
+    /// Where the member's bytes are in the inflated stream.
+    pub(crate) start: u64,
+    pub(crate) end: u64,
+}
+
+/// The hits of a job's whole lines at stream offsets `from..to` (from a
+/// line start to just after a line end), found on the inflating thread;
+/// each hit's `at` counts from `from`.
+struct Searched {
+    job: Job,
+    from: u64,
+    to: u64,
+    hits: Vec<Hit>,
+}
+
+impl Searched {
+    /// Searches the whole lines of `job`'s member in `data`, the bytes of
+    /// the inflated stream from `offset`.
+    fn find(
+        matcher: &Matcher,
+        job: Job,
+        data: &[u8],
+        offset: u64,
+    ) -> Option<Searched> {
+        let lo = job.start.max(offset);
+        let hi = job.end.min(offset + data.len() as u64);
+        if lo >= hi {
+            return None;
+        }
+        let part = &data[(lo - offset) as usize..(hi - offset) as usize];
+        // A line begins the member, or follows a line end; the chunk's
+        // first line may have begun in the chunk before.
+        let first = if lo == job.start { 0 } else { memchr(b'\n', part)? + 1 };
+        let last = memrchr(b'\n', part)? + 1;
+        if first >= last {
+            return None;
+        }
+        let mut hits = Vec::new();
+        matcher.line_hits(&part[first..last], job.kind, job.probes, &mut hits);
+        Some(Searched {
+            job,
+            from: lo + first as u64,
+            to: lo + last as u64,
+            hits,
+        })
+    }
+}
+
+/// Whole lines of a region whose hits were found ahead: `start..end` of
+/// the region, and their hits, each `at` counted from `start`.
+#[derive(Debug, Default)]
+pub(crate) struct Known {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) hits: Vec<Hit>,
+}
+
+/// A text whose lines the inflating thread may search ahead: a member,
+/// or the whole stream, at stream offsets `start..end`.
+#[derive(Clone, Copy)]
+pub(crate) struct Member<'a> {
+    pub(crate) lookahead: &'a Lookahead<'a>,
+    pub(crate) start: u64,
+    pub(crate) end: u64,
+}
+
+/// What the two threads share.
+struct Shared<'m> {
+    matcher: &'m Matcher,
+    /// The scan's current job.
+    job: Mutex<Option<Job>>,
+    /// Chunks queued and not yet taken.
+    queued: AtomicUsize,
+}
+
+/// The scan's side of the search ahead: where it posts its jobs and takes
+/// the hits found for them.
+pub(crate) struct Lookahead<'a> {
+    shared: &'a Shared<'a>,
+    /// Hits of the chunks taken, in stream order.
+    searched: RefCell<VecDeque<Searched>>,
+}
+
+impl Lookahead<'_> {
+    /// From now on the scan is in `job`'s member.
+    pub(crate) fn post(&self, job: Job) {
+        self.set(Some(job));
+    }
+
+    /// The scan of the member is over: what is left of it (a member
+    /// whose scan stopped early is read to its end) is not searched.
+    pub(crate) fn finish(&self) {
+        self.set(None);
+        self.searched.borrow_mut().clear();
+    }
+
+    fn set(&self, job: Option<Job>) {
+        // A poisoned lock only means the other side panicked; its panic
+        // is given on when the scan ends.
+        *self.shared.job.lock().unwrap_or_else(|p| p.into_inner()) = job;
+    }
+
+    /// Pushes into `out` (cleared first) the hits found ahead for the
+    /// lines of `job` at stream offsets `from..to`, a region of whole
+    /// lines, in order: the stretches that were searched, as offsets in
+    /// the region.
+    pub(crate) fn take(
+        &self,
+        job: Job,
+        from: u64,
+        to: u64,
+        out: &mut Vec<Known>,
+    ) {
+        out.clear();
+        let mut searched = self.searched.borrow_mut();
+        // What the scan has passed, or another member's, is of no more
+        // use.
+        while searched.front().is_some_and(|s| s.job != job || s.to <= from) {
+            searched.pop_front();
+        }
+        for s in searched.iter() {
+            if s.job != job || s.from >= to {
+                break;
+            }
+            // Both are whole lines, so their overlap is.
+            let (lo, hi) = (s.from.max(from), s.to.min(to));
+            let first =
+                s.hits.partition_point(|h| s.from + (h.at as u64) < lo);
+            let last = s.hits.partition_point(|h| s.from + (h.at as u64) < hi);
+            let shift = lo - s.from;
+            #[cfg(test)]
+            TAKEN.fetch_add(hi - lo, Ordering::Relaxed);
+            out.push(Known {
+                start: (lo - from) as usize,
+                end: (hi - from) as usize,
+                hits: s.hits[first..last]
+                    .iter()
+                    .map(|h| Hit { at: h.at - shift as usize, ..*h })
+                    .collect(),
+            });
+        }
+    }
+}
 
 /// How a stream ended.
 #[derive(Clone, Debug)]
@@ -56,6 +247,8 @@ struct Chunk {
     raw: u64,
     /// Set on the last chunk.
     end: Option<End>,
+    /// Hits the inflating thread found in it.
+    searched: Option<Searched>,
 }
 
 /// Inflates a gzip stream (every member, to its end) into chunks.
@@ -76,7 +269,13 @@ impl<R: Read> Inflater<'_, R> {
             Ok(false) => None,
             Err(e) => Some(End::Error(e.kind(), e.to_string())),
         };
-        Chunk { data, len, raw: self.budget.take_staged_raw(), end }
+        Chunk {
+            data,
+            len,
+            raw: self.budget.take_staged_raw(),
+            end,
+            searched: None,
+        }
     }
 }
 
@@ -94,16 +293,19 @@ impl<R: Read> Source for Inflater<'_, R> {
 }
 
 /// Chunks from the helper thread, and the way back for spent buffers.
-struct Queue {
+struct Queue<'a> {
     chunks: Receiver<Chunk>,
     spent: SyncSender<Vec<u8>>,
+    shared: &'a Shared<'a>,
 }
 
-impl Source for Queue {
+impl Source for Queue<'_> {
     fn next(&mut self, spent: Vec<u8>) -> Option<Chunk> {
         // The helper allocates a new buffer when none comes back in time.
         let _ = self.spent.try_send(spent);
-        self.chunks.recv().ok()
+        let chunk = self.chunks.recv().ok()?;
+        self.shared.queued.fetch_sub(1, Ordering::Relaxed);
+        Some(chunk)
     }
 }
 
@@ -113,6 +315,8 @@ impl Source for Queue {
 struct Chunks<'b, S> {
     source: S,
     budget: &'b Budget,
+    /// Where the hits found ahead go.
+    lookahead: Option<&'b Lookahead<'b>>,
     current: Vec<u8>,
     /// The bytes of `current` that hold data.
     len: usize,
@@ -150,6 +354,10 @@ impl<S: Source> Read for Chunks<'_, S> {
                 continue;
             };
             self.budget.add_raw(chunk.raw);
+            if let (Some(searched), Some(l)) = (chunk.searched, self.lookahead)
+            {
+                l.searched.borrow_mut().push_back(searched);
+            }
             self.current = chunk.data;
             self.len = chunk.len;
             self.pos = 0;
@@ -165,6 +373,10 @@ impl<S: Source> Read for Chunks<'_, S> {
 /// reads the same bytes in the same pieces and the budget is charged
 /// alike (see the module's documentation), so its result is the same.
 ///
+/// With a helper, `scan` is also given the [`Lookahead`] through which
+/// the helper searches ahead of it with `matcher`, unless `matcher` has
+/// a literal that spans lines.
+///
 /// The raw bytes read from the input while this runs must be counted
 /// through [`Budget::stage_raw`]; this turns staging on and off.
 pub(crate) fn inflate<T: Send>(
@@ -172,31 +384,60 @@ pub(crate) fn inflate<T: Send>(
     inflate: Inflate,
     budget: &Budget,
     helper: bool,
-    scan: impl FnOnce(&mut dyn Read) -> T + Send,
+    matcher: &Matcher,
+    scan: impl FnOnce(&mut dyn Read, Option<&Lookahead<'_>>) -> T + Send,
 ) -> T {
     budget.stage_raw(true);
     let mut inflater =
         Inflater { decoder: gz_members(reader, inflate), budget };
     let result = if helper {
+        let shared = Shared {
+            matcher,
+            job: Mutex::new(None),
+            queued: AtomicUsize::new(0),
+        };
+        let ahead = matcher.lines_apart();
         std::thread::scope(|threads| {
             let (chunks_tx, chunks) = sync_channel(QUEUE);
             let (spent, spent_rx) = sync_channel::<Vec<u8>>(QUEUE + 2);
+            let shared = &shared;
             let scanning = threads.spawn(move || {
-                let source = Queue { chunks, spent };
+                let lookahead = Lookahead {
+                    shared,
+                    searched: RefCell::new(VecDeque::new()),
+                };
+                let lookahead = ahead.then_some(&lookahead);
+                let source = Queue { chunks, spent, shared };
                 let mut r = Chunks {
                     source,
                     budget,
+                    lookahead,
                     current: Vec::new(),
                     len: 0,
                     pos: 0,
                     end: None,
                 };
-                scan(&mut r)
+                scan(&mut r, lookahead)
             });
+            let mut offset = 0u64;
             loop {
                 let buf = spent_rx.try_recv().unwrap_or_default();
-                let chunk = inflater.next(buf);
+                let mut chunk = inflater.next(buf);
                 let last = chunk.end.is_some();
+                if ahead && lagging(shared.queued.load(Ordering::Relaxed)) {
+                    let job =
+                        *shared.job.lock().unwrap_or_else(|p| p.into_inner());
+                    chunk.searched = job.and_then(|job| {
+                        Searched::find(
+                            shared.matcher,
+                            job,
+                            &chunk.data[..chunk.len],
+                            offset,
+                        )
+                    });
+                }
+                offset += chunk.len as u64;
+                shared.queued.fetch_add(1, Ordering::Relaxed);
                 // A scan that stopped reading has dropped its end: stop.
                 if chunks_tx.send(chunk).is_err() || last {
                     break;
@@ -212,12 +453,13 @@ pub(crate) fn inflate<T: Send>(
         let mut r = Chunks {
             source: &mut inflater,
             budget,
+            lookahead: None,
             current: Vec::new(),
             len: 0,
             pos: 0,
             end: None,
         };
-        scan(&mut r)
+        scan(&mut r, None)
     };
     budget.stage_raw(false);
     result
@@ -281,8 +523,14 @@ mod tests {
                 let budget = Budget::new(u64::MAX, 1000, 10);
                 let raw_seen = std::sync::Mutex::new(Vec::new());
                 let mut raw = Raw::new(&input[..], &budget);
-                let got =
-                    super::inflate(&mut raw, inflate, &budget, helper, |r| {
+                let matcher = Matcher::new(&[]);
+                let got = super::inflate(
+                    &mut raw,
+                    inflate,
+                    &budget,
+                    helper,
+                    &matcher,
+                    |r, _| {
                         let mut sizes = Vec::new();
                         let mut all = Vec::new();
                         let mut buf = vec![0u8; 300_000];
@@ -308,7 +556,8 @@ mod tests {
                             }
                         }
                         (sizes, all, err)
-                    });
+                    },
+                );
                 (got, raw_seen.into_inner().unwrap(), budget.raw())
             };
             let inline = run(false);
@@ -333,7 +582,8 @@ mod tests {
             Inflate::zlib(),
             &budget,
             true,
-            |r| {
+            &Matcher::new(&[]),
+            |r, _| {
                 let mut buf = [0u8; 10];
                 r.read(&mut buf).unwrap()
             },
@@ -344,7 +594,8 @@ mod tests {
             Inflate::zlib(),
             &budget,
             true,
-            drain,
+            &Matcher::new(&[]),
+            |r, _| drain(r),
         );
         assert_eq!((all.len(), err), (text.len(), None));
     }

@@ -9,10 +9,11 @@
 use std::{collections::BTreeMap, io::Read};
 
 use jiff::Timestamp;
-use logsift_signatures::{Hit, Matcher, SourceKind};
+use logsift_signatures::{Candidates, Hit, Matcher, SourceKind};
 use memchr::{memchr, memchr_iter, memrchr};
 
 use crate::{
+    ahead::{Job, Known, Lookahead, Member},
     coverage::KindReason,
     io::read_full,
     mine::{self, Format, Miner},
@@ -322,11 +323,15 @@ fn evidence(line: u64, text: &[u8], max: usize) -> Evidence {
 /// Scans `reader` to its end, recording into `tally`. On a read error the
 /// tally keeps everything found before it. `kind` says whether the file's
 /// first bytes decide its kind.
+///
+/// With `ahead`, the file is a member of the stream inflated on another
+/// thread, which is asked to search its lines ahead of this scan.
 pub(crate) fn scan_text(
     matcher: &Matcher,
     kind: KindBy,
     reader: &mut dyn Read,
     limits: &ScanOptions,
+    ahead: Option<Member<'_>>,
     tally: &mut FileTally,
 ) -> std::io::Result<()> {
     let mut s = LineScanner {
@@ -340,7 +345,13 @@ pub(crate) fn scan_text(
         level_at: 0,
         line: 1,
         hits: Vec::new(),
+        ahead: None,
+        known: Vec::new(),
     };
+    // Whether `buf` starts at a line's start (not inside a line longer
+    // than it holds), so its stretches of whole lines are those found
+    // ahead.
+    let mut whole = true;
     let mut buf = vec![0u8; limits.chunk.max(64)];
     let mut len = 0;
     // Where `buf` starts in the file.
@@ -373,13 +384,26 @@ pub(crate) fn scan_text(
             if limits.mine {
                 s.format = mine::format(&buf[..len]);
             }
+            if let Some(m) = ahead {
+                let job = Job {
+                    kind: s.kind,
+                    probes: s.format.probe_set(),
+                    start: m.start,
+                    end: m.end,
+                };
+                m.lookahead.post(job);
+                s.ahead = Some((m.lookahead, job));
+            }
         }
         tally.kind = s.kind;
         if eof {
             if let Some(n) = tally.nul_runs.as_mut() {
                 n.count(&buf[..len], at);
             }
-            s.search(&buf[..len], tally);
+            s.search(&buf[..len], None, tally);
+            if let Some((lookahead, _)) = s.ahead {
+                lookahead.finish();
+            }
             return filled.map(|_| ());
         }
         match memrchr(b'\n', &buf[..len]) {
@@ -387,7 +411,9 @@ pub(crate) fn scan_text(
                 if let Some(n) = tally.nul_runs.as_mut() {
                     n.count(&buf[..=nl], at);
                 }
-                s.search(&buf[..=nl], tally);
+                let offset = ahead.filter(|_| whole).map(|m| m.start + at);
+                s.search(&buf[..=nl], offset, tally);
+                whole = true;
                 at += nl as u64 + 1;
                 buf.copy_within(nl + 1..len, 0);
                 len -= nl + 1;
@@ -399,7 +425,8 @@ pub(crate) fn scan_text(
             None => {
                 // A line longer than we hold: search what we have, keep
                 // the tail so a literal cut in two is still found.
-                s.search(&buf[..len], tally);
+                s.search(&buf[..len], None, tally);
+                whole = false;
                 let keep = overlap.min(len);
                 if let Some(n) = tally.nul_runs.as_mut() {
                     n.count(&buf[..len - keep], at);
@@ -437,6 +464,31 @@ struct LineScanner<'a> {
     /// The number of the line `region[0]` belongs to.
     line: u64,
     hits: Vec<usize>,
+    /// Where hits found ahead are taken, and the job they were found for.
+    ahead: Option<(&'a Lookahead<'a>, Job)>,
+    /// The hits found ahead for the region being searched.
+    known: Vec<Known>,
+}
+
+/// Where a stretch of whole lines gets its hits: its own search, or the
+/// hits found ahead for it.
+enum Hits<'m, 'h, 'k> {
+    Search(Candidates<'m, 'h>),
+    Known(&'k [Hit]),
+}
+
+impl Hits<'_, '_, '_> {
+    /// The first hit at or after `from`, which is a line's start.
+    fn next_hit(&mut self, from: usize) -> Option<Hit> {
+        match self {
+            Hits::Search(c) => c.next_hit(from),
+            Hits::Known(hits) => {
+                let skip = hits.partition_point(|h| h.at < from);
+                *hits = &hits[skip..];
+                hits.first().copied()
+            }
+        }
+    }
 }
 
 impl LineScanner<'_> {
@@ -456,17 +508,57 @@ impl LineScanner<'_> {
     /// Searches `region`, which starts at a line start (or inside a long
     /// line) and ends at a line end, the stream's end, or inside a long
     /// line; line numbers carry over from one region to the next.
-    fn search(&mut self, region: &[u8], tally: &mut FileTally) {
+    ///
+    /// `offset` is where a region of whole lines is in the stream the
+    /// lines were searched ahead in: their hits are taken from there.
+    fn search(
+        &mut self,
+        region: &[u8],
+        offset: Option<u64>,
+        tally: &mut FileTally,
+    ) {
+        let mut known = std::mem::take(&mut self.known);
+        known.clear();
+        if let (Some(at), Some((lookahead, job))) = (offset, self.ahead) {
+            lookahead.take(job, at, at + region.len() as u64, &mut known);
+        }
+        // Stretches of whole lines, each with the same hits wherever it
+        // was searched: those not searched ahead are searched here.
+        let mut done = 0;
+        for k in &known {
+            if done < k.start {
+                self.search_lines(&region[done..k.start], None, tally);
+            }
+            self.search_lines(&region[k.start..k.end], Some(&k.hits), tally);
+            done = k.end;
+        }
+        if done < region.len() {
+            self.search_lines(&region[done..], None, tally);
+        }
+        self.known = known;
+    }
+
+    /// Searches `region` as [`LineScanner::search`] says, its hits
+    /// `known` (found ahead) or found here.
+    fn search_lines(
+        &mut self,
+        region: &[u8],
+        known: Option<&[Hit]>,
+        tally: &mut FileTally,
+    ) {
+        let mut candidates = match known {
+            Some(hits) => Hits::Known(hits),
+            None => Hits::Search(self.matcher.candidates_with(
+                region,
+                self.kind,
+                self.format.probe_set(),
+            )),
+        };
         if self.limits.mine && self.format.reads_every_level() {
-            return self.search_every_line(region, tally);
+            return self.search_every_line(region, candidates, tally);
         }
         let mut pos = 0;
         let mut counted = 0;
-        let mut candidates = self.matcher.candidates_with(
-            region,
-            self.kind,
-            self.format.probe_set(),
-        );
         while pos < region.len() {
             let Some(Hit { at: hit, probes_only }) = candidates.next_hit(pos)
             else {
@@ -498,13 +590,13 @@ impl LineScanner<'_> {
     /// As [`LineScanner::search`], reading every line's level where the
     /// file's format keeps it, for the lines the signatures' search does
     /// not stop at.
-    fn search_every_line(&mut self, region: &[u8], tally: &mut FileTally) {
-        let mut candidates = self.matcher.candidates_with(
-            region,
-            self.kind,
-            self.format.probe_set(),
-        );
-        let mut next = candidates.next_from(0);
+    fn search_every_line(
+        &mut self,
+        region: &[u8],
+        mut candidates: Hits<'_, '_, '_>,
+        tally: &mut FileTally,
+    ) {
+        let mut next = candidates.next_hit(0).map(|h| h.at);
         let mut start = 0;
         while start < region.len() {
             let end = memchr(b'\n', &region[start..])
@@ -512,7 +604,7 @@ impl LineScanner<'_> {
             let text = without_cr(&region[start..end]);
             if next.is_some_and(|hit| hit <= end) {
                 self.candidate(text, tally);
-                next = candidates.next_from(end + 1);
+                next = candidates.next_hit(end + 1).map(|h| h.at);
             } else if self.format.is_error(text, self.kind, &mut self.level_at)
             {
                 self.mine(text, mine::message(text), tally);
@@ -640,8 +732,15 @@ mod tests {
         let ids = |text: &str| {
             let mut tally = FileTally::default();
             let kind = KindBy::Path(SourceKind::Unknown);
-            scan_text(&m, kind, &mut text.as_bytes(), &LIMITS, &mut tally)
-                .unwrap();
+            scan_text(
+                &m,
+                kind,
+                &mut text.as_bytes(),
+                &LIMITS,
+                None,
+                &mut tally,
+            )
+            .unwrap();
             tally
                 .into_findings(&m, "f")
                 .iter()
@@ -678,6 +777,7 @@ mod tests {
             KindBy::Path(SourceKind::Unknown),
             &mut &text[..],
             limits,
+            None,
             &mut tally,
         )
         .unwrap();
@@ -714,8 +814,8 @@ mod tests {
         let text = tls(2);
         let mut reader = std::io::Read::chain(text.as_bytes(), Cut);
         let kind = KindBy::Path(SourceKind::Unknown);
-        let err =
-            scan_text(&m, kind, &mut reader, &limits, &mut tally).unwrap_err();
+        let err = scan_text(&m, kind, &mut reader, &limits, None, &mut tally)
+            .unwrap_err();
         assert_eq!(err.to_string(), "cut");
         assert_eq!(tally.bytes, text.len() as u64);
         let found = tally.into_findings(&m, "f");
@@ -797,6 +897,7 @@ mod tests {
                     KindBy::Path(kind),
                     &mut text.as_bytes(),
                     &limits,
+                    None,
                     &mut tally,
                 )
                 .unwrap();
@@ -932,6 +1033,7 @@ mod tests {
             KindBy::Path(SourceKind::Unknown),
             &mut text.as_bytes(),
             &LIMITS,
+            None,
             &mut tally,
         )
         .unwrap();
@@ -955,6 +1057,7 @@ mod tests {
             KindBy::Path(SourceKind::Unknown),
             &mut text.as_bytes(),
             &LIMITS,
+            None,
             &mut tally,
         )
         .unwrap();

@@ -31,7 +31,7 @@ mod pack;
 pub use crate::{
     error::{Diagnostic, LoadError, line_col},
     lint::{clashes, lint},
-    matcher::{Hit, Matcher},
+    matcher::{Candidates, Hit, Matcher},
     model::{
         Counter, Diagnosis, Example, Examples, Origin, Severity, Signature,
         SourceKind,

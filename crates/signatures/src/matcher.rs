@@ -549,6 +549,9 @@ pub struct Matcher {
     /// signatures' (a probe a signature lists too has the signature's
     /// number), and no signature owns them.
     first_probe: u32,
+    /// Whether no literal holds a line end, so a line's hit depends on
+    /// that line alone (see [`Matcher::line_hits`]).
+    lines_apart: bool,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -662,6 +665,7 @@ impl Matcher {
             owners,
             compiled,
             first_probe: first_probe as u32,
+            lines_apart: !literals.iter().any(|l| l.contains('\n')),
             longest_literal: literals
                 .iter()
                 .map(|l| l.len())
@@ -749,6 +753,41 @@ impl Matcher {
     /// to stay fast.
     pub fn searchers(&self, kind: SourceKind) -> usize {
         self.scan(kind, 0).groups.len()
+    }
+
+    /// Pushes into `out` the hit of every candidate line of `text` (whole
+    /// lines of a file of `kind`, searched with probe set `probes`), in
+    /// order: what [`Candidates::next_hit`] gives from the start of
+    /// `text`, then from the line after each hit's, as a scan walks them.
+    ///
+    /// Unless a literal holds a line end ([`Matcher::lines_apart`]), a
+    /// line's hit depends on that line alone: a literal starts at or
+    /// after the line's start (the walk asks from there) and cannot end
+    /// past its end. So the hits of a stretch of whole lines, found on
+    /// their own (by another thread, ahead of the scan), are those a
+    /// search over any text holding them finds for them.
+    pub fn line_hits(
+        &self,
+        text: &[u8],
+        kind: SourceKind,
+        probes: usize,
+        out: &mut Vec<Hit>,
+    ) {
+        let mut candidates = self.candidates_with(text, kind, probes);
+        let mut from = 0;
+        while let Some(hit) = candidates.next_hit(from) {
+            out.push(hit);
+            from = match memchr::memchr(b'\n', &text[hit.at..]) {
+                Some(i) => hit.at + i + 1,
+                None => break,
+            };
+        }
+    }
+
+    /// Whether no literal holds a line end, so that [`Matcher::line_hits`]
+    /// may be found for lines apart from the text around them.
+    pub fn lines_apart(&self) -> bool {
+        self.lines_apart
     }
 
     /// The length of the longest literal, so a caller that must split a
@@ -885,6 +924,65 @@ mod tests {
                 .is_some()
         );
         assert!(ids(&pack, &m, probe_only, SourceKind::Kubelet).is_empty());
+    }
+
+    #[test]
+    fn a_line_s_hits_are_the_same_searched_alone_or_among_others() {
+        let (pack, _) = matcher();
+        let probes = [": E1", "Error", "Failed", "ERROR", "panic:"];
+        let m = Matcher::with_probes(pack.signatures(), &[&[], &probes]);
+        assert!(m.lines_apart());
+        // Every example line, a probe's line, empty lines and CRLF ends.
+        let mut lines: Vec<String> = pack
+            .signatures()
+            .iter()
+            .flat_map(|s| {
+                s.examples.matches.iter().chain(&s.examples.no_match)
+            })
+            .map(|e| e.line.clone())
+            .collect();
+        lines.extend(["".into(), "E1121 Error Failed x\r".into()]);
+        let text = lines.join("\n") + "\n";
+        let text = text.as_bytes();
+        let mut searched = 0;
+        for kind in SourceKind::ALL.iter().copied() {
+            for set in 0..2 {
+                // The whole text at once, as a scan walks it.
+                let mut walked = Vec::new();
+                let mut c = m.candidates_with(text, kind, set);
+                let mut from = 0;
+                while from < text.len() {
+                    let Some(hit) = c.next_hit(from) else { break };
+                    walked.push(hit);
+                    from = memchr::memchr(b'\n', &text[hit.at..])
+                        .map_or(text.len(), |i| hit.at + i)
+                        + 1;
+                }
+                let mut whole = Vec::new();
+                m.line_hits(text, kind, set, &mut whole);
+                assert_eq!(whole, walked, "{kind:?} {set}");
+                // Then line by line, each alone.
+                let mut alone = Vec::new();
+                let mut at = 0;
+                for line in text.split_inclusive(|&b| b == b'\n') {
+                    let mut hits = Vec::new();
+                    m.line_hits(line, kind, set, &mut hits);
+                    assert!(hits.len() <= 1);
+                    alone.extend(
+                        hits.iter().map(|h| Hit { at: h.at + at, ..*h }),
+                    );
+                    at += line.len();
+                }
+                assert_eq!(alone, whole, "{kind:?} {set}");
+                searched += whole.len();
+            }
+        }
+        assert!(searched > 1000, "{searched}");
+        let spans = Matcher::new(&[Signature {
+            patterns: vec!["two\nlines".into()],
+            ..pack.signatures()[0].clone()
+        }]);
+        assert!(!spans.lines_apart());
     }
 
     fn examples_behave(pack: &Pack, m: &Matcher) {

@@ -11,9 +11,9 @@ use std::{
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use logsift_signatures::SourceKind;
 
-use super::{Level, Node, Part, Walker, io_message, read_up_to};
+use super::{Ahead, Level, Node, Part, Walker, io_message, read_up_to};
 use crate::{
-    ahead,
+    ahead::{self, Member},
     budget::{Gauge, Metered, Raw},
     coverage::{FileInfo, cut_from_front, no_entries},
     error::{ErrorKind, NoteKind, SkipReason},
@@ -124,11 +124,11 @@ impl Walker<'_, '_> {
                     .encoding(Some(encoding))
                     .bom_override(true)
                     .build(reader);
-                self.text(part, node, &mut decoded);
+                self.text(part, node, &mut decoded, None);
                 InputKind::File
             }
             Format::Text => {
-                self.text(part, node, &mut reader);
+                self.text(part, node, &mut reader, level.member());
                 InputKind::File
             }
             Format::Evtx => {
@@ -168,16 +168,15 @@ impl Walker<'_, '_> {
                 inflate,
                 &self.budget,
                 spare,
-                |gz| {
+                self.cx.matcher,
+                |gz, lookahead| {
                     let gauge = Gauge::within(None);
                     let mut gz = Metered::new(gz, &self.budget, &gauge);
-                    self.stream(
-                        part,
-                        node,
-                        &mut gz,
-                        Level::inside(1, &gauge),
-                        true,
-                    )
+                    let mut level = Level::inside(1, &gauge);
+                    if let Some(l) = lookahead {
+                        level.ahead = Ahead::Stream(l);
+                    }
+                    self.stream(part, node, &mut gz, level, true)
                 },
             );
         }
@@ -217,6 +216,7 @@ impl Walker<'_, '_> {
         part: &mut Part,
         node: &Node,
         reader: &mut dyn Read,
+        ahead: Option<Member<'_>>,
     ) {
         let rel = bundle_relative(&node.raw);
         // A path that names a log decides; where it says nothing or only
@@ -234,6 +234,7 @@ impl Walker<'_, '_> {
             kind,
             reader,
             &self.options(),
+            ahead,
             &mut tally,
         );
         part.files += 1;

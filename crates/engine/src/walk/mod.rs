@@ -27,6 +27,7 @@ use logsift_signatures::SourceKind;
 use walkdir::WalkDir;
 
 use crate::{
+    ahead::{Lookahead, Member},
     budget::{Budget, Gauge, Raw},
     bundle::BundleClues,
     context::Context,
@@ -113,20 +114,46 @@ impl Node {
 struct Level<'g> {
     depth: u32,
     layer: Option<&'g Gauge<'g>>,
+    ahead: Ahead<'g>,
+}
+
+/// Whose lines the thread inflating the input may search ahead of the
+/// scan (`ahead.rs`): only bytes read as they come from it, where their
+/// offsets in its stream are known.
+#[derive(Clone, Copy)]
+enum Ahead<'g> {
+    /// No one's.
+    Not,
+    /// The stream's: a log, or a tar whose members' are.
+    Stream(&'g Lookahead<'g>),
+    /// A tar member's, whose bytes are those of the stream at `start`.
+    Member(Member<'g>),
 }
 
 impl<'g> Level<'g> {
     /// An input's own bytes.
-    const TOP: Level<'static> = Level { depth: 0, layer: None };
+    const TOP: Level<'static> =
+        Level { depth: 0, layer: None, ahead: Ahead::Not };
 
     /// The level of what an archive at this level holds.
     fn in_archive(self) -> Level<'g> {
-        Level { depth: self.depth + 1, ..self }
+        Level { depth: self.depth + 1, ahead: Ahead::Not, ..self }
     }
 
     /// The output of `layer`, a compressed layer read at `depth`.
     fn inside(depth: u32, layer: &'g Gauge<'g>) -> Level<'g> {
-        Level { depth, layer: Some(layer) }
+        Level { depth, layer: Some(layer), ahead: Ahead::Not }
+    }
+
+    /// A text at this level: whose lines it may be given searched ahead.
+    fn member(self) -> Option<Member<'g>> {
+        match self.ahead {
+            Ahead::Not => None,
+            Ahead::Stream(lookahead) => {
+                Some(Member { lookahead, start: 0, end: u64::MAX })
+            }
+            Ahead::Member(m) => Some(m),
+        }
     }
 }
 
@@ -429,7 +456,90 @@ fn io_message(e: &io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use logsift_fixtures::{BundleSpec, Entry, bundle_entries, tar_gz};
     use logsift_signatures::Pack;
+
+    #[test]
+    fn lines_searched_ahead_give_what_lines_searched_in_place_give() {
+        // A generated bundle (logs of a few MiB, failures planted), and a
+        // log of the lines that cut a chunk's lines apart: longer than a
+        // chunk, CRLF ends, errors no signature knows, and a last line
+        // without its end.
+        let spec = BundleSpec { scale: 12_000, ..BundleSpec::demo() };
+        let (mut entries, _) = bundle_entries(&spec);
+        let mut odd = Vec::new();
+        let mut failures = 1;
+        for i in 0..200_000u32 {
+            let line = match i % 9 {
+                0 => format!("I1121 ok {i}\r\n"),
+                1 => format!("E1121 unknown failure {i}: Error\n"),
+                2 => format!("x{i} net/http: TLS handshake timeout\r\n"),
+                3 if i % 50_000 == 3 => {
+                    format!(
+                        "{} net/http: TLS handshake timeout\n",
+                        "a".repeat(300_000)
+                    )
+                }
+                _ => format!("line {i} of nothing much\n"),
+            };
+            failures += u64::from(line.contains("TLS"));
+            odd.extend_from_slice(line.as_bytes());
+        }
+        odd.extend_from_slice(b"last net/http: TLS handshake timeout");
+        let odd_len = odd.len() as u64;
+        entries.push(Entry { path: "var_log/odd.log".into(), data: odd });
+        let entries: Vec<Entry> = entries
+            .into_iter()
+            .map(|e| Entry { path: format!("./{}", e.path), ..e })
+            .collect();
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(spec.file_name());
+        std::fs::write(&path, tar_gz(&entries)).unwrap();
+        let pack = Pack::embedded().unwrap();
+        let matcher = logsift_signatures::Matcher::with_probes(
+            pack.signatures(),
+            crate::mine::PROBE_SETS,
+        );
+        // Mining reads every line of a file whose format keeps its level,
+        // and only the lines the search stops at of the rest.
+        for (max_line, mine) in
+            [(4 << 20, true), (100_000, true), (4 << 20, false)]
+        {
+            let config = crate::config::Config {
+                max_line_bytes: max_line,
+                mine,
+                ..Default::default()
+            };
+            let cx = Context::new(&matcher, config);
+            let scan = |threads| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| scan_input(&cx, &Input::Path(path.clone())))
+            };
+            let taken = crate::ahead::TAKEN.load(Ordering::Relaxed);
+            let in_place = scan(1);
+            let ahead = scan(2);
+            // Most of the odd log's lines, and the bundle's, were taken.
+            let searched = crate::ahead::TAKEN.load(Ordering::Relaxed) - taken;
+            assert!(
+                searched > odd_len / 2,
+                "{searched} of {odd_len}, {max_line} {mine}"
+            );
+            assert_eq!(in_place, ahead);
+            let odd = |r: &InputReport| {
+                r.findings
+                    .iter()
+                    .filter(|f| f.path.ends_with("odd.log"))
+                    .map(|f| f.count)
+                    .sum::<u64>()
+            };
+            assert_eq!(odd(&ahead), failures);
+            assert!(ahead.findings.len() > 10);
+            assert_eq!(ahead.unrecognized.templates.is_empty(), !mine);
+        }
+    }
 
     const TLS: &str = "x net/http: TLS handshake timeout\n";
 

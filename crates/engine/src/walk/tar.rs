@@ -9,8 +9,11 @@ use std::{
 
 use jiff::Timestamp;
 
-use super::{Entry, Level, Node, Part, Walker, io_message, member_name};
+use super::{
+    Ahead, Entry, Level, Node, Part, Walker, io_message, member_name,
+};
 use crate::{
+    ahead::Member,
     error::{ErrorKind, SkipReason},
     io::Counted,
 };
@@ -92,11 +95,12 @@ impl Walker<'_, '_> {
                 let _ = self.reference.set(t);
             }
             let what = entry_kind(&entry, long_link);
+            let inside = member_level(&entry, at);
             let Some(member) = self.admit(part, vpath, raw, what, top) else {
                 continue;
             };
             if !self.budget.take_member()
-                || !self.tar_member(part, &member, &mut entry, &broken, at)
+                || !self.tar_member(part, &member, &mut entry, &broken, inside)
             {
                 return;
             }
@@ -290,6 +294,26 @@ fn entry_kind<R: Read>(
             Entry::Skip(SkipReason::TarEntryType(other.as_byte() as char))
         }
     }
+}
+
+/// The level of a member of a tar at level `at`: its lines may be
+/// searched ahead where the tar's stream may be and the member's bytes
+/// are the stream's as they come (not a sparse file's, whose holes the
+/// tar crate fills in).
+fn member_level<'g, R: Read>(
+    entry: &::tar::Entry<'_, R>,
+    at: Level<'g>,
+) -> Level<'g> {
+    use ::tar::EntryType as T;
+    let ahead = match (at.ahead, entry.header().entry_type()) {
+        (Ahead::Stream(lookahead), T::Regular | T::Continuous) => {
+            let start = entry.raw_file_position();
+            let end = start.saturating_add(entry.size());
+            Ahead::Member(Member { lookahead, start, end })
+        }
+        _ => Ahead::Not,
+    };
+    Level { ahead, ..at }
 }
 
 /// Remembers the first error of the stream under an archive, so a failing
