@@ -108,17 +108,6 @@ fn digits(m: regex::bytes::Match<'_>) -> Option<&str> {
     std::str::from_utf8(bytes).ok()
 }
 
-/// Where `needle` first occurs in `haystack`, both short.
-fn find_short(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    let Some((&first, rest)) = needle.split_first() else {
-        return Some(0);
-    };
-    let last = haystack.len().checked_sub(needle.len())?;
-    (0..=last).find(|&i| {
-        haystack[i] == first && haystack[i + 1..i + needle.len()] == *rest
-    })
-}
-
 /// The literals, kept by the scan to compare at needle hits.
 fn owned(bytes: &[&[u8]]) -> Vec<Box<[u8]>> {
     bytes.iter().map(|&l| Box::from(l)).collect()
@@ -272,18 +261,34 @@ impl Scan {
             .iter()
             .map(|g| g.iter().map(|n| Assignment::new(n.len())).collect())
             .collect();
+        // Each literal goes to the first needle (in the groups' order)
+        // it holds, at that needle's first place in it: one overlapping
+        // search of each literal for every needle, where trying the
+        // thousands of pairs one by one cost more than the rest of a
+        // scan's set-up.
+        let order: Vec<(usize, usize)> = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(gi, g)| (0..g.len()).map(move |ni| (gi, ni)))
+            .collect();
+        let all = build_automaton(
+            &groups.iter().flatten().collect::<Vec<_>>(),
+            MatchKind::Standard,
+        );
         for (li, lit) in bytes.iter().enumerate() {
-            // Literals and needles are a few bytes long: a plain search
-            // beats setting up a substring searcher for each of the
-            // thousands of pairs.
-            let found = groups.iter().enumerate().find_map(|(gi, g)| {
-                g.iter().enumerate().find_map(|(ni, n)| {
-                    find_short(lit, n).map(|off| (gi, ni, off))
-                })
-            });
-            let Some((gi, ni, off)) = found else {
+            // Matches come by their end, so a needle's first is its
+            // earliest.
+            let mut first: Option<(usize, usize)> = None;
+            for m in all.find_overlapping_iter(*lit) {
+                let id = m.pattern().as_usize();
+                if first.is_none_or(|(f, _)| id < f) {
+                    first = Some((id, m.start()));
+                }
+            }
+            let Some((id, off)) = first else {
                 return Scan::literals_only(bytes, first_probe);
             };
+            let (gi, ni) = order[id];
             verify[gi][ni].add(li, lit, off);
         }
         let groups = groups
