@@ -9,7 +9,7 @@ use std::{
 };
 
 use logsift_engine::{MINING_PROBE_SETS, Scanner};
-use logsift_report::{Format, Report, ReportBuilder};
+use logsift_report::{Format, Report, ReportBuilder, prepare};
 use logsift_signatures::{Matcher, Pack};
 
 use crate::{
@@ -32,10 +32,19 @@ pub(crate) fn scan(config: &ScanConfig) -> Outcome {
         eprintln!("logsift: {w}");
     }
     // Error lines no signature knows are found in the signatures' pass.
-    let matcher = if config.engine.mine {
-        Matcher::with_probes(config.pack.signatures(), MINING_PROBE_SETS)
+    let compile = || {
+        if config.engine.mine {
+            Matcher::with_probes(config.pack.signatures(), MINING_PROBE_SETS)
+        } else {
+            config.pack.compile()
+        }
+    };
+    // With a second thread, the report's one-time work is done beside
+    // the matcher's, not after the scan.
+    let matcher = if config.threads > 1 {
+        pool.install(|| rayon::join(compile, || prepare(&config.pack))).0
     } else {
-        config.pack.compile()
+        compile()
     };
     let bar = config.progress.then(|| Arc::new(Bar::start(&config.inputs)));
     let mut scanner = Scanner::new(&matcher, config.engine.clone());

@@ -122,6 +122,11 @@ pub fn mask(text: &str) -> String {
     out
 }
 
+/// Compiles the rules now, ahead of the first fingerprint.
+pub(crate) fn prepare() {
+    LazyLock::force(&RULES);
+}
+
 /// Hex sha256 of the signature id and the masked evidence line: the same
 /// failure gives the same value on any node and at any time.
 pub fn fingerprint(signature: &str, evidence: &str) -> String {

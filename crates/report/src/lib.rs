@@ -34,7 +34,7 @@ pub mod suppress;
 pub mod unrecognized;
 
 pub use crate::{
-    build::ReportBuilder,
+    build::{ReportBuilder, prepare},
     format::Format,
     model::*,
     render::{html, json, junit, markdown, ndjson, sarif, text},

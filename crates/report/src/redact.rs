@@ -275,6 +275,13 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("placeholder pattern compiles")
 });
 
+/// Compiles the patterns now, ahead of the first line redacted.
+pub(crate) fn prepare() {
+    LazyLock::force(&WHOLE);
+    LazyLock::force(&CUT);
+    LazyLock::force(&PLACEHOLDER);
+}
+
 /// `text` with every secret, and every numbered placeholder a
 /// [`Redactor`] left, replaced by `[REDACTED <kind>]`, for fingerprints:
 /// secrets differ from node to node like timestamps do, and a

@@ -27,6 +27,17 @@ use crate::{
     unrecognized::{self, Ignore},
 };
 
+/// Does now the work a report of `pack`'s findings needs once, at its
+/// end: the pack's digest, and the regexes that fingerprint findings and
+/// redact their lines. Run on a spare thread while the matcher is built,
+/// it is not waited for when the scan ends; run or not, the report is
+/// the same.
+pub fn prepare(pack: &Pack) {
+    pack.digest();
+    crate::fingerprint::prepare();
+    crate::redact::prepare();
+}
+
 /// Collects input reports into a [`Report`].
 #[derive(Debug)]
 pub struct ReportBuilder<'p> {
