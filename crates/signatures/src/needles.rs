@@ -27,6 +27,7 @@ use std::{
     sync::LazyLock,
 };
 
+use foldhash::fast::FixedState;
 use memchr::memmem;
 
 use crate::model::SourceKind;
@@ -218,7 +219,23 @@ const PAIR_TABLE: [u32; 26] = {
 /// How often byte `b` occurs in node logs, per byte: digits and
 /// lowercase letters often, capitals and most punctuation seldom.
 fn byte_rate(b: u8) -> f64 {
-    let per_mille = match b {
+    BYTE_RATES[usize::from(b)]
+}
+
+/// [`byte_rate`] of every byte, worked out when compiling: the needle
+/// choice asks for it some hundred thousand times at each start.
+static BYTE_RATES: [f64; 256] = {
+    let mut table = [0.0; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = per_mille(b as u8) / 1000.0;
+        b += 1;
+    }
+    table
+};
+
+const fn per_mille(b: u8) -> f64 {
+    match b {
         b' ' | b'e' => 60.0,
         b'0'..=b'9' => 30.0,
         b't' | b'n' | b'a' | b'o' | b'i' | b'c' | b'd' | b'r' | b's' => 30.0,
@@ -234,19 +251,18 @@ fn byte_rate(b: u8) -> f64 {
         b'{' | b'}' => 0.6,
         b'A'..=b'Z' => 0.5,
         _ => 0.1,
-    };
-    per_mille / 1000.0
+    }
 }
 
 /// Estimates how often needles occur in log text.
 struct RateModel {
     /// Every substring of a common word, lowercase.
-    in_words: HashSet<&'static [u8]>,
+    in_words: HashSet<&'static [u8], FixedState>,
 }
 
 impl RateModel {
     fn new() -> RateModel {
-        let mut in_words = HashSet::new();
+        let mut in_words = HashSet::default();
         for w in COMMON_WORDS {
             let w = w.as_bytes();
             for len in 1..=w.len() {
@@ -724,7 +740,7 @@ fn candidates<'a>(
     model: &RateModel,
 ) -> Vec<Candidate<'a>> {
     // Who holds each substring: mostly a single literal.
-    let mut holders: HashMap<&[u8], Holders> = HashMap::new();
+    let mut holders: HashMap<&[u8], Holders, FixedState> = HashMap::default();
     for (li, lit) in literals.iter().enumerate() {
         let li = li as u32;
         let lens = if lit.len() < MIN_LEN {
@@ -759,7 +775,8 @@ fn candidates<'a>(
     // leaves about one per literal and one per shared substring.
     let mut single: Vec<Option<Candidate<'_>>> =
         (0..literals.len()).map(|_| None).collect();
-    let mut shared: HashMap<Vec<u32>, Option<Candidate<'_>>> = HashMap::new();
+    let mut shared: HashMap<Vec<u32>, Option<Candidate<'_>>, FixedState> =
+        HashMap::default();
     for (bytes, held) in holders {
         let head = model.rate(&bytes[..bytes.len().min(MIN_LEN)]);
         let c = Candidate {
