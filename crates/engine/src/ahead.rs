@@ -133,7 +133,6 @@ impl Searched {
 
 /// Whole lines of a region whose hits were found ahead: `start..end` of
 /// the region, and their hits, each `at` counted from `start`.
-#[derive(Debug, Default)]
 pub(crate) struct Known {
     pub(crate) start: usize,
     pub(crate) end: usize,
