@@ -35,6 +35,20 @@ pub fn inflate_bundle(
     input: impl Read,
     inflate: Inflate,
 ) -> io::Result<Inflated> {
+    inflate_bundle_into(input, inflate, &mut |_| {}, false)
+}
+
+/// As [`inflate_bundle`], handing `sink` every piece of inflated text in
+/// turn; with `every_member`, the pieces of every tar member (each inner
+/// gzip member's inflated), read in the same 256 KiB pieces, where
+/// [`inflate_bundle`] lets the tar reader skip the members that are not
+/// gzip.
+pub fn inflate_bundle_into(
+    input: impl Read,
+    inflate: Inflate,
+    sink: &mut dyn FnMut(&[u8]),
+    every_member: bool,
+) -> io::Result<Inflated> {
     let mut raw = CountingReader { inner: input, read: 0 };
     let mut gz =
         CountingReader { inner: gzip_members(&mut raw, inflate), read: 0 };
@@ -49,15 +63,23 @@ pub fn inflate_bundle(
             let mut entry = entry?;
             let mut magic = [0u8; 2];
             let m = read_up_to(&mut entry, &mut magic)?;
+            let member =
+                io::Cursor::new(magic[..m].to_vec()).chain(&mut entry);
             if m == 2 && magic == [0x1f, 0x8b] {
-                let member = io::Cursor::new(magic).chain(&mut entry);
-                out.inner += discard(gzip_members(member, inflate))?;
+                let inner = gzip_members(member, inflate);
+                out.inner += discard(inner, &mut *sink)?;
                 out.members += 1;
+            } else if every_member {
+                discard(member, &mut *sink)?;
             }
         }
     }
     // The rest of the stream (tar padding, or the whole of a plain log).
-    discard(&mut rest)?;
+    if is_tar {
+        discard(&mut rest, &mut |_| {})?;
+    } else {
+        discard(&mut rest, sink)?;
+    }
     drop(rest);
     out.outer = gz.read;
     drop(gz);
@@ -65,13 +87,16 @@ pub fn inflate_bundle(
     Ok(out)
 }
 
-fn discard(mut r: impl Read) -> io::Result<u64> {
+fn discard(mut r: impl Read, sink: &mut dyn FnMut(&[u8])) -> io::Result<u64> {
     let mut buf = vec![0u8; 256 * 1024];
     let mut total = 0;
     loop {
         match r.read(&mut buf) {
             Ok(0) => return Ok(total),
-            Ok(n) => total += n as u64,
+            Ok(n) => {
+                sink(&buf[..n]);
+                total += n as u64
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -409,6 +434,27 @@ mod tests {
             assert_eq!(got.outer, tar.len() as u64, "{inflate}");
             assert_eq!(got.inner, text.len() as u64, "{inflate}");
             assert_eq!(got.members, 1, "{inflate}");
+            // The search floor's pieces: both members' text, in order,
+            // and nothing of the tar's headers.
+            let mut seen = Vec::new();
+            let again = inflate_bundle_into(
+                &tgz[..],
+                inflate,
+                &mut |piece| seen.extend_from_slice(piece),
+                true,
+            )
+            .unwrap();
+            assert_eq!(again, got, "{inflate}");
+            assert_eq!(seen, text.repeat(2), "{inflate}");
+            let mut none = 0;
+            inflate_bundle_into(
+                &tgz[..],
+                inflate,
+                &mut |p| none += p.len(),
+                false,
+            )
+            .unwrap();
+            assert_eq!(none, text.len(), "only the inner member: {inflate}");
         }
     }
 }
