@@ -459,6 +459,27 @@ mod tests {
     use logsift_fixtures::{BundleSpec, Entry, bundle_entries, tar_gz};
     use logsift_signatures::Pack;
 
+    /// `path` scanned on one thread (searched in place) and on two (the
+    /// inflating thread searching ahead), and the bytes taken from hits
+    /// found ahead (at least: other tests may add to the count).
+    fn in_place_and_ahead(
+        cx: &Context<'_>,
+        path: &std::path::Path,
+    ) -> (InputReport, InputReport, u64) {
+        let scan = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| scan_input(cx, &Input::Path(path.to_path_buf())))
+        };
+        let before = crate::ahead::TAKEN.load(Ordering::Relaxed);
+        let in_place = scan(1);
+        let ahead = scan(2);
+        let taken = crate::ahead::TAKEN.load(Ordering::Relaxed) - before;
+        (in_place, ahead, taken)
+    }
+
     #[test]
     fn lines_searched_ahead_give_what_lines_searched_in_place_give() {
         // A generated bundle (logs of a few MiB, failures planted), and a
@@ -511,18 +532,8 @@ mod tests {
                 ..Default::default()
             };
             let cx = Context::new(&matcher, config);
-            let scan = |threads| {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
-                pool.install(|| scan_input(&cx, &Input::Path(path.clone())))
-            };
-            let taken = crate::ahead::TAKEN.load(Ordering::Relaxed);
-            let in_place = scan(1);
-            let ahead = scan(2);
+            let (in_place, ahead, searched) = in_place_and_ahead(&cx, &path);
             // Most of the odd log's lines, and the bundle's, were taken.
-            let searched = crate::ahead::TAKEN.load(Ordering::Relaxed) - taken;
             assert!(
                 searched > odd_len / 2,
                 "{searched} of {odd_len}, {max_line} {mine}"
@@ -538,6 +549,164 @@ mod tests {
             assert_eq!(odd(&ahead), failures);
             assert!(ahead.findings.len() > 10);
             assert_eq!(ahead.unrecognized.templates.is_empty(), !mine);
+        }
+    }
+
+    /// Archives of many shapes: members of any size (empty, under a
+    /// chunk, over several), GNU long names, PAX records, directories,
+    /// links, inner `.gz` files, lines of any length with CRLF ends or
+    /// none at the end, failure lines anywhere (across chunk edges too).
+    /// Searched ahead or in place, the report is the same, and every
+    /// planted failure line is found.
+    #[test]
+    fn every_archive_layout_gives_the_same_report_searched_ahead_or_not() {
+        let mut seed = 0x005e_ed0f_1ae0_u64;
+        let mut next = move |below: u64| {
+            // splitmix64: the same archives on every run.
+            seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = seed;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % below.max(1)
+        };
+        let pack = Pack::embedded().unwrap();
+        let tls = pack
+            .signatures()
+            .iter()
+            .position(|s| s.id == "tls-handshake-timeout")
+            .unwrap();
+        let matcher = logsift_signatures::Matcher::with_probes(
+            pack.signatures(),
+            crate::mine::PROBE_SETS,
+        );
+        let cx = Context::new(&matcher, crate::config::Config::default());
+        let tmp = tempfile::tempdir().unwrap();
+        for case in 0..4 {
+            let mut tar = ::tar::Builder::new(Vec::new());
+            let mut planted = 0u64;
+            // One member longer than the chunks the inflating thread
+            // can hold ahead of the scan, so that some of it is searched
+            // ahead whatever the threads' timing: a shorter member may be
+            // inflated before the scan reaches it, and is then searched
+            // in place.
+            let long = next(8);
+            for m in 0..8 + next(16) {
+                let name = if next(4) == 0 {
+                    format!("var_log/{}-{m}.log", "long".repeat(30))
+                } else {
+                    format!("var_log/app-{m}.log")
+                };
+                let mut text = Vec::new();
+                let size = match next(5) {
+                    _ if m == long => 4_000_000,
+                    0 => 0,
+                    1 => next(4096),
+                    _ => next(700_000),
+                };
+                while (text.len() as u64) < size {
+                    match next(40) {
+                        0 => {
+                            planted += 1;
+                            text.extend_from_slice(
+                                b"x net/http: TLS handshake timeout",
+                            );
+                        }
+                        1 if m != long => text.extend(std::iter::repeat_n(
+                            b'a',
+                            next(300_000) as usize,
+                        )),
+                        2 => text.extend_from_slice(
+                            b"E1121 unknown failure: Error",
+                        ),
+                        _ => text.extend_from_slice(
+                            format!("I1121 line {} ok", next(1 << 20))
+                                .as_bytes(),
+                        ),
+                    }
+                    text.extend_from_slice(if next(3) == 0 {
+                        b"\r\n"
+                    } else {
+                        b"\n"
+                    });
+                }
+                if next(4) == 0 {
+                    planted += 1;
+                    text.extend_from_slice(
+                        b"end net/http: TLS handshake timeout",
+                    );
+                }
+                let mut header = ::tar::Header::new_gnu();
+                header.set_mode(0o644);
+                header.set_mtime(1_763_726_400);
+                match next(6) {
+                    _ if m == long => {}
+                    0 => {
+                        // A PAX record first, as GNU tar writes for long
+                        // or odd names.
+                        let record = b"18 comment=hello\n";
+                        let mut pax = ::tar::Header::new_ustar();
+                        pax.set_entry_type(::tar::EntryType::XHeader);
+                        pax.set_size(record.len() as u64);
+                        pax.set_path("PaxHeaders/x").unwrap();
+                        pax.set_cksum();
+                        tar.append(&pax, &record[..]).unwrap();
+                    }
+                    1 => {
+                        let mut dir = ::tar::Header::new_gnu();
+                        dir.set_entry_type(::tar::EntryType::Directory);
+                        dir.set_size(0);
+                        tar.append_data(
+                            &mut dir,
+                            format!("var_log/d{m}/"),
+                            &[][..],
+                        )
+                        .unwrap();
+                    }
+                    2 => {
+                        let mut link = ::tar::Header::new_gnu();
+                        link.set_entry_type(::tar::EntryType::Symlink);
+                        link.set_size(0);
+                        tar.append_link(
+                            &mut link,
+                            format!("var_log/l{m}"),
+                            &name,
+                        )
+                        .unwrap();
+                    }
+                    3 => {
+                        let gz = logsift_fixtures::gzip(&text);
+                        header.set_size(gz.len() as u64);
+                        tar.append_data(
+                            &mut header,
+                            format!("{name}.gz"),
+                            &gz[..],
+                        )
+                        .unwrap();
+                        continue;
+                    }
+                    _ => {}
+                }
+                header.set_size(text.len() as u64);
+                tar.append_data(&mut header, &name, &text[..]).unwrap();
+            }
+            let tar = tar.into_inner().unwrap();
+            let path = tmp.path().join(format!("case-{case}.tar.gz"));
+            std::fs::write(&path, logsift_fixtures::gzip(&tar)).unwrap();
+            let (in_place, ahead, taken) = in_place_and_ahead(&cx, &path);
+            assert!(taken > 1_000_000, "case {case}: {taken} bytes ahead");
+            assert_eq!(in_place, ahead, "case {case}");
+            assert!(
+                ahead.errors.is_empty(),
+                "case {case}: {:?}",
+                ahead.errors
+            );
+            let found: u64 = ahead
+                .findings
+                .iter()
+                .filter(|f| f.signature == tls)
+                .map(|f| f.count)
+                .sum();
+            assert_eq!(found, planted, "case {case}");
         }
     }
 
