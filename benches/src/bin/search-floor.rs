@@ -2,8 +2,9 @@
 //! for `benches/compare.sh`. FILE is inflated as `inflate-only` inflates
 //! it (the outer stream, every tar member, the gzip members inside), and
 //! each 256 KiB piece's whole lines are searched for the built-in pack's
-//! literals and the miner's probes, as a kubelet journal is: the needle
-//! search and the comparison at each hit, and nothing else a scan does
+//! literals as a kubelet journal is (with its probe set, which is empty:
+//! the miner reads klog levels in place): the needle search and the
+//! comparison at each hit, and nothing else a scan does
 //! (no line walk, no mining, no timestamps, no report). Every piece is
 //! searched once, with one searcher, so a scan that searches some kinds
 //! twice costs more. Prints the bytes searched and the hits.
@@ -28,7 +29,8 @@ fn main() -> ExitCode {
         }
     };
     let matcher = Matcher::with_probes(pack.signatures(), MINING_PROBE_SETS);
-    // A kubelet journal's probes: the set its klog levels take.
+    // A kubelet journal's probe set: the last, for formats whose levels
+    // are read in place.
     let probes = MINING_PROBE_SETS.len().saturating_sub(1);
     let (mut searched, mut hits) = (0u64, Vec::new());
     let mut found = 0u64;

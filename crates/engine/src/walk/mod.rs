@@ -580,6 +580,13 @@ mod tests {
             crate::mine::PROBE_SETS,
         );
         let cx = Context::new(&matcher, crate::config::Config::default());
+        // A member with no data of its own.
+        let bare = |kind| {
+            let mut h = ::tar::Header::new_gnu();
+            h.set_entry_type(kind);
+            h.set_size(0);
+            h
+        };
         let tmp = tempfile::tempdir().unwrap();
         for case in 0..4 {
             let mut tar = ::tar::Builder::new(Vec::new());
@@ -643,7 +650,7 @@ mod tests {
                     0 => {
                         // A PAX record first, as GNU tar writes for long
                         // or odd names.
-                        let record = b"18 comment=hello\n";
+                        let record = b"17 comment=hello\n";
                         let mut pax = ::tar::Header::new_ustar();
                         pax.set_entry_type(::tar::EntryType::XHeader);
                         pax.set_size(record.len() as u64);
@@ -651,28 +658,20 @@ mod tests {
                         pax.set_cksum();
                         tar.append(&pax, &record[..]).unwrap();
                     }
-                    1 => {
-                        let mut dir = ::tar::Header::new_gnu();
-                        dir.set_entry_type(::tar::EntryType::Directory);
-                        dir.set_size(0);
-                        tar.append_data(
-                            &mut dir,
+                    1 => tar
+                        .append_data(
+                            &mut bare(::tar::EntryType::Directory),
                             format!("var_log/d{m}/"),
                             &[][..],
                         )
-                        .unwrap();
-                    }
-                    2 => {
-                        let mut link = ::tar::Header::new_gnu();
-                        link.set_entry_type(::tar::EntryType::Symlink);
-                        link.set_size(0);
-                        tar.append_link(
-                            &mut link,
+                        .unwrap(),
+                    2 => tar
+                        .append_link(
+                            &mut bare(::tar::EntryType::Symlink),
                             format!("var_log/l{m}"),
                             &name,
                         )
-                        .unwrap();
-                    }
+                        .unwrap(),
                     3 => {
                         let gz = logsift_fixtures::gzip(&text);
                         header.set_size(gz.len() as u64);
